@@ -1,0 +1,50 @@
+//! Generates a typed Rust client from an OpenAPI 3.0 description split over several files.
+//!
+//! The pipeline has four stages, each a module with one job, and data only moves forward:
+//!
+//! 1. [`load`]: read the spec files, check them against the OpenAPI model, resolve `$ref`s;
+//! 2. [`model`]: decide the Rust types, resources and methods, with their final names;
+//! 3. [`emit`]: turn the model into tokens;
+//! 4. [`format`]: print the tokens with prettyplease.
+//!
+//! [`generate`] runs all four over a folder. Every failure is an [`Error`] naming the file and
+//! the JSON pointer of the problem; nothing here panics on a bad spec.
+
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod naming;
+
+use std::path::Path;
+
+pub use error::{Error, Location, Result};
+pub use load::spec_files;
+
+/// The name of the generated file, in `generated/` and in the build script's `OUT_DIR`.
+pub const OUTPUT_FILE: &str = "api.rs";
+
+/// Generates the client for the spec files in `spec_dir`, as formatted Rust source.
+pub fn generate(spec_dir: &Path) -> Result<String> {
+    let spec = load::Spec::load_dir(spec_dir)?;
+    generate_spec(&spec)
+}
+
+/// Generates the client for an already loaded spec.
+pub fn generate_spec(spec: &load::Spec) -> Result<String> {
+    let api = model::Api::build(spec)?;
+    format::format(emit::api(&api))
+}
+
+/// A unified diff from `old` to `new`, empty when they are equal.
+pub fn diff(old_name: &str, old: &str, new_name: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(old_name, new_name)
+        .to_string()
+}

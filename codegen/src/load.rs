@@ -1,0 +1,494 @@
+//! Stage 1, **load**: read every spec file of a folder, check that each is OpenAPI 3.0, check that
+//! every `$ref` resolves within the set of files, and answer `$ref` look-ups for the later stages.
+//!
+//! Nothing here knows about Rust; the model stage asks questions, this module answers them with
+//! OpenAPI nodes and their [`Location`]s.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Location, Result};
+
+/// How many `$ref`s may be chained (a ref to a ref to ...) before we call it a cycle.
+const MAX_REF_CHAIN: usize = 64;
+
+/// One spec file, parsed.
+#[derive(Debug)]
+pub struct SpecFile {
+    /// The path it was read from.
+    pub path: PathBuf,
+    /// The file name (`downloads.yaml`), which is how other files `$ref` it.
+    pub name: String,
+    /// The typed document.
+    pub doc: OpenAPI,
+    /// The same document as plain JSON, for `$ref`s that point below the components.
+    raw: Value,
+}
+
+/// Index of a file in [`Spec::files`].
+pub type FileId = usize;
+
+/// A set of spec files that may `$ref` one another.
+#[derive(Debug)]
+pub struct Spec {
+    /// The files, sorted by name so that everything downstream is deterministic.
+    pub files: Vec<SpecFile>,
+}
+
+/// Something a `$ref` led to, with where it was found.
+#[derive(Debug)]
+pub struct Resolved<'a, T: Clone> {
+    /// The node.
+    pub value: Cow<'a, T>,
+    /// Where the node stands (after following every `$ref`).
+    pub at: Location,
+    /// The file the node stands in (its own `$ref`s are relative to it).
+    pub file: FileId,
+    /// The component name when the target is `#/components/<kind>/<name>`.
+    pub component: Option<String>,
+}
+
+impl Spec {
+    /// Reads every `.yaml`, `.yml` and `.json` file directly inside `dir`.
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        let paths = spec_files(dir)?;
+        if paths.is_empty() {
+            return Err(Error::NoSpecFiles {
+                dir: dir.to_path_buf(),
+            });
+        }
+        Self::load_files(paths)
+    }
+
+    /// Reads the given files as one spec.
+    pub fn load_files(mut paths: Vec<PathBuf>) -> Result<Self> {
+        paths.sort();
+        let mut sources = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            sources.push((path, text));
+        }
+        Self::from_sources(sources)
+    }
+
+    /// Parses files already in memory, `(path, text)`; the path names the file in errors and
+    /// its file name is what `$ref`s use.
+    pub fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<Self> {
+        let mut files: Vec<SpecFile> = Vec::with_capacity(sources.len());
+        for (path, text) in sources {
+            let raw = parse_text(&path, &text)?;
+            let doc = typed(&raw, &Location::root(&path))?;
+            let name = file_name(&path);
+            if let Some(first) = files.iter().find(|f| f.name == name) {
+                return Err(Error::Duplicate {
+                    at: Location::root(&path),
+                    what: format!("spec file name `{name}`"),
+                    first: Location::root(&first.path),
+                });
+            }
+            files.push(SpecFile {
+                path,
+                name,
+                doc,
+                raw,
+            });
+        }
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let spec = Self { files };
+        spec.check_refs()?;
+        Ok(spec)
+    }
+
+    /// The root location of file `file`.
+    pub fn root(&self, file: FileId) -> Location {
+        Location::root(&self.files[file].path)
+    }
+
+    /// Follows `node` (a `$ref` or an inline item standing at `at` in `file`) to a schema.
+    pub fn schema<'a>(
+        &'a self,
+        file: FileId,
+        at: &Location,
+        node: &'a ReferenceOr<Schema>,
+    ) -> Result<Resolved<'a, Schema>> {
+        self.follow(file, at, node, "schemas", |c, name| {
+            c.schemas.get(name)
+        })
+    }
+
+    /// Like [`Spec::schema`] for the boxed schemas openapiv3 uses in properties and items.
+    pub fn boxed_schema<'a>(
+        &'a self,
+        file: FileId,
+        at: &Location,
+        node: &'a ReferenceOr<Box<Schema>>,
+    ) -> Result<Resolved<'a, Schema>> {
+        match node {
+            ReferenceOr::Item(schema) => Ok(Resolved {
+                value: Cow::Borrowed(schema.as_ref()),
+                at: at.clone(),
+                file,
+                component: None,
+            }),
+            ReferenceOr::Reference { reference } => self.schema(
+                file,
+                at,
+                // A reference carries no data: re-wrapping it is a cheap, exact translation.
+                &ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+            )
+            .map(|r| Resolved {
+                value: Cow::Owned(r.value.into_owned()),
+                ..r
+            }),
+        }
+    }
+
+    /// Follows a parameter node.
+    pub fn parameter<'a>(
+        &'a self,
+        file: FileId,
+        at: &Location,
+        node: &'a ReferenceOr<Parameter>,
+    ) -> Result<Resolved<'a, Parameter>> {
+        self.follow(file, at, node, "parameters", |c, name| {
+            c.parameters.get(name)
+        })
+    }
+
+    /// Follows a response node.
+    pub fn response<'a>(
+        &'a self,
+        file: FileId,
+        at: &Location,
+        node: &'a ReferenceOr<Response>,
+    ) -> Result<Resolved<'a, Response>> {
+        self.follow(file, at, node, "responses", |c, name| {
+            c.responses.get(name)
+        })
+    }
+
+    /// Follows a request body node.
+    pub fn request_body<'a>(
+        &'a self,
+        file: FileId,
+        at: &Location,
+        node: &'a ReferenceOr<RequestBody>,
+    ) -> Result<Resolved<'a, RequestBody>> {
+        self.follow(file, at, node, "requestBodies", |c, name| {
+            c.request_bodies.get(name)
+        })
+    }
+
+    /// Follows `$ref`s from `node` until an item, looking components of `kind` up directly and
+    /// deserialising any other target from the raw document.
+    fn follow<'a, T, F>(
+        &'a self,
+        mut file: FileId,
+        at: &Location,
+        mut node: &'a ReferenceOr<T>,
+        kind: &str,
+        lookup: F,
+    ) -> Result<Resolved<'a, T>>
+    where
+        T: Clone + DeserializeOwned,
+        F: Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
+    {
+        let mut here = at.clone();
+        let mut component = None;
+        for _ in 0..MAX_REF_CHAIN {
+            let reference = match node {
+                ReferenceOr::Item(value) => {
+                    return Ok(Resolved {
+                        value: Cow::Borrowed(value),
+                        at: here,
+                        file,
+                        component,
+                    });
+                }
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let (target_file, pointer) = self.target(file, &here, reference)?;
+            let target_at = Location {
+                file: self.files[target_file].path.clone(),
+                pointer: pointer.clone(),
+            };
+            let prefix = format!("/components/{kind}/");
+            let name = pointer
+                .strip_prefix(&prefix)
+                .filter(|rest| !rest.contains('/'))
+                .map(unescape_pointer_token);
+            let found = match (&name, &self.files[target_file].doc.components) {
+                (Some(name), Some(components)) => lookup(components, name),
+                _ => None,
+            };
+            match found {
+                Some(next) => {
+                    node = next;
+                    component = name;
+                }
+                None => {
+                    // Below the components (or a component of another kind): read it from JSON.
+                    let raw = self.files[target_file]
+                        .raw
+                        .pointer(&pointer)
+                        .ok_or_else(|| dangling(&here, reference, "no such node"))?;
+                    let value: ReferenceOr<T> = typed(raw, &target_at)?;
+                    return match value {
+                        ReferenceOr::Item(value) => Ok(Resolved {
+                            value: Cow::Owned(value),
+                            at: target_at,
+                            file: target_file,
+                            component: None,
+                        }),
+                        ReferenceOr::Reference { .. } => Err(Error::Unsupported {
+                            at: target_at,
+                            what: "a `$ref` to a `$ref` outside `#/components`".into(),
+                        }),
+                    };
+                }
+            }
+            file = target_file;
+            here = target_at;
+        }
+        Err(Error::Unsupported {
+            at: at.clone(),
+            what: format!("more than {MAX_REF_CHAIN} chained `$ref`s (a cycle of references?)"),
+        })
+    }
+
+    /// Splits `reference` (written in `file`, at `at`) into the target file and JSON pointer.
+    fn target(&self, file: FileId, at: &Location, reference: &str) -> Result<(FileId, String)> {
+        let (doc, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let target = if doc.is_empty() {
+            file
+        } else {
+            if doc.contains("://") {
+                return Err(dangling(
+                    at,
+                    reference,
+                    "remote references are not followed; put the schema in a spec file",
+                ));
+            }
+            let wanted = doc.strip_prefix("./").unwrap_or(doc);
+            if wanted.contains('/') || wanted.contains('\\') {
+                return Err(dangling(
+                    at,
+                    reference,
+                    "only files in the same spec folder can be referenced",
+                ));
+            }
+            self.files
+                .iter()
+                .position(|f| f.name == wanted)
+                .ok_or_else(|| dangling(at, reference, "no such file in the spec folder"))?
+        };
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return Err(dangling(at, reference, "the fragment must be a JSON pointer"));
+        }
+        Ok((target, fragment.to_owned()))
+    }
+
+    /// Checks every `$ref` in every file before anything else looks at them.
+    fn check_refs(&self) -> Result<()> {
+        for (id, file) in self.files.iter().enumerate() {
+            let mut refs = Vec::new();
+            collect_refs(&file.raw, &Location::root(&file.path), &mut refs);
+            for (at, reference) in refs {
+                let (target, pointer) = self.target(id, &at, &reference)?;
+                if self.files[target].raw.pointer(&pointer).is_none() {
+                    return Err(dangling(&at, &reference, "no such node"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every `.yaml`, `.yml` and `.json` file directly inside `dir`, sorted: the spec, and what a
+/// build script must watch.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_file() && is_spec_file(&path) {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn is_spec_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn dangling(at: &Location, reference: &str, reason: &str) -> Error {
+    Error::DanglingRef {
+        at: at.join("$ref"),
+        reference: reference.to_owned(),
+        reason: reason.to_owned(),
+    }
+}
+
+fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Parses YAML or JSON text into a JSON value, with the line and column of a syntax error.
+fn parse_text(path: &Path, text: &str) -> Result<Value> {
+    let is_json = path.extension().and_then(|e| e.to_str()) == Some("json");
+    if is_json {
+        serde_json::from_str(text).map_err(|e| Error::Syntax {
+            file: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
+    } else {
+        yaml_serde::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
+            Error::Syntax {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })
+    }
+}
+
+/// Deserialises `raw` (standing at `at`) into an OpenAPI node, naming the offending node on failure.
+fn typed<T: DeserializeOwned>(raw: &Value, at: &Location) -> Result<T> {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
+        let mut here = at.clone();
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            here = match segment {
+                Segment::Seq { index } => here.index(*index),
+                Segment::Map { key } => here.join(key),
+                Segment::Enum { variant } => here.join(variant),
+                Segment::Unknown => here,
+            };
+        }
+        Error::Invalid {
+            at: here,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// Every `$ref` string in `value`, with the location of the object that holds it.
+fn collect_refs(value: &Value, at: &Location, out: &mut Vec<(Location, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(reference)) => out.push((at.clone(), reference.clone())),
+                    // `example`s are data, not schema: a `$ref` key inside them is just a key.
+                    ("example" | "examples", _) => {}
+                    _ => collect_refs(child, &at.join(key), out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_refs(child, &at.index(i), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(files: &[(&str, &str)]) -> Result<Spec> {
+        Spec::from_sources(
+            files
+                .iter()
+                .map(|(name, text)| (PathBuf::from(name), (*text).to_owned()))
+                .collect(),
+        )
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn resolves_refs_across_files() {
+        let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: 'b.yaml#/components/schemas/B'}}\n");
+        let b = format!("{HEAD}components:\n  schemas:\n    B: {{type: string}}\n");
+        let spec = spec(&[("a.yaml", &a), ("b.yaml", &b)]).expect("loads");
+        let node = ReferenceOr::Reference {
+            reference: "#/components/schemas/A".to_owned(),
+        };
+        let resolved = spec
+            .schema(0, &spec.root(0), &node)
+            .expect("resolves");
+        assert_eq!(resolved.file, 1);
+        assert_eq!(resolved.component.as_deref(), Some("B"));
+        assert_eq!(resolved.at.to_string(), "b.yaml#/components/schemas/B");
+    }
+
+    #[test]
+    fn a_dangling_ref_names_file_and_pointer() {
+        let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/Nope'}}\n");
+        let err = spec(&[("a.yaml", &a)]).expect_err("dangling");
+        assert_eq!(
+            err.to_string(),
+            "a.yaml#/components/schemas/A/$ref: `$ref` to `#/components/schemas/Nope` does not resolve: no such node"
+        );
+    }
+
+    #[test]
+    fn refs_outside_the_folder_are_refused() {
+        let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '../etc/passwd#/x'}}\n");
+        let err = spec(&[("a.yaml", &a)]).expect_err("refused");
+        assert!(err.to_string().contains("only files in the same spec folder"), "{err}");
+    }
+
+    #[test]
+    fn ref_cycles_are_an_error() {
+        let a = format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+        );
+        let spec = spec(&[("a.yaml", &a)]).expect("loads");
+        let node = ReferenceOr::Reference {
+            reference: "#/components/schemas/A".to_owned(),
+        };
+        let err = spec.schema(0, &spec.root(0), &node).expect_err("cycle");
+        assert!(err.to_string().contains("chained `$ref`s"), "{err}");
+    }
+
+    #[test]
+    fn unquoted_status_codes_load() {
+        let a = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        200: {description: ok}\n";
+        let spec = spec(&[("a.yaml", a)]).expect("loads");
+        assert_eq!(spec.files[0].doc.paths.paths.len(), 1);
+    }
+}

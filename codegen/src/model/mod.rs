@@ -1,0 +1,238 @@
+//! Stage 2, **model**: a small intermediate representation of the API with final Rust names.
+//!
+//! [`Api::build`] reads a loaded [`Spec`] and decides everything about the output except its
+//! syntax: which types exist and what they are called, which resources and methods exist, how a
+//! response is unwrapped. The emitter only prints what it finds here.
+
+mod resources;
+mod shape;
+mod types;
+
+use crate::error::{Location, Result};
+use crate::load::Spec;
+
+pub use types::TypeBuilder;
+
+/// The whole API, ready to print.
+#[derive(Debug, Default)]
+pub struct Api {
+    /// Top-level resources (`stream`), each with its nested resources.
+    pub roots: Vec<Resource>,
+    /// Every model type, in the order they were first reached (deterministic).
+    pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    /// Builds the model of `spec`.
+    pub fn build(spec: &Spec) -> Result<Self> {
+        let mut types = TypeBuilder::new(spec);
+        let roots = resources::build(spec, &mut types)?;
+        Ok(Self {
+            roots,
+            types: types.finish(),
+        })
+    }
+}
+
+/// A resource: a handle type with methods, and nested resources.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The path segment it stands for (`downloads`).
+    pub segment: String,
+    /// Module name (`downloads`).
+    pub module: String,
+    /// Handle type name (`Downloads`).
+    pub handle: String,
+    /// Name of the method on the parent that returns this resource (`downloads`).
+    pub accessor: String,
+    /// Documentation, from the description of the operations' tag.
+    pub doc: Option<String>,
+    /// The operations on this resource.
+    pub operations: Vec<Operation>,
+    /// Nested resources.
+    pub children: Vec<Resource>,
+}
+
+/// One HTTP operation, as a method on a resource handle.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Method name (`create_type`).
+    pub method_name: String,
+    /// Dotted name for errors and logs (`stream.downloads.create_type`).
+    pub qualified_name: String,
+    /// HTTP method, upper case.
+    pub http_method: &'static str,
+    /// The path template as written in the spec.
+    pub path_template: String,
+    /// The path, split into literal text and parameters (indexes into `path_params`).
+    pub path: Vec<PathPart>,
+    /// Path parameters, in path order: the method's positional arguments.
+    pub path_params: Vec<PathParam>,
+    /// What is sent as the body.
+    pub body: Body,
+    /// What a successful response holds.
+    pub response: ResponseBody,
+    /// First line of the method's documentation.
+    pub summary: Option<String>,
+    /// The rest of the documentation.
+    pub description: Option<String>,
+    /// Where the operation is defined.
+    pub at: Location,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// The parameter at this index of [`Operation::path_params`].
+    Param(usize),
+}
+
+/// A path parameter.
+#[derive(Debug, Clone)]
+pub struct PathParam {
+    /// Name in the template (`account_id`).
+    pub name: String,
+    /// Rust argument name.
+    pub ident: String,
+    /// Its Rust type.
+    pub ty: ParamType,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// `maxLength`, refused before sending when exceeded.
+    pub max_length: Option<usize>,
+    /// `minLength`, refused before sending when not met.
+    pub min_length: Option<usize>,
+}
+
+/// How a path parameter is passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamType {
+    /// `&str`.
+    Str,
+    /// A generated string enum, passed by value.
+    Enum(String),
+    /// `i64`, sent in decimal.
+    Integer,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    None,
+    /// The JSON object `{}`: the spec asks for an object with nothing in it.
+    EmptyObject,
+    /// A JSON body of this type, a positional argument after the path parameters.
+    Json(TypeRef),
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// The Rust type the caller gets.
+    pub ty: TypeRef,
+    /// Whether the body is the `{success, errors, messages, result}` envelope around `ty`.
+    pub enveloped: bool,
+    /// `null` is a possible value: the caller gets an `Option`.
+    pub nullable: bool,
+}
+
+/// A Rust type, as used in a field, argument or result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `()`: nothing useful in the body.
+    Unit,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`: an object with no declared properties.
+    JsonObject,
+    /// A generated model.
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `std::collections::BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+/// A generated model type.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum that keeps unknown values.
+    Enum(EnumDef),
+}
+
+impl TypeDef {
+    /// The type's Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.name,
+            Self::Enum(e) => &e.name,
+        }
+    }
+}
+
+/// A struct model.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Fields, in spec order.
+    pub fields: Vec<Field>,
+    /// Whether every field is optional (so `Default` makes sense).
+    pub all_optional: bool,
+    /// Whether every field's type is `Eq` (no floats or JSON inside).
+    pub is_eq: bool,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub ident: String,
+    /// JSON name.
+    pub json_name: String,
+    /// Its type, without the `Option` that `optional` adds.
+    pub ty: TypeRef,
+    /// Absent or `null` is allowed: the field is an `Option`.
+    pub optional: bool,
+    /// The spec requires the key (so `None` is sent as `null` rather than left out).
+    pub required: bool,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// A string enum model, with a catch-all variant for values the spec does not list.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Known values.
+    pub variants: Vec<Variant>,
+    /// Name of the variant that carries any other value.
+    pub fallback: String,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust name.
+    pub ident: String,
+    /// The JSON string.
+    pub value: String,
+}

@@ -1,0 +1,454 @@
+//! Schemas to model types: what each schema becomes in Rust, and the name it gets.
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::shape::Shape;
+use super::{EnumDef, Field, StructDef, TypeDef, TypeRef, Variant};
+use crate::error::{Error, Location, Result};
+use crate::load::{FileId, Resolved, Spec};
+use crate::naming::{self, Scope};
+
+/// A property of an object, with where its schema stands (for `$ref`s inside it).
+#[derive(Debug, Clone)]
+pub struct Property {
+    /// JSON name.
+    pub name: String,
+    /// The file its schema is written in.
+    pub file: FileId,
+    /// Where its schema stands.
+    pub at: Location,
+    /// The schema.
+    pub node: ReferenceOr<Box<Schema>>,
+}
+
+/// An object's properties after merging `allOf`.
+#[derive(Debug, Default)]
+pub struct MergedObject {
+    /// Properties; a later `allOf` member's property replaces an earlier one of the same name.
+    pub properties: Vec<Property>,
+    /// Names of required properties.
+    pub required: BTreeSet<String>,
+}
+
+impl MergedObject {
+    /// The property called `name`.
+    pub fn get(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+}
+
+/// A type with what a field of that type needs to know.
+#[derive(Debug, Clone)]
+pub struct Typed {
+    /// The type.
+    pub ty: TypeRef,
+    /// `null` is an allowed value.
+    pub nullable: bool,
+    /// Documentation of the schema (description, then constraints).
+    pub doc: Option<String>,
+    /// `minLength`, `maxLength` of a string.
+    pub length: (Option<usize>, Option<usize>),
+}
+
+/// Builds model types on demand, naming each once.
+#[derive(Debug)]
+pub struct TypeBuilder<'s> {
+    spec: &'s Spec,
+    names: Scope,
+    components: HashMap<(FileId, String), TypeRef>,
+    defs: Vec<TypeDef>,
+    depth: usize,
+}
+
+/// How deeply schemas may nest inside one another before we stop (a cycle through arrays or
+/// maps, or a pathological spec).
+const MAX_DEPTH: usize = 128;
+
+impl<'s> TypeBuilder<'s> {
+    /// A builder with no types yet.
+    pub fn new(spec: &'s Spec) -> Self {
+        Self {
+            spec,
+            names: Scope::default(),
+            components: HashMap::new(),
+            defs: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Keeps `name` from being given to a model (it names something else at the crate root).
+    pub fn reserve(&mut self, name: &str) {
+        if !self.names.contains(name) {
+            self.names.claim(name.to_owned());
+        }
+    }
+
+    /// Whether the model called `name` is a string enum.
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.defs
+            .iter()
+            .any(|d| matches!(d, TypeDef::Enum(e) if e.name == name))
+    }
+
+    /// The spec being read.
+    pub fn spec(&self) -> &'s Spec {
+        self.spec
+    }
+
+    /// The type of the schema `node` (standing at `at` in `file`); `hint` names it if it is an
+    /// inline schema that needs a named type.
+    pub fn type_of(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Schema>,
+        hint: &str,
+    ) -> Result<Typed> {
+        let resolved = self.spec.schema(file, at, node)?;
+        self.nested(resolved, hint)
+    }
+
+    /// [`TypeBuilder::type_of`] for a boxed schema (properties, items).
+    pub fn type_of_boxed(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+    ) -> Result<Typed> {
+        let resolved = self.spec.boxed_schema(file, at, node)?;
+        self.nested(resolved, hint)
+    }
+
+    fn nested(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
+        if self.depth >= MAX_DEPTH {
+            return Err(unsupported(
+                &resolved.at,
+                "schemas nested more than 128 deep (a cycle through arrays or maps?)",
+            ));
+        }
+        self.depth += 1;
+        let typed = self.resolved(resolved, hint);
+        self.depth -= 1;
+        typed
+    }
+
+    /// The properties of `node` if it is an object (merging `allOf`), else `None`.
+    pub fn object(
+        &self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Schema>,
+    ) -> Result<Option<MergedObject>> {
+        let resolved = self.spec.schema(file, at, node)?;
+        let mut merged = MergedObject::default();
+        if self.merge_into(&resolved, &mut merged, 0)? {
+            Ok(Some(merged))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// The model types built so far, in the order they were named.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut defs = self.defs;
+        // A struct is `Eq` when nothing inside it is a float or untyped JSON, directly or
+        // through another struct; iterate until no more structs lose `Eq`.
+        let mut not_eq: BTreeSet<String> = BTreeSet::new();
+        loop {
+            let before = not_eq.len();
+            for def in &defs {
+                if let TypeDef::Struct(s) = def
+                    && s.fields.iter().any(|f| !is_eq(&f.ty, &not_eq))
+                {
+                    not_eq.insert(s.name.clone());
+                }
+            }
+            if not_eq.len() == before {
+                break;
+            }
+        }
+        for def in &mut defs {
+            if let TypeDef::Struct(s) = def {
+                s.is_eq = !not_eq.contains(&s.name);
+            }
+        }
+        defs
+    }
+
+    fn resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
+        let schema = resolved.value.as_ref();
+        let shape = Shape::of(schema);
+        let nullable = schema.schema_data.nullable || shape.enumeration.contains(&Value::Null);
+        let doc = describe(schema, &shape);
+        let length = (shape.min_length, shape.max_length);
+        let key = resolved.component.clone().map(|c| (resolved.file, c));
+        let ty = match key.as_ref().and_then(|k| self.components.get(k)) {
+            Some(known) => known.clone(),
+            None => {
+                let name_source = resolved.component.as_deref().unwrap_or(hint);
+                self.new_type(&resolved, &shape, name_source, key)?
+            }
+        };
+        Ok(Typed {
+            ty,
+            nullable,
+            doc,
+            length,
+        })
+    }
+
+    /// Decides what a schema not seen before becomes, and builds its model if it needs one.
+    fn new_type(
+        &mut self,
+        resolved: &Resolved<'_, Schema>,
+        shape: &Shape<'_>,
+        name_source: &str,
+        key: Option<(FileId, String)>,
+    ) -> Result<TypeRef> {
+        let at = &resolved.at;
+        let file = resolved.file;
+        if shape.has_not {
+            return Err(unsupported(at, "`not` schemas have no Rust equivalent"));
+        }
+        if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
+            return Err(unsupported(
+                at,
+                "`oneOf`/`anyOf` schemas; describe the value with one schema instead",
+            ));
+        }
+        if !shape.all_of.is_empty() && shape.properties.is_empty() && shape.all_of.len() == 1 {
+            // `allOf: [$ref]` with nothing beside it is the referenced type, renamed in spirit.
+            let member_at = at.join("allOf").index(0);
+            let member = self.type_of(file, &member_at, &shape.all_of[0], name_source)?;
+            if let Some(key) = key {
+                self.components.insert(key, member.ty.clone());
+            }
+            return Ok(member.ty);
+        }
+        if !shape.all_of.is_empty() || shape.is_object() {
+            let mut merged = MergedObject::default();
+            self.merge_into(resolved, &mut merged, 0)?;
+            if merged.properties.is_empty() {
+                let ty = self.map_type(file, at, shape.additional, name_source)?;
+                if let Some(key) = key {
+                    self.components.insert(key, ty.clone());
+                }
+                return Ok(ty);
+            }
+            let name = self.names.claim(naming::type_name(name_source));
+            let ty = TypeRef::Named(name.clone());
+            if let Some(key) = key {
+                // Registered before the fields are built, so a field can refer back to it.
+                self.components.insert(key, ty.clone());
+            }
+            let def = self.struct_def(name, describe(&resolved.value, shape), merged)?;
+            self.defs.push(TypeDef::Struct(def));
+            return Ok(ty);
+        }
+        let ty = match shape.ty {
+            Some("string") | None
+                if shape.enumeration.iter().any(Value::is_string)
+                    && shape
+                        .enumeration
+                        .iter()
+                        .all(|v| v.is_string() || v.is_null()) =>
+            {
+                let name = self.names.claim(naming::type_name(name_source));
+                let def = enum_def(name.clone(), describe(&resolved.value, shape), shape);
+                self.defs.push(TypeDef::Enum(def));
+                TypeRef::Named(name)
+            }
+            Some("string") => {
+                if shape.format.as_deref() == Some("binary") {
+                    return Err(unsupported(
+                        at,
+                        "`format: binary` strings (file uploads and downloads)",
+                    ));
+                }
+                TypeRef::String
+            }
+            Some("integer") => TypeRef::Integer,
+            Some("number") => TypeRef::Number,
+            Some("boolean") => TypeRef::Boolean,
+            Some("array") => match shape.items {
+                Some(items) => {
+                    let item_hint = format!("{name_source}Item");
+                    let item =
+                        self.type_of_boxed(file, &at.join("items"), items, &item_hint)?;
+                    TypeRef::Array(Box::new(item.ty))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            None => TypeRef::Json,
+            Some(other) => {
+                return Err(Error::Invalid {
+                    at: at.join("type"),
+                    message: format!("unknown type `{other}`"),
+                });
+            }
+        };
+        if let Some(key) = key {
+            self.components.insert(key, ty.clone());
+        }
+        Ok(ty)
+    }
+
+    /// An object without properties: a map if `additionalProperties` has a schema.
+    fn map_type(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        additional: Option<&AdditionalProperties>,
+        name_source: &str,
+    ) -> Result<TypeRef> {
+        match additional {
+            Some(AdditionalProperties::Schema(node)) => {
+                let hint = format!("{name_source}Value");
+                let value = self.type_of(file, &at.join("additionalProperties"), node, &hint)?;
+                Ok(TypeRef::Map(Box::new(value.ty)))
+            }
+            _ => Ok(TypeRef::JsonObject),
+        }
+    }
+
+    fn struct_def(
+        &mut self,
+        name: String,
+        doc: Option<String>,
+        merged: MergedObject,
+    ) -> Result<StructDef> {
+        let mut idents = Scope::default();
+        let mut fields = Vec::with_capacity(merged.properties.len());
+        for property in merged.properties {
+            let hint = format!("{name}_{}", property.name);
+            let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint)?;
+            let required = merged.required.contains(&property.name);
+            fields.push(Field {
+                ident: idents.claim(naming::snake(&property.name)),
+                json_name: property.name,
+                ty: typed.ty,
+                optional: !required || typed.nullable,
+                required,
+                doc: typed.doc,
+            });
+        }
+        Ok(StructDef {
+            name,
+            doc,
+            all_optional: fields.iter().all(|f| f.optional),
+            is_eq: true,
+            fields,
+        })
+    }
+
+    /// Adds the properties of `resolved` (its `allOf` members first, then its own) to `merged`.
+    /// Returns whether it is an object at all.
+    fn merge_into(
+        &self,
+        resolved: &Resolved<'_, Schema>,
+        merged: &mut MergedObject,
+        depth: usize,
+    ) -> Result<bool> {
+        if depth > 32 {
+            return Err(unsupported(&resolved.at, "`allOf` nested more than 32 deep"));
+        }
+        let shape = Shape::of(&resolved.value);
+        let mut is_object = shape.is_object();
+        for (i, member) in shape.all_of.iter().enumerate() {
+            let member_at = resolved.at.join("allOf").index(i);
+            let member = self.spec.schema(resolved.file, &member_at, member)?;
+            is_object |= self.merge_into(&member, merged, depth + 1)?;
+        }
+        for (name, node) in &shape.properties {
+            let property = Property {
+                name: (*name).to_owned(),
+                file: resolved.file,
+                at: resolved.at.join("properties").join(name),
+                node: (*node).clone(),
+            };
+            match merged.properties.iter_mut().find(|p| p.name == *name) {
+                Some(existing) => *existing = property,
+                None => merged.properties.push(property),
+            }
+        }
+        merged.required.extend(shape.required.iter().cloned());
+        Ok(is_object)
+    }
+}
+
+fn enum_def(name: String, doc: Option<String>, shape: &Shape<'_>) -> EnumDef {
+    let mut idents = Scope::default();
+    let mut variants = Vec::new();
+    for value in shape.enumeration.iter().filter_map(Value::as_str) {
+        if variants.iter().any(|v: &Variant| v.value == value) {
+            continue;
+        }
+        variants.push(Variant {
+            ident: idents.claim(naming::camel(value)),
+            value: value.to_owned(),
+        });
+    }
+    let fallback = ["Unknown", "Other", "UnknownValue"]
+        .into_iter()
+        .find(|name| !idents.contains(name))
+        .map(str::to_owned)
+        .unwrap_or_else(|| idents.claim("Unknown".to_owned()));
+    EnumDef {
+        name,
+        doc,
+        variants,
+        fallback,
+    }
+}
+
+fn is_eq(ty: &TypeRef, not_eq: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Number | TypeRef::Json | TypeRef::JsonObject => false,
+        TypeRef::Named(name) => !not_eq.contains(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(inner, not_eq),
+        TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Unit => true,
+    }
+}
+
+/// The documentation of a schema: its description (or title), then its constraints.
+pub fn describe(schema: &Schema, shape: &Shape<'_>) -> Option<String> {
+    let data = &schema.schema_data;
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(text) = data.description.as_deref().or(data.title.as_deref()) {
+        let text = text.trim();
+        if !text.is_empty() {
+            paragraphs.push(text.to_owned());
+        }
+    }
+    let mut facts = Vec::new();
+    match (&shape.minimum, &shape.maximum) {
+        (Some(min), Some(max)) => facts.push(format!("From {min} to {max}.")),
+        (Some(min), None) => facts.push(format!("At least {min}.")),
+        (None, Some(max)) => facts.push(format!("At most {max}.")),
+        (None, None) => {}
+    }
+    match (shape.min_length, shape.max_length) {
+        (Some(min), Some(max)) => facts.push(format!("From {min} to {max} characters.")),
+        (Some(min), None) => facts.push(format!("At least {min} characters.")),
+        (None, Some(max)) => facts.push(format!("At most {max} characters.")),
+        (None, None) => {}
+    }
+    if let Some(format) = &shape.format {
+        facts.push(format!("Format: `{format}`."));
+    }
+    if !facts.is_empty() {
+        paragraphs.push(facts.join(" "));
+    }
+    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+}
+
+fn unsupported(at: &Location, what: &str) -> Error {
+    Error::Unsupported {
+        at: at.clone(),
+        what: what.to_owned(),
+    }
+}

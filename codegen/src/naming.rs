@@ -1,0 +1,190 @@
+//! Rust names from spec names: case conversion, keyword and prelude escaping, uniqueness.
+//!
+//! Every function here returns a string that is a valid Rust identifier (possibly a raw one,
+//! `r#type`), so the emitter can build idents without ever failing.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords (strict and reserved, every edition up to 2024) that a raw identifier can escape.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
+];
+
+/// Names that cannot be raw identifiers at all.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated code itself uses unqualified; a model with one of these names
+/// would shadow them, so it gets a suffix.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
+    "Copy", "Debug", "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "From", "Into",
+    "Iterator", "ToString", "AsRef", "Serialize", "Deserialize", "Self", "Client", "Request",
+    "Error", "Method", "Operation", "PathBuilder", "PathParam", "Value", "Map", "HashMap",
+    "BTreeMap", "Formatter", "Display", "FromStr", "Infallible", "Cow", "Fn", "Drop", "Unpin",
+];
+
+/// A `snake_case` name for a field, parameter, method or module.
+pub fn snake(name: &str) -> String {
+    let base = words(name).to_snake_case();
+    let base = if base.is_empty() { "value".to_owned() } else { base };
+    let base = if starts_with_digit(&base) {
+        format!("n{base}")
+    } else {
+        base
+    };
+    escape_keyword(base)
+}
+
+/// An `UpperCamelCase` name for a type or variant.
+pub fn camel(name: &str) -> String {
+    let base = words(name).to_upper_camel_case();
+    let base = if base.is_empty() { "Value".to_owned() } else { base };
+    if starts_with_digit(&base) {
+        format!("N{base}")
+    } else {
+        base
+    }
+}
+
+/// A type name: [`camel`], then suffixed if it would shadow something the generated code uses.
+pub fn type_name(name: &str) -> String {
+    let base = camel(name);
+    if RESERVED_TYPES.contains(&base.as_str()) {
+        format!("{base}Model")
+    } else {
+        base
+    }
+}
+
+/// Whether `ident` is written as a raw identifier.
+pub fn is_raw(ident: &str) -> bool {
+    ident.starts_with("r#")
+}
+
+/// Escapes a snake-case word that collides with a keyword.
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+fn starts_with_digit(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Keeps letters and digits (ASCII only, as identifiers need) and turns everything else into word
+/// breaks, so heck sees words; non-ASCII letters are spelled as their code point.
+fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            out.push_str(&format!(" u{:x} ", c as u32));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Hands out names that are unique within one scope, in the order they are asked for: the first
+/// `foo` stays `foo`, the next is `foo_2` (or `Foo2` for camel-case names), and so on.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `name`, or the first free numbered variant of it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(plain(&name).to_owned()) {
+            return name;
+        }
+        let camel_case = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+        let stem = plain(&name);
+        for n in 2.. {
+            let candidate = if camel_case {
+                format!("{stem}{n}")
+            } else {
+                format!("{stem}_{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(plain(name))
+    }
+}
+
+/// The identifier without its `r#` prefix, for comparing names.
+fn plain(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_names() {
+        assert_eq!(snake("percentComplete"), "percent_complete");
+        assert_eq!(snake("documentation_url"), "documentation_url");
+        assert_eq!(snake("X-Auth-Email"), "x_auth_email");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("gen"), "r#gen");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("_"), "value");
+        assert_eq!(snake(""), "value");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(snake("default"), "default");
+    }
+
+    #[test]
+    fn camel_case_names() {
+        assert_eq!(camel("stream_downloads-response"), "StreamDownloadsResponse");
+        assert_eq!(camel("inprogress"), "Inprogress");
+        assert_eq!(camel("1080p"), "N1080p");
+        assert_eq!(camel(""), "Value");
+        assert_eq!(type_name("Self"), "SelfModel");
+        assert_eq!(type_name("self"), "SelfModel");
+        assert_eq!(type_name("default"), "DefaultModel");
+        assert_eq!(type_name("result"), "ResultModel");
+        assert_eq!(camel("caf\u{e9}"), "CafUe9");
+    }
+
+    #[test]
+    fn scopes_number_duplicates_deterministically() {
+        let mut scope = Scope::with_reserved(&["unknown"]);
+        assert_eq!(scope.claim("foo".into()), "foo");
+        assert_eq!(scope.claim("foo".into()), "foo_2");
+        assert_eq!(scope.claim("foo".into()), "foo_3");
+        assert_eq!(scope.claim("Bar".into()), "Bar");
+        assert_eq!(scope.claim("Bar".into()), "Bar2");
+        assert_eq!(scope.claim("r#type".into()), "r#type");
+        assert_eq!(scope.claim("unknown".into()), "unknown_2");
+        assert!(scope.contains("type"));
+    }
+}
