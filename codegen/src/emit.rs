@@ -47,20 +47,58 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc]` attributes, one per line, for `text`.
+/// Width that doc text is wrapped to, not counting the `/// ` and indentation in front of it.
+const DOC_WIDTH: usize = 88;
+
+/// `#[doc]` attributes, one per line, for `text`, with long prose lines wrapped.
 fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return quote! {};
     };
-    let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() {
+    let mut lines = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || line.len() <= DOC_WIDTH || line.starts_with([' ', '|', '#']) {
+            lines.push(line.to_owned());
+        } else {
+            wrap(line, &mut lines);
+        }
+    }
+    let attrs = lines.iter().map(|line| {
+        let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {}", line.trim_end())
+            format!(" {line}")
         };
         quote! { #[doc = #line] }
     });
-    quote! { #(#lines)* }
+    quote! { #(#attrs)* }
+}
+
+/// Wraps one prose line at word boundaries; list items continue indented under their text.
+fn wrap(line: &str, out: &mut Vec<String>) {
+    let indent = if line.starts_with("- ") || line.starts_with("* ") {
+        "  "
+    } else {
+        ""
+    };
+    let mut current = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if !current.is_empty() && current.len() + 1 + word.len() > DOC_WIDTH {
+            out.push(std::mem::take(&mut current));
+            current.push_str(indent);
+        } else if !current.is_empty() && !current.ends_with(' ') {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
@@ -245,7 +283,10 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
     let handle = ident(&resource.handle);
     let module_doc = match (&resource.doc, root) {
         (Some(text), _) => text.clone(),
-        (None, true) => format!("Operations under `/{}`, grouped by resource.", resource.segment),
+        (None, true) => format!(
+            "Operations under `/{}`, grouped by resource.",
+            resource.segment
+        ),
         (None, false) => format!("The `{}` resource.", resource.segment),
     };
     let module_docs = doc(Some(&module_doc));
@@ -260,18 +301,21 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
         let text = child
             .doc
             .as_deref()
-            .and_then(|d| d.lines().next())
-            .map(|line| format!(" {line}"))
-            .unwrap_or_else(|| format!(" The `{}` resource.", child.segment));
+            .map(first_sentence)
+            .unwrap_or_else(|| format!("The `{}` resource.", child.segment));
+        let docs = doc(Some(&text));
         quote! {
-            #[doc = #text]
+            #docs
             pub fn #accessor(&self) -> #child_module::#child_handle<'c> {
                 #child_module::#child_handle::from(self.client)
             }
         }
     });
     let methods = resource.operations.iter().map(method);
-    let children = resource.children.iter().map(|child| self::resource(child, false));
+    let children = resource
+        .children
+        .iter()
+        .map(|child| self::resource(child, false));
     let imports = imports(resource);
     quote! {
         #module_docs
@@ -302,17 +346,22 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
 
 /// The `use` lines a resource module needs, and no more (unused imports are warnings).
 fn imports(resource: &Resource) -> TokenStream {
-    let mut runtime = vec![quote!(Client)];
+    let mut runtime = Vec::new();
     let ops = &resource.operations;
     if !ops.is_empty() {
-        runtime.push(quote!(runtime::Method));
-        runtime.push(quote!(runtime::Operation));
-        runtime.push(quote!(runtime::PathBuilder));
-        runtime.push(quote!(runtime::Request));
+        runtime.extend([quote!(Method), quote!(Operation), quote!(PathBuilder)]);
     }
     if ops.iter().any(|op| !op.path_params.is_empty()) {
-        runtime.push(quote!(runtime::PathParam));
+        runtime.push(quote!(PathParam));
     }
+    if !ops.is_empty() {
+        runtime.push(quote!(Request));
+    }
+    let runtime_use = if runtime.is_empty() {
+        quote! {}
+    } else {
+        quote! { use ::cloudflare_stream::runtime::{#(#runtime),*}; }
+    };
     let mut models: Vec<&str> = Vec::new();
     for op in ops {
         named_in(&op.response.ty, &mut models);
@@ -334,7 +383,8 @@ fn imports(resource: &Resource) -> TokenStream {
         quote! { use crate::models::{#(#models),*}; }
     };
     quote! {
-        use ::cloudflare_stream::{#(#runtime),*};
+        use ::cloudflare_stream::Client;
+        #runtime_use
         #models_use
     }
 }
@@ -344,6 +394,15 @@ fn named_in<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
         TypeRef::Named(name) => out.push(name),
         TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
         _ => {}
+    }
+}
+
+/// The first sentence of `text` (up to a full stop followed by a space), for one-line summaries.
+fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(end) => flat[..=end].to_owned(),
+        None => flat,
     }
 }
 

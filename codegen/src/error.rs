@@ -144,9 +144,6 @@ mod tests {
             .join("x~y")
             .index(2);
         assert_eq!(at.pointer, "/paths/~1accounts~1{id}/x~0y/2");
-        assert_eq!(
-            at.to_string(),
-            "spec/a.yaml#/paths/~1accounts~1{id}/x~0y/2"
-        );
+        assert_eq!(at.to_string(), "spec/a.yaml#/paths/~1accounts~1{id}/x~0y/2");
     }
 }

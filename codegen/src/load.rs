@@ -118,9 +118,7 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<Schema>,
     ) -> Result<Resolved<'a, Schema>> {
-        self.follow(file, at, node, "schemas", |c, name| {
-            c.schemas.get(name)
-        })
+        self.follow(file, at, node, "schemas", |c, name| c.schemas.get(name))
     }
 
     /// Like [`Spec::schema`] for the boxed schemas openapiv3 uses in properties and items.
@@ -137,18 +135,19 @@ impl Spec {
                 file,
                 component: None,
             }),
-            ReferenceOr::Reference { reference } => self.schema(
-                file,
-                at,
-                // A reference carries no data: re-wrapping it is a cheap, exact translation.
-                &ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
-            )
-            .map(|r| Resolved {
-                value: Cow::Owned(r.value.into_owned()),
-                ..r
-            }),
+            ReferenceOr::Reference { reference } => self
+                .schema(
+                    file,
+                    at,
+                    // A reference carries no data: re-wrapping it is a cheap, exact translation.
+                    &ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    },
+                )
+                .map(|r| Resolved {
+                    value: Cow::Owned(r.value.into_owned()),
+                    ..r
+                }),
         }
     }
 
@@ -171,9 +170,7 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<Response>,
     ) -> Result<Resolved<'a, Response>> {
-        self.follow(file, at, node, "responses", |c, name| {
-            c.responses.get(name)
-        })
+        self.follow(file, at, node, "responses", |c, name| c.responses.get(name))
     }
 
     /// Follows a request body node.
@@ -292,7 +289,11 @@ impl Spec {
                 .ok_or_else(|| dangling(at, reference, "no such file in the spec folder"))?
         };
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(dangling(at, reference, "the fragment must be a JSON pointer"));
+            return Err(dangling(
+                at,
+                reference,
+                "the fragment must be a JSON pointer",
+            ));
         }
         Ok((target, fragment.to_owned()))
     }
@@ -441,15 +442,15 @@ mod tests {
 
     #[test]
     fn resolves_refs_across_files() {
-        let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: 'b.yaml#/components/schemas/B'}}\n");
+        let a = format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: 'b.yaml#/components/schemas/B'}}\n"
+        );
         let b = format!("{HEAD}components:\n  schemas:\n    B: {{type: string}}\n");
         let spec = spec(&[("a.yaml", &a), ("b.yaml", &b)]).expect("loads");
         let node = ReferenceOr::Reference {
             reference: "#/components/schemas/A".to_owned(),
         };
-        let resolved = spec
-            .schema(0, &spec.root(0), &node)
-            .expect("resolves");
+        let resolved = spec.schema(0, &spec.root(0), &node).expect("resolves");
         assert_eq!(resolved.file, 1);
         assert_eq!(resolved.component.as_deref(), Some("B"));
         assert_eq!(resolved.at.to_string(), "b.yaml#/components/schemas/B");
@@ -457,7 +458,9 @@ mod tests {
 
     #[test]
     fn a_dangling_ref_names_file_and_pointer() {
-        let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/Nope'}}\n");
+        let a = format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/Nope'}}\n"
+        );
         let err = spec(&[("a.yaml", &a)]).expect_err("dangling");
         assert_eq!(
             err.to_string(),
@@ -469,7 +472,11 @@ mod tests {
     fn refs_outside_the_folder_are_refused() {
         let a = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '../etc/passwd#/x'}}\n");
         let err = spec(&[("a.yaml", &a)]).expect_err("refused");
-        assert!(err.to_string().contains("only files in the same spec folder"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("only files in the same spec folder"),
+            "{err}"
+        );
     }
 
     #[test]

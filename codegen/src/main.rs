@@ -65,7 +65,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Check(paths) => {
             let diff = stale_diff(&paths)?;
             if diff.is_empty() {
-                eprintln!("{} is up to date", paths.out.join(codegen::OUTPUT_FILE).display());
+                eprintln!(
+                    "{} is up to date",
+                    paths.out.join(codegen::OUTPUT_FILE).display()
+                );
                 Ok(ExitCode::SUCCESS)
             } else {
                 print!("{diff}");
@@ -97,5 +100,10 @@ fn stale_diff(paths: &Paths) -> Result<String, String> {
         Err(e) => return Err(format!("{}: {e}", target.display())),
     };
     let name = target.display().to_string();
-    Ok(codegen::diff(&name, &committed, "generated from the spec", &fresh))
+    Ok(codegen::diff(
+        &name,
+        &committed,
+        "generated from the spec",
+        &fresh,
+    ))
 }

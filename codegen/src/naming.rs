@@ -9,11 +9,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords (strict and reserved, every edition up to 2024) that a raw identifier can escape.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
 ];
 
 /// Names that cannot be raw identifiers at all.
@@ -22,17 +22,62 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Type names the generated code itself uses unqualified; a model with one of these names
 /// would shadow them, so it gets a suffix.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Debug", "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "From", "Into",
-    "Iterator", "ToString", "AsRef", "Serialize", "Deserialize", "Self", "Client", "Request",
-    "Error", "Method", "Operation", "PathBuilder", "PathParam", "Value", "Map", "HashMap",
-    "BTreeMap", "Formatter", "Display", "FromStr", "Infallible", "Cow", "Fn", "Drop", "Unpin",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "From",
+    "Into",
+    "Iterator",
+    "ToString",
+    "AsRef",
+    "Serialize",
+    "Deserialize",
+    "Self",
+    "Client",
+    "Request",
+    "Error",
+    "Method",
+    "Operation",
+    "PathBuilder",
+    "PathParam",
+    "Value",
+    "Map",
+    "HashMap",
+    "BTreeMap",
+    "Formatter",
+    "Display",
+    "FromStr",
+    "Infallible",
+    "Cow",
+    "Fn",
+    "Drop",
+    "Unpin",
 ];
 
 /// A `snake_case` name for a field, parameter, method or module.
 pub fn snake(name: &str) -> String {
     let base = words(name).to_snake_case();
-    let base = if base.is_empty() { "value".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "value".to_owned()
+    } else {
+        base
+    };
     let base = if starts_with_digit(&base) {
         format!("n{base}")
     } else {
@@ -44,7 +89,11 @@ pub fn snake(name: &str) -> String {
 /// An `UpperCamelCase` name for a type or variant.
 pub fn camel(name: &str) -> String {
     let base = words(name).to_upper_camel_case();
-    let base = if base.is_empty() { "Value".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "Value".to_owned()
+    } else {
+        base
+    };
     if starts_with_digit(&base) {
         format!("N{base}")
     } else {
@@ -164,7 +213,10 @@ mod tests {
 
     #[test]
     fn camel_case_names() {
-        assert_eq!(camel("stream_downloads-response"), "StreamDownloadsResponse");
+        assert_eq!(
+            camel("stream_downloads-response"),
+            "StreamDownloadsResponse"
+        );
         assert_eq!(camel("inprogress"), "Inprogress");
         assert_eq!(camel("1080p"), "N1080p");
         assert_eq!(camel(""), "Value");

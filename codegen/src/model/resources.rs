@@ -220,7 +220,12 @@ fn operation(
 ) -> Result<Operation> {
     let (path, path_params) = path_params(spec, types, found)?;
     let body = body(spec, types, found, &format!("{handle}_{method_name}_body"))?;
-    let summary = found.op.summary.as_deref().map(str::trim).map(str::to_owned);
+    let summary = found
+        .op
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .map(str::to_owned);
     let description = found
         .op
         .description
@@ -253,7 +258,12 @@ fn path_params(
     let mut declared: Vec<(Location, FileId, Parameter)> = Vec::new();
     let item_at = Location {
         file: found.at.file.clone(),
-        pointer: found.at.pointer.rsplit_once('/').map_or("", |p| p.0).to_owned(),
+        pointer: found
+            .at
+            .pointer
+            .rsplit_once('/')
+            .map_or("", |p| p.0)
+            .to_owned(),
     };
     let sources = [
         (item_at.join("parameters"), found.shared_params),
@@ -278,23 +288,34 @@ fn path_params(
     let mut idents = Scope::default();
     let mut rest = found.path;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| Error::Invalid {
-            at: found.at.clone(),
-            message: format!("unclosed `{{` in path `{}`", found.path),
-        })?;
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| Error::Invalid {
+                at: found.at.clone(),
+                message: format!("unclosed `{{` in path `{}`", found.path),
+            })?;
         if open > 0 {
             parts.push(PathPart::Literal(rest[..open].to_owned()));
         }
         let name = &rest[open + 1..close];
         let (param_at, param_file, param) = declared
             .iter()
-            .find(|(_, _, p)| matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name)
+            .find(|(_, _, p)| {
+                matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
+            })
             .ok_or_else(|| Error::Invalid {
                 at: found.at.clone(),
                 message: format!("path parameter `{name}` is used in the path but not declared"),
             })?;
         parts.push(PathPart::Param(params.len()));
-        params.push(path_param(types, *param_file, param_at, param, &mut idents)?);
+        params.push(path_param(
+            types,
+            *param_file,
+            param_at,
+            param,
+            &mut idents,
+        )?);
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
@@ -374,12 +395,7 @@ fn path_param(
     })
 }
 
-fn body(
-    spec: &Spec,
-    types: &mut TypeBuilder<'_>,
-    found: &Found<'_>,
-    hint: &str,
-) -> Result<Body> {
+fn body(spec: &Spec, types: &mut TypeBuilder<'_>, found: &Found<'_>, hint: &str) -> Result<Body> {
     let Some(node) = &found.op.request_body else {
         return Ok(Body::None);
     };
@@ -458,7 +474,11 @@ fn response(
         });
     };
     let schema_at = content_at.join(media_type).join("schema");
-    let hint = format!("{handle}_{}_{}", found.verb.to_ascii_lowercase(), "response");
+    let hint = format!(
+        "{handle}_{}_{}",
+        found.verb.to_ascii_lowercase(),
+        "response"
+    );
     if let Some(object) = types.object(resolved.file, &schema_at, schema)?
         && object.get("success").is_some()
         && (object.get("result").is_some() || object.get("errors").is_some())

@@ -277,8 +277,7 @@ impl<'s> TypeBuilder<'s> {
             Some("array") => match shape.items {
                 Some(items) => {
                     let item_hint = format!("{name_source}Item");
-                    let item =
-                        self.type_of_boxed(file, &at.join("items"), items, &item_hint)?;
+                    let item = self.type_of_boxed(file, &at.join("items"), items, &item_hint)?;
                     TypeRef::Array(Box::new(item.ty))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -354,7 +353,10 @@ impl<'s> TypeBuilder<'s> {
         depth: usize,
     ) -> Result<bool> {
         if depth > 32 {
-            return Err(unsupported(&resolved.at, "`allOf` nested more than 32 deep"));
+            return Err(unsupported(
+                &resolved.at,
+                "`allOf` nested more than 32 deep",
+            ));
         }
         let shape = Shape::of(&resolved.value);
         let mut is_object = shape.is_object();

@@ -1,0 +1,365 @@
+//! The client: credentials, base URL and HTTP connection pool, shared by
+//! every call.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use crate::Error;
+use crate::auth::{self, Credentials};
+
+/// Where the Cloudflare API v4 lives.
+const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
+/// Per-attempt timeout unless the builder or a request says otherwise.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A Cloudflare API client. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Without a trailing slash; request paths start with one.
+    base_url: String,
+    /// Credential headers, marked sensitive.
+    auth_headers: HeaderMap,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    /// For Debug: which scheme, never the secret.
+    scheme: &'static str,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.scheme)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder, for anything beyond credentials.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for the public API with `credentials` and default settings.
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        Self::builder().credentials(credentials).build()
+    }
+
+    /// A client configured from environment variables: exactly one of
+    /// `CLOUDFLARE_API_TOKEN`; `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`;
+    /// or `CLOUDFLARE_API_USER_SERVICE_KEY`. `CLOUDFLARE_BASE_URL`
+    /// optionally replaces the default base URL. Empty variables count as
+    /// unset.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(auth::process_env)
+    }
+
+    fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
+    ) -> Result<Self, Error> {
+        let (credentials, base_url) = auth::from_lookup(lookup)?;
+        let mut builder = Self::builder().credentials(credentials);
+        if let Some(base_url) = base_url {
+            builder = builder.base_url(base_url);
+        }
+        builder.build()
+    }
+
+    /// The API's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Headers every request carries (the credentials).
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.inner.auth_headers
+    }
+
+    pub(crate) fn user_agent(&self) -> &HeaderValue {
+        &self.inner.user_agent
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+}
+
+/// Configures a [`Client`]. Debug output never shows secrets.
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    credentials: Option<Credentials>,
+    /// Set when credentials were given twice: refusing beats guessing which
+    /// identity the caller meant.
+    conflicting_credentials: bool,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    http_client: Option<reqwest::Client>,
+    user_agent_suffix: Option<String>,
+}
+
+impl ClientBuilder {
+    /// The credentials to authenticate with (exactly one scheme).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        if self.credentials.is_some() {
+            self.conflicting_credentials = true;
+        }
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Authenticates with an API token (`Authorization: Bearer`).
+    pub fn api_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::ApiToken(token.into()))
+    }
+
+    /// Authenticates with a legacy global API key and its account's email.
+    pub fn api_key(self, email: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::ApiKey {
+            email: email.into(),
+            key: key.into(),
+        })
+    }
+
+    /// Authenticates with an Origin CA user service key.
+    pub fn user_service_key(self, key: impl Into<String>) -> Self {
+        self.credentials(Credentials::UserServiceKey(key.into()))
+    }
+
+    /// Replaces `https://api.cloudflare.com/client/v4`, e.g. for a proxy or
+    /// a test server. Must be `http` or `https`, without query, fragment or
+    /// user info; a trailing slash is ignored.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Timeout for each attempt, response body included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool).
+    /// Credentials, user agent and timeout are still applied per request.
+    pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
+        self.http_client = Some(http_client);
+        self
+    }
+
+    /// Text appended to the `User-Agent`, e.g. `"my-app/1.2"`, so Cloudflare
+    /// can tell your application's traffic apart.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.conflicting_credentials {
+            return Err(Error::config(
+                "credentials were given more than once; give exactly one scheme",
+            ));
+        }
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::config(
+                "no credentials: use `api_token`, `api_key`, `user_service_key` or `credentials`",
+            )
+        })?;
+        let auth_headers = credentials.headers()?;
+        let base_url = match &self.base_url {
+            Some(base_url) => normalize_base_url(base_url)?,
+            None => DEFAULT_BASE_URL.to_owned(),
+        };
+        let user_agent = user_agent(self.user_agent_suffix.as_deref())?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth_headers,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                scheme: credentials.scheme(),
+            }),
+        })
+    }
+}
+
+/// Checks `raw` and drops trailing slashes. Messages never repeat the URL,
+/// which could carry a password.
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config("the base URL must use http or https"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "the base URL must not contain a user name or password",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(
+            "the base URL must not have a query or fragment",
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn user_agent(suffix: Option<&str>) -> Result<HeaderValue, Error> {
+    let mut text = concat!("cloudflare-stream-rust/", env!("CARGO_PKG_VERSION")).to_owned();
+    if let Some(suffix) = suffix.map(str::trim).filter(|suffix| !suffix.is_empty()) {
+        text.push(' ');
+        text.push_str(suffix);
+    }
+    HeaderValue::from_str(&text).map_err(|_| {
+        Error::config("the user agent suffix contains characters that cannot be sent in a header")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cr3t-value";
+
+    fn config_message(result: Result<Client, Error>) -> String {
+        match result {
+            Err(Error::Config { message }) => {
+                assert!(!message.contains(SECRET), "secret leaked: {message}");
+                message
+            }
+            other => panic!("expected Config error, got {other:?}"),
+        }
+    }
+
+    fn client(builder: ClientBuilder) -> Client {
+        builder.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn defaults() {
+        let client = client(Client::builder().api_token(SECRET));
+        assert_eq!(client.base_url(), "https://api.cloudflare.com/client/v4");
+        assert_eq!(client.timeout(), Duration::from_secs(60));
+        assert_eq!(
+            client.user_agent().to_str().ok(),
+            Some(concat!(
+                "cloudflare-stream-rust/",
+                env!("CARGO_PKG_VERSION")
+            ))
+        );
+        assert!(client.default_headers().contains_key("authorization"));
+    }
+
+    #[test]
+    fn base_url_is_normalised() {
+        for (raw, expected) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            (
+                "https://example.com/client/v4//",
+                "https://example.com/client/v4",
+            ),
+            (" https://EXAMPLE.com/v4 ", "https://example.com/v4"),
+        ] {
+            let client = client(Client::builder().api_token(SECRET).base_url(raw));
+            assert_eq!(client.base_url(), expected);
+        }
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused_without_echoing_them() {
+        for raw in [
+            "not a url",
+            "ftp://example.com",
+            "https://user:s3cr3t-value@example.com",
+            "https://example.com/?s3cr3t-value",
+            "https://example.com/#s3cr3t-value",
+        ] {
+            let message = config_message(Client::builder().api_token("t").base_url(raw).build());
+            assert!(message.contains("base URL"), "{message}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_required_and_unique() {
+        assert!(config_message(Client::builder().build()).contains("no credentials"));
+        let message = config_message(
+            Client::builder()
+                .api_token(SECRET)
+                .user_service_key(SECRET)
+                .build(),
+        );
+        assert!(message.contains("more than once"), "{message}");
+        config_message(Client::builder().api_key("", SECRET).build());
+    }
+
+    #[test]
+    fn user_agent_suffix_is_appended_and_checked() {
+        let client = client(
+            Client::builder()
+                .api_token("t")
+                .user_agent_suffix("my-app/1.2"),
+        );
+        let agent = client.user_agent().to_str().unwrap_or_default();
+        assert!(agent.starts_with("cloudflare-stream-rust/"), "{agent}");
+        assert!(agent.ends_with(" my-app/1.2"), "{agent}");
+        config_message(
+            Client::builder()
+                .api_token("t")
+                .user_agent_suffix("bad\nsuffix")
+                .build(),
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let builder = Client::builder().api_key(SECRET, SECRET);
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains(SECRET), "{debug}");
+
+        let client = client(builder);
+        let debug = format!("{client:?} {client:#?}");
+        assert!(!debug.contains(SECRET), "{debug}");
+        assert!(debug.contains("api key"), "{debug}");
+        let headers = format!("{:?}", client.default_headers());
+        assert!(!headers.contains(SECRET), "{headers}");
+    }
+
+    #[test]
+    fn from_env_applies_the_base_url() {
+        let lookup = |name: &'static str| {
+            Ok(match name {
+                "CLOUDFLARE_API_TOKEN" => Some(SECRET.to_owned()),
+                "CLOUDFLARE_BASE_URL" => Some("http://127.0.0.1:9/v4/".to_owned()),
+                _ => None,
+            })
+        };
+        let client = Client::from_lookup(lookup).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+        assert!(config_message(Client::from_lookup(|_| Ok(None))).contains("CLOUDFLARE_API_TOKEN"));
+    }
+}

@@ -1,0 +1,38 @@
+//! Typed async client for the Cloudflare Stream API.
+//!
+//! The API methods are generated from Cloudflare's OpenAPI description; this
+//! crate's hand-written part is the runtime they stand on: the [`Client`]
+//! (credentials, base URL, connection pool), prepared [`Request`]s, path
+//! encoding, response envelopes and the [`Error`] type.
+
+#![warn(missing_docs)]
+
+// Generated code names the runtime as `::cloudflare_stream::...`, which must
+// also resolve inside this crate.
+extern crate self as cloudflare_stream;
+
+mod auth;
+mod client;
+mod envelope;
+mod error;
+mod path;
+mod request;
+pub mod runtime;
+
+pub use auth::Credentials;
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, ApiMessage, Error, MessageSource};
+pub use request::{Request, Response};
+
+pub use models::*;
+
+impl Client {
+    /// The Stream API: `client.stream().downloads().get(account_id, video_id).await?`.
+    pub fn stream(&self) -> Stream<'_> {
+        Stream::from(self)
+    }
+}
+
+// The generated API, from `spec/` by `build.rs` (a readable copy is committed in `generated/`):
+// `models` with every type, and a module per resource (`stream`, `stream::downloads`, ...).
+include!(concat!(env!("OUT_DIR"), "/api.rs"));
