@@ -21,6 +21,8 @@ use std::path::Path;
 
 pub use error::{Error, Location, Result};
 pub use load::spec_files;
+/// The OpenAPI document model the loader hands out.
+pub use openapiv3;
 
 /// The name of the generated file, in `generated/` and in the build script's `OUT_DIR`.
 pub const OUTPUT_FILE: &str = "api.rs";

@@ -48,7 +48,6 @@ const RESERVED_TYPES: &[&str] = &[
     "AsRef",
     "Serialize",
     "Deserialize",
-    "Self",
     "Client",
     "Request",
     "Error",
@@ -96,6 +95,9 @@ pub fn camel(name: &str) -> String {
     };
     if starts_with_digit(&base) {
         format!("N{base}")
+    } else if base == "Self" {
+        // The one camel-case keyword; it cannot even be a raw identifier.
+        "SelfValue".to_owned()
     } else {
         base
     }
@@ -220,8 +222,9 @@ mod tests {
         assert_eq!(camel("inprogress"), "Inprogress");
         assert_eq!(camel("1080p"), "N1080p");
         assert_eq!(camel(""), "Value");
-        assert_eq!(type_name("Self"), "SelfModel");
-        assert_eq!(type_name("self"), "SelfModel");
+        assert_eq!(camel("Self"), "SelfValue");
+        assert_eq!(type_name("Self"), "SelfValue");
+        assert_eq!(type_name("self"), "SelfValue");
         assert_eq!(type_name("default"), "DefaultModel");
         assert_eq!(type_name("result"), "ResultModel");
         assert_eq!(camel("caf\u{e9}"), "CafUe9");

@@ -1,0 +1,37 @@
+//! Generator fixtures: each folder under `tests/fixtures/` holds a small spec (`spec/`) for one
+//! construct and the code it must generate (`expected.rs`). A difference fails with a diff;
+//! `EXPECTORATE=overwrite cargo test -p cloudflare-stream-codegen --test fixtures` blesses it.
+//! The root crate's `tests/compile.rs` compiles every `expected.rs` under `deny(warnings)`.
+
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/fixtures exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.join("spec").is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_fixture_generates_its_expected_output() {
+    let dirs = fixtures();
+    assert!(dirs.len() >= 8, "fixtures went missing: {dirs:?}");
+    for dir in dirs {
+        let generated = codegen::generate(&dir.join("spec"))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        expectorate::assert_contents(dir.join("expected.rs"), &generated);
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    for dir in fixtures() {
+        let first = codegen::generate(&dir.join("spec")).expect("generates");
+        let second = codegen::generate(&dir.join("spec")).expect("generates");
+        assert_eq!(first, second, "{}", dir.display());
+    }
+}
