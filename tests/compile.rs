@@ -1,7 +1,8 @@
 //! Compile tests, in one trybuild run so the scratch project is built once:
 //!
-//! - every generator fixture's expected output (`codegen/tests/fixtures/*/expected.rs`) builds
-//!   under `deny(warnings)`, so no snapshot can be code that does not compile;
+//! - every generator fixture's expected output (`codegen/tests/fixtures/*/expected.rs`, and
+//!   `codegen/tests/extend/expected.rs`) builds under `deny(warnings)`, so no snapshot can be
+//!   code that does not compile;
 //! - `tests/ui/pass`: a consumer calling every operation, with options, compiles;
 //! - `tests/ui/fail`: misuse is refused, with the compiler messages in the `.stderr` files
 //!   (`TRYBUILD=overwrite cargo test --test compile` rewrites them).
@@ -14,11 +15,7 @@ fn wrapper_for(expected: &Path, name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create the wrapper folder");
     let wrapper = dir.join(format!("{name}.rs"));
     let source = format!(
-        "#![deny(warnings)]\n\
-         // A binary uses none of the public items it includes; unused code is not what is checked.\n\
-         #![allow(dead_code)]\n\
-         include!({:?});\n\
-         fn main() {{}}\n",
+        "#![deny(warnings)]\ninclude!({:?});\nfn main() {{}}\n",
         expected.display().to_string()
     );
     std::fs::write(&wrapper, source).expect("write the wrapper");
@@ -37,6 +34,8 @@ fn generated_code_compiles_and_misuse_does_not() {
         .collect();
     expected.sort();
     assert!(expected.len() >= 8, "fixtures went missing: {expected:?}");
+    // `spec/` plus one more resource file (see `codegen/tests/extend.rs`).
+    expected.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("codegen/tests/extend/expected.rs"));
     for path in &expected {
         let name = path
             .parent()

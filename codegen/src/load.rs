@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+use openapiv3::{
+    OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Responses, Schema,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -84,7 +86,8 @@ impl Spec {
         let mut files: Vec<SpecFile> = Vec::with_capacity(sources.len());
         for (path, text) in sources {
             let raw = parse_text(&path, &text)?;
-            let doc = typed(&raw, &Location::root(&path))?;
+            let root = Location::root(&path);
+            let doc = typed(&raw, &root).map_err(|e| locate_invalid(&raw, &root).unwrap_or(e))?;
             let name = file_name(&path);
             if let Some(first) = files.iter().find(|f| f.name == name) {
                 return Err(Error::Duplicate {
@@ -401,6 +404,87 @@ fn typed<T: DeserializeOwned>(raw: &Value, at: &Location) -> Result<T> {
             message: e.into_inner().to_string(),
         }
     })
+}
+
+/// The deepest typed node that fails to deserialise, for a document that failed as a whole:
+/// serde's path stops at the first custom or flattened deserialiser (`paths`, `responses`), so
+/// we try the nodes below it one by one.
+fn locate_invalid(raw: &Value, root: &Location) -> Option<Error> {
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            if let Some(error) = invalid_path_item(item, &root.join("paths").join(path)) {
+                return Some(error);
+            }
+        }
+    }
+    let components = raw.get("components").and_then(Value::as_object)?;
+    for (kind, entries) in components {
+        let Some(entries) = entries.as_object() else {
+            continue;
+        };
+        for (name, node) in entries {
+            let at = root.join("components").join(kind).join(name);
+            let error = match kind.as_str() {
+                "schemas" => typed::<ReferenceOr<Schema>>(node, &at).err(),
+                "parameters" => typed::<ReferenceOr<Parameter>>(node, &at).err(),
+                "responses" => typed::<ReferenceOr<Response>>(node, &at).err(),
+                "requestBodies" => typed::<ReferenceOr<RequestBody>>(node, &at).err(),
+                _ => None,
+            };
+            if error.is_some() {
+                return error;
+            }
+        }
+    }
+    None
+}
+
+fn invalid_path_item(item: &Value, at: &Location) -> Option<Error> {
+    if let Some(error) = invalid_parameters(item, at) {
+        return Some(error);
+    }
+    for verb in [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ] {
+        let Some(op) = item.get(verb) else {
+            continue;
+        };
+        let at = at.join(verb);
+        if let Some(error) = invalid_parameters(op, &at) {
+            return Some(error);
+        }
+        if let Some(body) = op.get("requestBody")
+            && let Err(error) = typed::<ReferenceOr<RequestBody>>(body, &at.join("requestBody"))
+        {
+            return Some(error);
+        }
+        if let Some(responses) = op.get("responses") {
+            let at = at.join("responses");
+            match responses.as_object() {
+                Some(map) => {
+                    for (code, response) in map {
+                        if let Err(error) = typed::<ReferenceOr<Response>>(response, &at.join(code))
+                        {
+                            return Some(error);
+                        }
+                    }
+                }
+                None => return typed::<Responses>(responses, &at).err(),
+            }
+        }
+        if let Err(error) = typed::<Operation>(op, &at) {
+            return Some(error);
+        }
+    }
+    typed::<ReferenceOr<PathItem>>(item, at).err()
+}
+
+fn invalid_parameters(node: &Value, at: &Location) -> Option<Error> {
+    let list = node.get("parameters")?.as_array()?;
+    let at = at.join("parameters");
+    list.iter()
+        .enumerate()
+        .find_map(|(i, p)| typed::<ReferenceOr<Parameter>>(p, &at.index(i)).err())
 }
 
 /// Every `$ref` string in `value`, with the location of the object that holds it.

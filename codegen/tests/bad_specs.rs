@@ -1,0 +1,217 @@
+//! Bad specs: each is refused with an error naming the file and the JSON pointer (or line) of the
+//! problem, and none makes the generator panic.
+
+use std::path::{Path, PathBuf};
+
+use codegen::load::Spec;
+use codegen::{Error, generate_spec};
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+/// Generates from in-memory files and returns the error it must give.
+fn error_of(files: &[(&str, &str)]) -> Error {
+    let sources = files
+        .iter()
+        .map(|(name, text)| {
+            (
+                PathBuf::from(format!("spec/{name}")),
+                format!("{HEAD}{text}"),
+            )
+        })
+        .collect();
+    match Spec::from_sources(sources).and_then(|spec| generate_spec(&spec)) {
+        Ok(source) => panic!("expected an error, generated:\n{source}"),
+        Err(error) => error,
+    }
+}
+
+/// A spec with one operation whose 200 response has `schema` (YAML flow style).
+fn with_response_schema(schema: &str) -> String {
+    format!(
+        "paths:\n  /accounts/{{account_id}}/things:\n    get:\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\n"
+    )
+}
+
+#[test]
+fn malformed_yaml_names_the_file_and_line() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad/malformed.yaml");
+    let error = Spec::load_files(vec![path.clone()]).expect_err("malformed");
+    let Error::Syntax { file, line, .. } = &error else {
+        panic!("not a syntax error: {error:?}");
+    };
+    assert_eq!(file, &path);
+    // The flow sequence opened on line 5 is still open at the end of the file, line 6.
+    assert_eq!(*line, 6, "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("{}: line 6, column 1:", path.display()))
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("while parsing a flow sequence at line 5"),
+        "{error}"
+    );
+}
+
+#[test]
+fn malformed_json_names_the_file_and_line() {
+    let sources = vec![(
+        PathBuf::from("spec/a.json"),
+        "{\n  \"openapi\": 3,\n  ]".to_owned(),
+    )];
+    let error = Spec::from_sources(sources).expect_err("malformed");
+    assert!(
+        error
+            .to_string()
+            .starts_with("spec/a.json: line 3, column 3:"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_dangling_ref_names_the_pointer_of_the_ref() {
+    let error = error_of(&[(
+        "a.yaml",
+        &with_response_schema("{$ref: 'common.yaml#/components/schemas/Missing'}"),
+    )]);
+    assert_eq!(
+        error.to_string(),
+        "spec/a.yaml#/paths/~1accounts~1{account_id}~1things/get/responses/200/content/application~1json/schema/$ref: \
+         `$ref` to `common.yaml#/components/schemas/Missing` does not resolve: no such file in the spec folder"
+    );
+}
+
+#[test]
+fn a_ref_to_a_missing_component_in_another_file() {
+    let error = error_of(&[
+        (
+            "a.yaml",
+            &with_response_schema("{$ref: 'b.yaml#/components/schemas/Missing'}"),
+        ),
+        (
+            "b.yaml",
+            "paths: {}\ncomponents: {schemas: {Here: {type: string}}}\n",
+        ),
+    ]);
+    assert!(
+        matches!(&error, Error::DanglingRef { reason, .. } if reason == "no such node"),
+        "{error}"
+    );
+}
+
+#[test]
+fn unsupported_constructs_say_what_and_where() {
+    let error = error_of(&[("a.yaml", &with_response_schema("{not: {type: string}}"))]);
+    assert_eq!(
+        error.to_string(),
+        "spec/a.yaml#/paths/~1accounts~1{account_id}~1things/get/responses/200/content/application~1json/schema: \
+         unsupported: `not` schemas have no Rust equivalent"
+    );
+    let error = error_of(&[(
+        "a.yaml",
+        &with_response_schema("{oneOf: [{type: string}, {type: integer}]}"),
+    )]);
+    assert!(
+        error.to_string().contains("unsupported: `oneOf`/`anyOf`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn query_parameters_are_reported_not_dropped() {
+    let text = "paths:\n  /accounts/{account_id}/things:\n    get:\n      parameters:\n        - {name: account_id, in: path, required: true, schema: {type: string}}\n        - {name: limit, in: query, schema: {type: integer}}\n      responses: {'200': {description: ok}}\n";
+    let error = error_of(&[("a.yaml", text)]);
+    assert_eq!(
+        error.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.yaml#/paths/~1accounts~1{account_id}~1things/get/parameters/1")
+    );
+}
+
+#[test]
+fn duplicate_operation_ids_name_both_places() {
+    let op = |path: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: things-get\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    let text = format!("paths:\n{}{}", op("/things"), op("/others"));
+    let error = error_of(&[("a.yaml", &text)]);
+    assert_eq!(
+        error.to_string(),
+        "spec/a.yaml#/paths/~1others/get/operationId: duplicate operationId `things-get`; \
+         first defined at spec/a.yaml#/paths/~1things/get/operationId"
+    );
+}
+
+#[test]
+fn duplicate_operation_ids_across_files() {
+    let op = "paths:\n  /things:\n    get:\n      operationId: same\n      responses: {'200': {description: ok}}\n";
+    let other = op.replace("/things", "/others");
+    let error = error_of(&[("a.yaml", op), ("b.yaml", &other)]);
+    assert!(matches!(error, Error::Duplicate { .. }), "{error}");
+    assert!(
+        error.to_string().contains("spec/b.yaml#/paths/~1others"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_node_of_the_wrong_shape_is_named() {
+    let error = error_of(&[(
+        "a.yaml",
+        "paths:\n  /things:\n    get:\n      responses: 5\n",
+    )]);
+    let Error::Invalid { at, .. } = &error else {
+        panic!("not an invalid-document error: {error:?}");
+    };
+    assert_eq!(at.to_string(), "spec/a.yaml#/paths/~1things/get/responses");
+}
+
+#[test]
+fn path_parameters_must_match_the_template() {
+    let undeclared =
+        "paths:\n  /things/{id}:\n    get:\n      responses: {'200': {description: ok}}\n";
+    let error = error_of(&[("a.yaml", undeclared)]);
+    assert!(
+        error
+            .to_string()
+            .contains("path parameter `id` is used in the path but not declared"),
+        "{error}"
+    );
+    let unused = "paths:\n  /things:\n    get:\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'200': {description: ok}}\n";
+    let error = error_of(&[("a.yaml", unused)]);
+    assert!(
+        error.to_string().contains("declared but not used"),
+        "{error}"
+    );
+}
+
+#[test]
+fn remote_and_outside_refs_are_refused() {
+    for reference in [
+        "https://example.com/s.yaml#/x",
+        "../secret.yaml#/x",
+        "/etc/passwd#/x",
+    ] {
+        let error = error_of(&[(
+            "a.yaml",
+            &with_response_schema(&format!("{{$ref: '{reference}'}}")),
+        )]);
+        assert!(
+            matches!(error, Error::DanglingRef { .. }),
+            "{reference}: {error}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_folder_is_an_error() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-spec");
+    std::fs::create_dir_all(&dir).expect("create");
+    let error = codegen::generate(&dir).expect_err("empty");
+    assert!(matches!(error, Error::NoSpecFiles { .. }), "{error}");
+    let error = codegen::generate(&dir.join("missing")).expect_err("missing");
+    assert!(matches!(error, Error::Io { .. }), "{error}");
+}
