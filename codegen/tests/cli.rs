@@ -1,0 +1,71 @@
+//! The command-line front end: `generate` writes the file, `check` fails with a diff when the
+//! committed copy is stale and passes when it is fresh, and a bad spec is exit code 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .output()
+        .expect("run the codegen binary")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+#[test]
+fn check_fails_with_a_diff_until_generate_runs() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/enums/spec");
+    let out = scratch("cli-out");
+    let target = out.join(codegen::OUTPUT_FILE);
+    std::fs::write(&target, "// stale\n").expect("write a stale copy");
+    let spec = spec.to_str().expect("utf-8 path");
+    let out = out.to_str().expect("utf-8 path");
+
+    let stale = codegen(&["check", "--spec", spec, "--out", out]);
+    assert_eq!(stale.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&stale.stdout);
+    assert!(diff.contains("-// stale"), "{diff}");
+    assert!(diff.contains("+pub mod models {"), "{diff}");
+    assert!(String::from_utf8_lossy(&stale.stderr).contains("is stale"));
+
+    let generated = codegen(&["generate", "--spec", spec, "--out", out]);
+    assert!(generated.status.success(), "{generated:?}");
+    let written = std::fs::read_to_string(&target).expect("generated file");
+    assert_eq!(
+        written,
+        codegen::generate(Path::new(spec)).expect("generates")
+    );
+
+    let fresh = codegen(&["check", "--spec", spec, "--out", out]);
+    assert_eq!(fresh.status.code(), Some(0), "{fresh:?}");
+    assert!(fresh.stdout.is_empty());
+}
+
+#[test]
+fn a_bad_spec_is_exit_code_two_with_the_location() {
+    let spec = scratch("cli-bad-spec");
+    std::fs::write(
+        spec.join("a.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n",
+    )
+    .expect("write the spec");
+    let output = codegen(&[
+        "generate",
+        "--spec",
+        spec.to_str().expect("utf-8"),
+        "--out",
+        "unused",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("a.yaml#/components/schemas/A/$ref"),
+        "{stderr}"
+    );
+}
