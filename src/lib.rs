@@ -36,3 +36,8 @@ impl Client {
 // The generated API, from `spec/` by `build.rs` (a readable copy is committed in `generated/`):
 // `models` with every type, and a module per resource (`stream`, `stream::downloads`, ...).
 include!(concat!(env!("OUT_DIR"), "/api.rs"));
+
+/// The README's Rust examples, compiled as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
