@@ -5,17 +5,25 @@
 //! runtime as `::cloudflare_stream::...` and the models as `crate::models::...`, so the file must
 //! be included at the root of a crate that depends on (or is) `cloudflare_stream`.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{
-    Api, Body, EnumDef, Field, Operation, ParamType, PathPart, Resource, StructDef, TypeDef,
-    TypeRef,
+    Api, Body, EnumDef, Field, Operation, Param, ParamType, PathPart, Resource, ResponseFormat,
+    StructDef, TypeDef, TypeRef, UnionDef,
 };
 
 /// Tokens for the whole API.
 pub fn api(api: &Api) -> TokenStream {
-    let models = api.types.iter().map(type_def);
+    let enums: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|def| matches!(def, TypeDef::Enum(_)))
+        .map(TypeDef::name)
+        .collect();
+    let models = api.types.iter().map(|def| type_def(def, &enums));
     let roots = api.roots.iter().map(|root| resource(root, true));
     let reexports = api.roots.iter().map(|root| {
         let module = ident(&root.module);
@@ -101,10 +109,95 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, enums: &BTreeSet<&str>) -> TokenStream {
     match def {
+        TypeDef::Struct(s) if s.form => form_def(s, enums),
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Union(u) => union_def(u),
+    }
+}
+
+fn union_def(def: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(def.doc.as_deref());
+    let eq = def.is_eq.then(|| quote!(Eq,));
+    let variants = def.variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let ty = type_ref(ty, false);
+        quote! { #variant(#ty), }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// A multipart body: a plain struct, and the form it is sent as.
+fn form_def(def: &StructDef, enums: &BTreeSet<&str>) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(def.doc.as_deref());
+    let fields = def.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let docs = doc(f.doc.as_deref());
+        let inner = type_ref(&f.ty, false);
+        let ty = if f.optional {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        };
+        quote! {
+            #docs
+            pub #field: #ty,
+        }
+    });
+    let parts = def.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let part = &f.json_name;
+        // `receiver` for method calls on the value, `reference` to pass it by reference.
+        let add = |receiver: TokenStream, reference: TokenStream| match &f.ty {
+            TypeRef::File => quote!(form.file(#part, #reference)),
+            TypeRef::String => quote!(form.text(#part, #receiver.clone())),
+            TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
+                quote!(form.text(#part, #receiver.to_string()))
+            }
+            TypeRef::Named(name) if enums.contains(name.as_str()) => {
+                quote!(form.text(#part, #receiver.as_str()))
+            }
+            _ => quote!(form.json(#part, #reference)),
+        };
+        if f.optional {
+            let call = add(quote!(value), quote!(value));
+            quote! {
+                if let Some(value) = &self.#field {
+                    form = #call;
+                }
+            }
+        } else {
+            let call = add(quote!(self.#field), quote!(&self.#field));
+            quote! { form = #call; }
+        }
+    });
+    let default = def.all_optional.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, #default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = " The multipart form this body is sent as, one part per field that is set."]
+            pub fn to_form(&self) -> ::cloudflare_stream::runtime::Form {
+                let mut form = ::cloudflare_stream::runtime::Form::new();
+                #(#parts)*
+                form
+            }
+        }
     }
 }
 
@@ -275,6 +368,8 @@ fn type_ref(ty: &TypeRef, qualified: bool) -> TokenStream {
             let inner = type_ref(inner, qualified);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::File => quote!(::cloudflare_stream::FilePart),
+        TypeRef::Bytes => quote!(Vec<u8>),
     }
 }
 
@@ -312,6 +407,11 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
         }
     });
     let methods = resource.operations.iter().map(method);
+    let request_types = resource.operations.iter().filter_map(|op| {
+        op.request_type
+            .as_deref()
+            .map(|wrapper| request_type(op, wrapper))
+    });
     let children = resource
         .children
         .iter()
@@ -339,6 +439,8 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
                 #(#methods)*
             }
 
+            #(#request_types)*
+
             #(#children)*
         }
     }
@@ -365,11 +467,17 @@ fn imports(resource: &Resource) -> TokenStream {
     let mut models: Vec<&str> = Vec::new();
     for op in ops {
         named_in(&op.response.ty, &mut models);
-        if let Body::Json(ty) = &op.body {
-            named_in(ty, &mut models);
+        match &op.body {
+            Body::Json(ty) => named_in(ty, &mut models),
+            Body::Multipart(name) => models.push(name),
+            Body::None | Body::EmptyObject | Body::Raw(_) => {}
         }
-        for param in &op.path_params {
-            if let ParamType::Enum(name) = &param.ty {
+        for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
+            let mut ty = &param.ty;
+            while let ParamType::List(inner) = ty {
+                ty = inner;
+            }
+            if let ParamType::Enum(name) = ty {
                 models.push(name);
             }
         }
@@ -417,23 +525,8 @@ fn method(op: &Operation) -> TokenStream {
             ty
         }
     };
-    let mut args = Vec::new();
-    let mut conversions = Vec::new();
-    for param in &op.path_params {
-        let arg = ident(&param.ident);
-        match &param.ty {
-            ParamType::Str => args.push(quote!(#arg: &str)),
-            ParamType::Enum(ty) => {
-                let ty = ident(ty);
-                args.push(quote!(#arg: #ty));
-            }
-            ParamType::Integer => {
-                args.push(quote!(#arg: i64));
-                let text = format_ident!("{}_text", param.ident.trim_start_matches("r#"));
-                conversions.push(quote! { let #text = #arg.to_string(); });
-            }
-        }
-    }
+    let required = || op.query.iter().chain(&op.headers).filter(|p| p.required);
+    let mut args: Vec<TokenStream> = op.path_params.iter().chain(required()).map(arg).collect();
     let body_call = match &op.body {
         Body::None => quote! {},
         Body::EmptyObject => quote! { .json_body(&serde_json::Map::new()) },
@@ -442,25 +535,32 @@ fn method(op: &Operation) -> TokenStream {
             args.push(quote!(body: &#ty));
             quote! { .json_body(body) }
         }
+        Body::Multipart(ty) => {
+            let ty = ident(ty);
+            args.push(quote!(body: &#ty));
+            quote! { .multipart_body(body.to_form()) }
+        }
+        Body::Raw(content_type) => {
+            args.push(quote!(body: Vec<u8>));
+            quote! { .raw_body(#content_type, body) }
+        }
     };
-    let plain_call = if op.response.enveloped {
-        quote! {}
-    } else {
-        quote! { .plain() }
+    let format_call = match op.response.format {
+        ResponseFormat::Envelope => quote! {},
+        ResponseFormat::Json => quote! { .plain() },
+        ResponseFormat::Text => quote! { .text() },
+        ResponseFormat::Bytes => quote! { .bytes() },
     };
     let path_calls = op.path.iter().map(|part| match part {
         PathPart::Literal(text) => quote! { .literal(#text) },
         PathPart::Param(index) => {
             let param = &op.path_params[*index];
-            let arg = ident(&param.ident);
             let wire = &param.name;
+            let arg = ident(&param.ident);
             let value = match &param.ty {
                 ParamType::Str => quote!(#arg),
                 ParamType::Enum(_) => quote!(#arg.as_str()),
-                ParamType::Integer => {
-                    let text = format_ident!("{}_text", param.ident.trim_start_matches("r#"));
-                    quote!(&#text)
-                }
+                _ => quote!(&#arg.to_string()),
             };
             let min = param.min_length.map(|n| {
                 let n = Literal::usize_unsuffixed(n);
@@ -473,24 +573,128 @@ fn method(op: &Operation) -> TokenStream {
             quote! { .param(PathParam::new(#wire, #value)#min #max) }
         }
     });
+    let param_calls = required().map(|p| param_call(p, &ident(&p.ident), op));
     let qualified = &op.qualified_name;
     let method = format_ident!("{}", op.http_method);
     let template = &op.path_template;
+    let request = quote! {
+        Request::new(self.client, &OPERATION, path)
+            #body_call
+            #format_call
+            #(#param_calls)*
+    };
+    let (returns, value) = match &op.request_type {
+        Some(wrapper) => {
+            let wrapper = ident(wrapper);
+            (quote!(#wrapper<'c>), quote!(#wrapper::from(#request)))
+        }
+        None => (quote!(Request<'c, #result>), request),
+    };
     quote! {
         #docs
-        pub fn #name(&self, #(#args),*) -> Request<'c, #result> {
+        pub fn #name(&self, #(#args),*) -> #returns {
             static OPERATION: Operation = Operation {
                 name: #qualified,
                 method: Method::#method,
                 path_template: #template,
             };
-            #(#conversions)*
             let path = PathBuilder::new()
                 #(#path_calls)*
                 .finish();
-            Request::new(self.client, &OPERATION, path)
-                #body_call
-                #plain_call
+            #value
+        }
+    }
+}
+
+/// The argument declaration for a parameter.
+fn arg(param: &Param) -> TokenStream {
+    let name = ident(&param.ident);
+    let ty = arg_type(&param.ty);
+    quote!(#name: #ty)
+}
+
+fn arg_type(ty: &ParamType) -> TokenStream {
+    match ty {
+        ParamType::Str => quote!(&str),
+        ParamType::Enum(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        ParamType::Integer => quote!(i64),
+        ParamType::Number => quote!(f64),
+        ParamType::Boolean => quote!(bool),
+        ParamType::List(inner) => {
+            let inner = arg_type(inner);
+            quote!(&[#inner])
+        }
+    }
+}
+
+/// `value` (a parameter of this type) as text that can be sent.
+fn text_value(param: &Param, value: &Ident) -> TokenStream {
+    match &param.ty {
+        ParamType::Str => quote!(#value),
+        ParamType::Enum(_) => quote!(#value.as_str()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+/// The request call that sends one query or header parameter.
+fn param_call(param: &Param, value: &Ident, op: &Operation) -> TokenStream {
+    let wire = &param.name;
+    let is_header = op.headers.iter().any(|h| std::ptr::eq(h, param));
+    match (&param.ty, is_header) {
+        (ParamType::List(_), _) => {
+            quote! { .query_all(#wire, #value.iter().map(|item| item.to_string())) }
+        }
+        (_, true) => {
+            let text = text_value(param, value);
+            quote! { .header(#wire, #text) }
+        }
+        (_, false) => {
+            let text = text_value(param, value);
+            quote! { .query(#wire, #text) }
+        }
+    }
+}
+
+/// The request type of an operation with optional parameters: the runtime's request, plus a
+/// setter for each optional parameter.
+fn request_type(op: &Operation, wrapper: &str) -> TokenStream {
+    let wrapper = ident(wrapper);
+    let result = {
+        let ty = type_ref(&op.response.ty, false);
+        if op.response.nullable {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
+    };
+    let about = format!(
+        " The request of `{}`: set optional parameters, then `.await` it.",
+        op.qualified_name
+    );
+    let setters = op.optional_params().map(|param| {
+        let setter = ident(&param.ident);
+        let value = ident(&param.ident);
+        let docs = doc(param.doc.as_deref());
+        let ty = arg_type(&param.ty);
+        let call = param_call(param, &value, op);
+        quote! {
+            #docs
+            pub fn #setter(self, #value: #ty) -> Self {
+                self.map_request(move |request| request #call)
+            }
+        }
+    });
+    quote! {
+        ::cloudflare_stream::request_type! {
+            #[doc = #about]
+            pub struct #wrapper -> #result;
+        }
+
+        impl #wrapper<'_> {
+            #(#setters)*
         }
     }
 }
@@ -510,6 +714,7 @@ fn method_doc(op: &Operation) -> String {
     let mut documented: Vec<String> = op
         .path_params
         .iter()
+        .chain(op.query.iter().chain(&op.headers).filter(|p| p.required))
         .map(|p| {
             let about = p
                 .doc
@@ -524,8 +729,13 @@ fn method_doc(op: &Operation) -> String {
             }
         })
         .collect();
-    if let Body::Json(_) = op.body {
-        documented.push("- `body`: what to send.".to_owned());
+    match &op.body {
+        Body::Json(_) => documented.push("- `body`: what to send.".to_owned()),
+        Body::Multipart(_) => documented.push("- `body`: the form to send.".to_owned()),
+        Body::Raw(content_type) => {
+            documented.push(format!("- `body`: the bytes to send, as `{content_type}`."));
+        }
+        Body::None | Body::EmptyObject => {}
     }
     if !documented.is_empty() {
         text.push_str("\n\n# Arguments\n\n");

@@ -27,16 +27,48 @@ pub use openapiv3;
 /// The name of the generated file, in `generated/` and in the build script's `OUT_DIR`.
 pub const OUTPUT_FILE: &str = "api.rs";
 
-/// Generates the client for the spec files in `spec_dir`, as formatted Rust source.
-pub fn generate(spec_dir: &Path) -> Result<String> {
-    let spec = load::Spec::load_dir(spec_dir)?;
-    generate_spec(&spec)
+/// How to generate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Give what cannot be expressed exactly the nearest faithful type and list it in
+    /// [`Generated::notes`], instead of failing. For specs we do not control (Cloudflare's own);
+    /// the SDK's `spec/` is generated strictly.
+    pub lenient: bool,
 }
 
-/// Generates the client for an already loaded spec.
+/// The output of a generation.
+#[derive(Debug)]
+pub struct Generated {
+    /// The formatted Rust source.
+    pub source: String,
+    /// What a lenient generation approximated, each naming the file and JSON pointer.
+    pub notes: Vec<Error>,
+}
+
+/// Generates the client for the spec files in `spec_dir`, strictly, as formatted Rust source.
+pub fn generate(spec_dir: &Path) -> Result<String> {
+    generate_with(spec_dir, Options::default()).map(|g| g.source)
+}
+
+/// Generates the client for the spec files in `spec_dir` with `options`.
+pub fn generate_with(spec_dir: &Path, options: Options) -> Result<Generated> {
+    let spec = load::Spec::load_dir(spec_dir)?;
+    generate_spec_with(&spec, options)
+}
+
+/// Generates the client for an already loaded spec, strictly.
 pub fn generate_spec(spec: &load::Spec) -> Result<String> {
-    let api = model::Api::build(spec)?;
-    format::format(emit::api(&api))
+    generate_spec_with(spec, Options::default()).map(|g| g.source)
+}
+
+/// Generates the client for an already loaded spec with `options`.
+pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
+    let api = model::Api::build(spec, options.lenient)?;
+    let source = format::format(emit::api(&api))?;
+    Ok(Generated {
+        source,
+        notes: api.notes,
+    })
 }
 
 /// A unified diff from `old` to `new`, empty when they are equal.

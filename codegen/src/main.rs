@@ -1,6 +1,6 @@
 //! Command-line front end: regenerate the committed copy, or check that it is up to date.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -32,6 +32,10 @@ struct Paths {
     /// Folder the generated file is written to.
     #[arg(long, default_value = "generated")]
     out: PathBuf,
+    /// Give what the generator cannot express exactly the nearest faithful type, and list each
+    /// such place (file and JSON pointer), instead of failing. For specs you do not control.
+    #[arg(long)]
+    lenient: bool,
 }
 
 fn main() -> ExitCode {
@@ -49,7 +53,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
     match command {
         Command::Generate(paths) => {
             let started = Instant::now();
-            let fresh = generate(&paths.spec)?;
+            let fresh = generate(&paths)?;
             let target = paths.out.join(codegen::OUTPUT_FILE);
             std::fs::create_dir_all(&paths.out)
                 .and_then(|()| std::fs::write(&target, &fresh))
@@ -86,13 +90,24 @@ fn run(command: Command) -> Result<ExitCode, String> {
     }
 }
 
-fn generate(spec: &Path) -> Result<String, String> {
-    codegen::generate(spec).map_err(|e| e.to_string())
+/// Generates, printing what a lenient run approximated.
+fn generate(paths: &Paths) -> Result<String, String> {
+    let options = codegen::Options {
+        lenient: paths.lenient,
+    };
+    let generated = codegen::generate_with(&paths.spec, options).map_err(|e| e.to_string())?;
+    for note in &generated.notes {
+        eprintln!("note: {note}");
+    }
+    if !generated.notes.is_empty() {
+        eprintln!("{} construct(s) approximated", generated.notes.len());
+    }
+    Ok(generated.source)
 }
 
 /// The diff from the committed file to a fresh generation, empty when they agree.
 fn stale_diff(paths: &Paths) -> Result<String, String> {
-    let fresh = generate(&paths.spec)?;
+    let fresh = generate(paths)?;
     let target = paths.out.join(codegen::OUTPUT_FILE);
     let committed = match std::fs::read_to_string(&target) {
         Ok(text) => text,

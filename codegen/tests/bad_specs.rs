@@ -111,17 +111,43 @@ fn unsupported_constructs_say_what_and_where() {
     );
     let error = error_of(&[(
         "a.yaml",
-        &with_response_schema("{oneOf: [{type: string}, {type: integer}]}"),
+        &with_response_schema("{oneOf: [{type: string}], properties: {a: {type: string}}}"),
     )]);
     assert!(
-        error.to_string().contains("unsupported: `oneOf`/`anyOf`"),
+        error
+            .to_string()
+            .contains("unsupported: `oneOf` beside properties"),
         "{error}"
     );
 }
 
 #[test]
-fn query_parameters_are_reported_not_dropped() {
-    let text = "paths:\n  /accounts/{account_id}/things:\n    get:\n      parameters:\n        - {name: account_id, in: path, required: true, schema: {type: string}}\n        - {name: limit, in: query, schema: {type: integer}}\n      responses: {'200': {description: ok}}\n";
+fn a_lenient_generation_notes_what_it_approximated() {
+    let sources = vec![(
+        PathBuf::from("spec/a.yaml"),
+        format!("{HEAD}{}", with_response_schema("{not: {type: string}}")),
+    )];
+    let spec = Spec::from_sources(sources).expect("loads");
+    let generated = codegen::generate_spec_with(&spec, codegen::Options { lenient: true })
+        .expect("a lenient generation succeeds");
+    assert!(
+        generated.source.contains("Request<'c, serde_json::Value>"),
+        "{}",
+        generated.source
+    );
+    let notes: Vec<String> = generated.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        [
+            "spec/a.yaml#/paths/~1accounts~1{account_id}~1things/get/responses/200/content/application~1json/schema: \
+          unsupported: `not` schemas have no Rust equivalent; generated as any JSON"
+        ]
+    );
+}
+
+#[test]
+fn cookie_parameters_are_reported_not_dropped() {
+    let text = "paths:\n  /accounts/{account_id}/things:\n    get:\n      parameters:\n        - {name: account_id, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}\n      responses: {'200': {description: ok}}\n";
     let error = error_of(&[("a.yaml", text)]);
     assert_eq!(
         error.location().map(ToString::to_string).as_deref(),

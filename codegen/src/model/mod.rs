@@ -20,16 +20,21 @@ pub struct Api {
     pub roots: Vec<Resource>,
     /// Every model type, in the order they were first reached (deterministic).
     pub types: Vec<TypeDef>,
+    /// What a lenient build approximated, each with its location (empty when strict).
+    pub notes: Vec<crate::Error>,
 }
 
 impl Api {
-    /// Builds the model of `spec`.
-    pub fn build(spec: &Spec) -> Result<Self> {
-        let mut types = TypeBuilder::new(spec);
+    /// Builds the model of `spec`. A strict build fails on anything it cannot express exactly;
+    /// a `lenient` one uses the nearest faithful type and lists it in [`Api::notes`].
+    pub fn build(spec: &Spec, lenient: bool) -> Result<Self> {
+        let mut types = TypeBuilder::new(spec, lenient);
         let roots = resources::build(spec, &mut types)?;
+        let (types, notes) = types.finish();
         Ok(Self {
             roots,
-            types: types.finish(),
+            types,
+            notes,
         })
     }
 }
@@ -66,8 +71,14 @@ pub struct Operation {
     pub path_template: String,
     /// The path, split into literal text and parameters (indexes into `path_params`).
     pub path: Vec<PathPart>,
-    /// Path parameters, in path order: the method's positional arguments.
-    pub path_params: Vec<PathParam>,
+    /// Path parameters, in path order: the method's first positional arguments.
+    pub path_params: Vec<Param>,
+    /// Query parameters: required ones are positional, optional ones are setters.
+    pub query: Vec<Param>,
+    /// Header parameters: required ones are positional, optional ones are setters.
+    pub headers: Vec<Param>,
+    /// The request type that carries the optional parameters' setters, if there are any.
+    pub request_type: Option<String>,
     /// What is sent as the body.
     pub body: Body,
     /// What a successful response holds.
@@ -89,15 +100,27 @@ pub enum PathPart {
     Param(usize),
 }
 
-/// A path parameter.
+impl Operation {
+    /// Query and header parameters the caller may leave out: setters on a request type.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.query
+            .iter()
+            .chain(&self.headers)
+            .filter(|p| !p.required)
+    }
+}
+
+/// A path, query or header parameter.
 #[derive(Debug, Clone)]
-pub struct PathParam {
-    /// Name in the template (`account_id`).
+pub struct Param {
+    /// Name in the spec (`account_id`, `Upload-Length`).
     pub name: String,
     /// Rust argument name.
     pub ident: String,
     /// Its Rust type.
     pub ty: ParamType,
+    /// Must be given (always true for path parameters).
+    pub required: bool,
     /// Documentation.
     pub doc: Option<String>,
     /// `maxLength`, refused before sending when exceeded.
@@ -106,7 +129,7 @@ pub struct PathParam {
     pub min_length: Option<usize>,
 }
 
-/// How a path parameter is passed.
+/// How a parameter is passed, and so how it is written in the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParamType {
     /// `&str`.
@@ -115,6 +138,12 @@ pub enum ParamType {
     Enum(String),
     /// `i64`, sent in decimal.
     Integer,
+    /// `f64`, sent in decimal.
+    Number,
+    /// `bool`, sent as `true` or `false`.
+    Boolean,
+    /// A list of scalars, sent as a repeated query parameter.
+    List(Box<ParamType>),
 }
 
 /// The request body of an operation.
@@ -126,6 +155,10 @@ pub enum Body {
     EmptyObject,
     /// A JSON body of this type, a positional argument after the path parameters.
     Json(TypeRef),
+    /// A `multipart/form-data` body: the named model, whose `to_form` builds the parts.
+    Multipart(String),
+    /// Bytes sent as they are, with this content type (`application/octet-stream`, ...).
+    Raw(String),
 }
 
 /// What a successful response carries.
@@ -133,10 +166,23 @@ pub enum Body {
 pub struct ResponseBody {
     /// The Rust type the caller gets.
     pub ty: TypeRef,
-    /// Whether the body is the `{success, errors, messages, result}` envelope around `ty`.
-    pub enveloped: bool,
+    /// How the body is read.
+    pub format: ResponseFormat,
     /// `null` is a possible value: the caller gets an `Option`.
     pub nullable: bool,
+}
+
+/// How a successful response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// JSON in the `{success, errors, messages, result}` envelope; the caller gets `result`.
+    Envelope,
+    /// JSON, as it is (or no body at all).
+    Json,
+    /// Text (`text/vtt`, `text/html`): a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images): the bytes.
+    Bytes,
 }
 
 /// A Rust type, as used in a field, argument or result.
@@ -162,6 +208,10 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `std::collections::BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// A file sent as one part of a multipart form (`cloudflare_stream::FilePart`).
+    File,
+    /// `Vec<u8>`: a body that is neither JSON nor text.
+    Bytes,
 }
 
 /// A generated model type.
@@ -171,6 +221,8 @@ pub enum TypeDef {
     Struct(StructDef),
     /// A string enum that keeps unknown values.
     Enum(EnumDef),
+    /// One of several types (`oneOf`/`anyOf`), decoded by trying each in order.
+    Union(UnionDef),
 }
 
 impl TypeDef {
@@ -179,6 +231,7 @@ impl TypeDef {
         match self {
             Self::Struct(s) => &s.name,
             Self::Enum(e) => &e.name,
+            Self::Union(u) => &u.name,
         }
     }
 }
@@ -196,6 +249,8 @@ pub struct StructDef {
     pub all_optional: bool,
     /// Whether every field's type is `Eq` (no floats or JSON inside).
     pub is_eq: bool,
+    /// Sent as a multipart form rather than JSON: no serde derives, a `to_form` method instead.
+    pub form: bool,
 }
 
 /// A struct field.
@@ -235,4 +290,17 @@ pub struct Variant {
     pub ident: String,
     /// The JSON string.
     pub value: String,
+}
+
+/// A type that is one of several (`oneOf`/`anyOf`), as an untagged enum.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// One variant per member schema, in spec order (the order decoding tries them).
+    pub variants: Vec<(String, TypeRef)>,
+    /// Whether every variant's type is `Eq`.
+    pub is_eq: bool,
 }

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use openapiv3::{Operation as SpecOperation, Parameter, ReferenceOr, StatusCode};
 
 use super::types::{TypeBuilder, Typed};
-use super::{Body, Operation, ParamType, PathParam, PathPart, Resource, ResponseBody, TypeRef};
+use super::{
+    Body, Operation, Param, ParamType, PathPart, Resource, ResponseBody, ResponseFormat, TypeRef,
+};
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Spec};
 use crate::naming::{self, Scope};
@@ -161,29 +163,34 @@ fn resource(
         children.push(built);
     }
 
+    // Responses first: a GET's method (`get` or `list`) depends on what it returns.
+    let mut responses = Vec::with_capacity(node.found.len());
+    for found in &node.found {
+        responses.push(response(spec, types, found, &handle)?);
+    }
+    let bases: Vec<&str> = node
+        .found
+        .iter()
+        .zip(&responses)
+        .map(|(found, response)| verb_method(found.verb, &response.ty))
+        .collect();
     let mut doc = None;
     let mut operations = Vec::with_capacity(node.found.len());
-    for found in &node.found {
-        let response = response(spec, types, found, &handle)?;
-        let base = match found.method_override.clone() {
-            Some(name) => name,
-            None => {
-                let base = verb_method(found.verb, &response.ty);
-                match &found.trailing_param {
-                    Some(param)
-                        if node.found.iter().any(|other| {
-                            other.trailing_param.is_none()
-                                && verb_method(other.verb, &TypeRef::Unit)
-                                    == verb_method(found.verb, &TypeRef::Unit)
-                        }) =>
-                    {
-                        format!("{base}_{}", short_param(param, &node.segment))
-                    }
-                    _ => base.to_owned(),
-                }
+    for (i, (found, response)) in node.found.iter().zip(responses).enumerate() {
+        let base = bases[i];
+        let name = match (&found.method_override, &found.trailing_param) {
+            (Some(name), _) => name.clone(),
+            // `{param}` below a resource that has the same method without it: say which.
+            (None, Some(param))
+                if node.found.iter().zip(&bases).any(|(other, other_base)| {
+                    other.trailing_param.is_none() && *other_base == base
+                }) =>
+            {
+                format!("{base}_{}", short_param(param, &node.segment))
             }
+            (None, _) => base.to_owned(),
         };
-        let method_name = methods.claim(naming::snake(&base));
+        let method_name = methods.claim(naming::snake(&name));
         if doc.is_none() {
             doc = tag_description(spec, found);
         }
@@ -218,8 +225,14 @@ fn operation(
     handle: &str,
     response: ResponseBody,
 ) -> Result<Operation> {
-    let (path, path_params) = path_params(spec, types, found)?;
+    let params = parameters(spec, types, found)?;
     let body = body(spec, types, found, &format!("{handle}_{method_name}_body"))?;
+    let request_type = params
+        .query
+        .iter()
+        .chain(&params.headers)
+        .any(|p| !p.required)
+        .then(|| types.claim_name(&format!("{handle}_{method_name}_request")));
     let summary = found
         .op
         .summary
@@ -238,8 +251,11 @@ fn operation(
         method_name,
         http_method: found.verb,
         path_template: found.path.to_owned(),
-        path,
-        path_params,
+        path: params.path,
+        path_params: params.path_params,
+        query: params.query,
+        headers: params.headers,
+        request_type,
         body,
         response,
         summary: summary.filter(|s| !s.is_empty()),
@@ -248,12 +264,17 @@ fn operation(
     })
 }
 
-/// Splits the template into parts and types each path parameter.
-fn path_params(
-    spec: &Spec,
-    types: &mut TypeBuilder<'_>,
-    found: &Found<'_>,
-) -> Result<(Vec<PathPart>, Vec<PathParam>)> {
+/// The parameters of an operation: the path split into parts, and each parameter typed.
+#[derive(Debug, Default)]
+struct Parameters {
+    path: Vec<PathPart>,
+    path_params: Vec<Param>,
+    query: Vec<Param>,
+    headers: Vec<Param>,
+}
+
+/// Splits the template into parts and types every parameter.
+fn parameters(spec: &Spec, types: &mut TypeBuilder<'_>, found: &Found<'_>) -> Result<Parameters> {
     // Parameters declared on the operation replace those of the path item with the same name.
     let mut declared: Vec<(Location, FileId, Parameter)> = Vec::new();
     let item_at = Location {
@@ -283,9 +304,9 @@ fn path_params(
         }
     }
 
-    let mut parts = Vec::new();
-    let mut params: Vec<PathParam> = Vec::new();
-    let mut idents = Scope::default();
+    let mut out = Parameters::default();
+    // One scope for every argument name: path, query and header parameters share the signature.
+    let mut idents = Scope::with_reserved(&["body", "self_"]);
     let mut rest = found.path;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
@@ -296,7 +317,7 @@ fn path_params(
                 message: format!("unclosed `{{` in path `{}`", found.path),
             })?;
         if open > 0 {
-            parts.push(PathPart::Literal(rest[..open].to_owned()));
+            out.path.push(PathPart::Literal(rest[..open].to_owned()));
         }
         let name = &rest[open + 1..close];
         let (param_at, param_file, param) = declared
@@ -308,24 +329,20 @@ fn path_params(
                 at: found.at.clone(),
                 message: format!("path parameter `{name}` is used in the path but not declared"),
             })?;
-        parts.push(PathPart::Param(params.len()));
-        params.push(path_param(
-            types,
-            *param_file,
-            param_at,
-            param,
-            &mut idents,
-        )?);
+        out.path.push(PathPart::Param(out.path_params.len()));
+        let mut param = param_of(types, *param_file, param_at, param, &mut idents)?;
+        param.required = true;
+        out.path_params.push(param);
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest.to_owned()));
+        out.path.push(PathPart::Literal(rest.to_owned()));
     }
 
-    for (at, _, param) in &declared {
+    for (at, file, param) in &declared {
         let data = param.parameter_data_ref();
         match param {
-            Parameter::Path { .. } if !params.iter().any(|p| p.name == data.name) => {
+            Parameter::Path { .. } if !out.path_params.iter().any(|p| p.name == data.name) => {
                 return Err(Error::Invalid {
                     at: at.clone(),
                     message: format!(
@@ -335,49 +352,59 @@ fn path_params(
                 });
             }
             Parameter::Path { .. } => {}
-            Parameter::Query { .. } | Parameter::Header { .. } | Parameter::Cookie { .. } => {
+            Parameter::Query { .. } => {
+                out.query
+                    .push(param_of(types, *file, at, param, &mut idents)?);
+            }
+            Parameter::Header { .. } => {
+                out.headers
+                    .push(param_of(types, *file, at, param, &mut idents)?);
+            }
+            Parameter::Cookie { .. } => {
                 return Err(Error::Unsupported {
                     at: at.clone(),
                     what: format!(
-                        "query, header and cookie parameters (`{}`) are not generated yet",
+                        "cookie parameters (`{}`): the client sends no cookies",
                         data.name
                     ),
                 });
             }
         }
     }
-    Ok((parts, params))
+    Ok(out)
 }
 
-fn path_param(
+fn param_of(
     types: &mut TypeBuilder<'_>,
     file: FileId,
     at: &Location,
     param: &Parameter,
     idents: &mut Scope,
-) -> Result<PathParam> {
+) -> Result<Param> {
     let data = param.parameter_data_ref();
     let schema = match &data.format {
         openapiv3::ParameterSchemaOrContent::Schema(schema) => schema,
         openapiv3::ParameterSchemaOrContent::Content(_) => {
             return Err(Error::Unsupported {
                 at: at.join("content"),
-                what: "a path parameter described by `content`; use `schema`".into(),
+                what: "a parameter described by `content`; use `schema`".into(),
             });
         }
     };
     let typed: Typed = types.type_of(file, &at.join("schema"), schema, &data.name)?;
-    let ty = match &typed.ty {
-        TypeRef::String => ParamType::Str,
-        TypeRef::Integer => ParamType::Integer,
-        TypeRef::Named(name) if types.is_enum(name) => ParamType::Enum(name.clone()),
-        _ => {
-            return Err(Error::Unsupported {
-                at: at.join("schema"),
-                what: "a path parameter that is not a string, a string enum or an integer".into(),
-            });
-        }
-    };
+    let ty = param_type(types, &typed.ty).ok_or_else(|| Error::Unsupported {
+        at: at.join("schema"),
+        what: "a parameter that is not a string, number, boolean, string enum, or a list of them"
+            .into(),
+    })?;
+    if matches!(param, Parameter::Path { .. } | Parameter::Header { .. })
+        && matches!(ty, ParamType::List(_))
+    {
+        return Err(Error::Unsupported {
+            at: at.join("schema"),
+            what: "a list in a path or header parameter".into(),
+        });
+    }
     let doc = data
         .description
         .as_deref()
@@ -385,13 +412,29 @@ fn path_param(
         .filter(|d| !d.is_empty())
         .map(str::to_owned)
         .or(typed.doc);
-    Ok(PathParam {
+    Ok(Param {
         ident: idents.claim(naming::snake(&data.name)),
         name: data.name.clone(),
         ty,
+        required: data.required,
         doc,
         min_length: typed.length.0,
         max_length: typed.length.1,
+    })
+}
+
+fn param_type(types: &TypeBuilder<'_>, ty: &TypeRef) -> Option<ParamType> {
+    Some(match ty {
+        TypeRef::String => ParamType::Str,
+        TypeRef::Integer => ParamType::Integer,
+        TypeRef::Number => ParamType::Number,
+        TypeRef::Boolean => ParamType::Boolean,
+        TypeRef::Named(name) if types.is_enum(name) => ParamType::Enum(name.clone()),
+        TypeRef::Array(inner) => match param_type(types, inner)? {
+            ParamType::List(_) => return None,
+            scalar => ParamType::List(Box::new(scalar)),
+        },
+        _ => return None,
     })
 }
 
@@ -402,26 +445,38 @@ fn body(spec: &Spec, types: &mut TypeBuilder<'_>, found: &Found<'_>, hint: &str)
     let at = found.at.join("requestBody");
     let resolved = spec.request_body(found.file, &at, node)?;
     let content_at = resolved.at.join("content");
-    let Some((media_type, media)) = resolved.value.content.iter().find(|(m, _)| is_json(m)) else {
-        let listed: Vec<&str> = resolved.value.content.keys().map(String::as_str).collect();
-        return Err(Error::Unsupported {
-            at: content_at,
-            what: format!("request bodies of type {listed:?}; only JSON bodies are generated yet"),
+    let content = &resolved.value.content;
+    if let Some((media_type, media)) = content.iter().find(|(m, _)| is_json(m)) {
+        let Some(schema) = &media.schema else {
+            // `application/json: {}`: any JSON. The APIs that say so take an empty object.
+            return Ok(Body::EmptyObject);
+        };
+        let schema_at = content_at.join(media_type).join("schema");
+        let typed = types.type_of(resolved.file, &schema_at, schema, hint)?;
+        // An object with nothing declared in it: the API takes `{}`.
+        return Ok(match typed.ty {
+            TypeRef::JsonObject => Body::EmptyObject,
+            ty => Body::Json(ty),
         });
-    };
-    let media_at = content_at.join(media_type);
-    let Some(schema) = &media.schema else {
-        // `application/json: {}`: any JSON. The APIs that say so take an empty object.
-        return Ok(Body::EmptyObject);
-    };
-    let schema_at = media_at.join("schema");
-    if let Some(object) = types.object(resolved.file, &schema_at, schema)?
-        && object.properties.is_empty()
-    {
-        return Ok(Body::EmptyObject);
     }
-    let typed = types.type_of(resolved.file, &schema_at, schema, hint)?;
-    Ok(Body::Json(typed.ty))
+    if let Some((media_type, media)) = content
+        .iter()
+        .find(|(m, _)| essence(m) == "multipart/form-data")
+    {
+        let media_at = content_at.join(media_type);
+        let Some(schema) = &media.schema else {
+            return Err(Error::Unsupported {
+                at: media_at,
+                what: "a multipart body without a schema naming its parts".into(),
+            });
+        };
+        let name = types.form_struct(resolved.file, &media_at.join("schema"), schema, hint)?;
+        return Ok(Body::Multipart(name));
+    }
+    match content.keys().next() {
+        Some(media_type) => Ok(Body::Raw(essence(media_type).to_owned())),
+        None => Ok(Body::None),
+    }
 }
 
 /// The type of the first successful response, unwrapping the envelope.
@@ -445,33 +500,35 @@ fn response(
             StatusCode::Code(code) => *code,
             StatusCode::Range(_) => 299,
         });
-    let none = ResponseBody {
-        ty: TypeRef::Unit,
-        enveloped: false,
-        nullable: false,
+    let json = |ty: TypeRef, nullable: bool| ResponseBody {
+        ty,
+        format: ResponseFormat::Json,
+        nullable,
     };
     let Some((code, node)) = success else {
-        return Ok(none);
+        return Ok(json(TypeRef::Unit, false));
     };
     let at = responses_at.join(code.to_string());
     let resolved = spec.response(found.file, &at, node)?;
     let content_at = resolved.at.join("content");
-    if resolved.value.content.is_empty() {
-        return Ok(none);
-    }
-    let Some((media_type, media)) = resolved.value.content.iter().find(|(m, _)| is_json(m)) else {
-        let listed: Vec<&str> = resolved.value.content.keys().map(String::as_str).collect();
-        return Err(Error::Unsupported {
-            at: content_at,
-            what: format!("responses of type {listed:?}; only JSON responses are generated yet"),
+    let content = &resolved.value.content;
+    let Some((media_type, media)) = content.iter().find(|(m, _)| is_json(m)) else {
+        return Ok(match content.keys().next() {
+            None => json(TypeRef::Unit, false),
+            Some(m) if essence(m).starts_with("text/") => ResponseBody {
+                ty: TypeRef::String,
+                format: ResponseFormat::Text,
+                nullable: false,
+            },
+            Some(_) => ResponseBody {
+                ty: TypeRef::Bytes,
+                format: ResponseFormat::Bytes,
+                nullable: false,
+            },
         });
     };
     let Some(schema) = &media.schema else {
-        return Ok(ResponseBody {
-            ty: TypeRef::Json,
-            enveloped: false,
-            nullable: false,
-        });
+        return Ok(json(TypeRef::Json, false));
     };
     let schema_at = content_at.join(media_type).join("schema");
     let hint = format!(
@@ -486,27 +543,28 @@ fn response(
         let Some(result) = object.get("result") else {
             return Ok(ResponseBody {
                 ty: TypeRef::Unit,
-                enveloped: true,
+                format: ResponseFormat::Envelope,
                 nullable: true,
             });
         };
         let typed = types.type_of_boxed(result.file, &result.at, &result.node, &hint)?;
         return Ok(ResponseBody {
             ty: typed.ty,
-            enveloped: true,
+            format: ResponseFormat::Envelope,
             nullable: typed.nullable,
         });
     }
     let typed = types.type_of(resolved.file, &schema_at, schema, &hint)?;
-    Ok(ResponseBody {
-        ty: typed.ty,
-        enveloped: false,
-        nullable: typed.nullable,
-    })
+    Ok(json(typed.ty, typed.nullable))
+}
+
+/// A media type without its parameters (`; charset=utf-8`).
+fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or("").trim()
 }
 
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim();
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
 }
 

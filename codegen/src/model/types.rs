@@ -6,7 +6,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::shape::Shape;
-use super::{EnumDef, Field, StructDef, TypeDef, TypeRef, Variant};
+use super::{EnumDef, Field, StructDef, TypeDef, TypeRef, UnionDef, Variant};
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Resolved, Spec};
 use crate::naming::{self, Scope};
@@ -61,6 +61,8 @@ pub struct TypeBuilder<'s> {
     components: HashMap<(FileId, String), TypeRef>,
     defs: Vec<TypeDef>,
     depth: usize,
+    lenient: bool,
+    notes: Vec<Error>,
 }
 
 /// How deeply schemas may nest inside one another before we stop (a cycle through arrays or
@@ -68,9 +70,12 @@ pub struct TypeBuilder<'s> {
 const MAX_DEPTH: usize = 128;
 
 impl<'s> TypeBuilder<'s> {
-    /// A builder with no types yet.
-    pub fn new(spec: &'s Spec) -> Self {
+    /// A builder with no types yet. A `lenient` builder gives constructs it cannot express
+    /// exactly the nearest faithful type and records a note; a strict one fails on them.
+    pub fn new(spec: &'s Spec, lenient: bool) -> Self {
         Self {
+            lenient,
+            notes: Vec::new(),
             spec,
             names: Scope::default(),
             components: HashMap::new(),
@@ -84,6 +89,11 @@ impl<'s> TypeBuilder<'s> {
         if !self.names.contains(name) {
             self.names.claim(name.to_owned());
         }
+    }
+
+    /// Claims a type name for something other than a model (a request type), so no model takes it.
+    pub fn claim_name(&mut self, source: &str) -> String {
+        self.names.claim(naming::type_name(source))
     }
 
     /// Whether the model called `name` is a string enum.
@@ -152,8 +162,27 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
-    /// The model types built so far, in the order they were named.
-    pub fn finish(self) -> Vec<TypeDef> {
+    /// Reports `what` at `at`: an error when strict; when lenient, a note saying it was
+    /// generated `as` something near, and `fallback`.
+    pub fn approximate<T>(
+        &mut self,
+        at: &Location,
+        what: &str,
+        as_: &str,
+        fallback: T,
+    ) -> Result<T> {
+        if self.lenient {
+            self.notes
+                .push(unsupported(at, &format!("{what}; generated as {as_}")));
+            Ok(fallback)
+        } else {
+            Err(unsupported(at, what))
+        }
+    }
+
+    /// The model types built so far, in the order they were named, and the notes on what was
+    /// approximated.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
         let mut defs = self.defs;
         // A struct is `Eq` when nothing inside it is a float or untyped JSON, directly or
         // through another struct; iterate until no more structs lose `Eq`.
@@ -161,10 +190,13 @@ impl<'s> TypeBuilder<'s> {
         loop {
             let before = not_eq.len();
             for def in &defs {
-                if let TypeDef::Struct(s) = def
-                    && s.fields.iter().any(|f| !is_eq(&f.ty, &not_eq))
-                {
-                    not_eq.insert(s.name.clone());
+                let eq = match def {
+                    TypeDef::Struct(s) => s.fields.iter().all(|f| is_eq(&f.ty, &not_eq)),
+                    TypeDef::Union(u) => u.variants.iter().all(|(_, ty)| is_eq(ty, &not_eq)),
+                    TypeDef::Enum(_) => true,
+                };
+                if !eq {
+                    not_eq.insert(def.name().to_owned());
                 }
             }
             if not_eq.len() == before {
@@ -172,11 +204,13 @@ impl<'s> TypeBuilder<'s> {
             }
         }
         for def in &mut defs {
-            if let TypeDef::Struct(s) = def {
-                s.is_eq = !not_eq.contains(&s.name);
+            match def {
+                TypeDef::Struct(s) => s.is_eq = !not_eq.contains(&s.name),
+                TypeDef::Union(u) => u.is_eq = !not_eq.contains(&u.name),
+                TypeDef::Enum(_) => {}
             }
         }
-        defs
+        (defs, self.notes)
     }
 
     fn resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
@@ -212,13 +246,35 @@ impl<'s> TypeBuilder<'s> {
         let at = &resolved.at;
         let file = resolved.file;
         if shape.has_not {
-            return Err(unsupported(at, "`not` schemas have no Rust equivalent"));
-        }
-        if !shape.one_of.is_empty() || !shape.any_of.is_empty() {
-            return Err(unsupported(
+            let ty = self.approximate(
                 at,
-                "`oneOf`/`anyOf` schemas; describe the value with one schema instead",
-            ));
+                "`not` schemas have no Rust equivalent",
+                "any JSON",
+                TypeRef::Json,
+            )?;
+            return Ok(self.remember(key, ty));
+        }
+        let members = if shape.one_of.is_empty() {
+            shape.any_of
+        } else {
+            shape.one_of
+        };
+        if !members.is_empty() {
+            let keyword = if shape.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            if !shape.properties.is_empty() || !shape.all_of.is_empty() {
+                let ty = self.approximate(
+                    at,
+                    &format!("`{keyword}` beside properties or `allOf`"),
+                    "any JSON",
+                    TypeRef::Json,
+                )?;
+                return Ok(self.remember(key, ty));
+            }
+            return self.union(resolved, keyword, members, name_source, key);
         }
         if !shape.all_of.is_empty() && shape.properties.is_empty() && shape.all_of.len() == 1 {
             // `allOf: [$ref]` with nothing beside it is the referenced type, renamed in spirit.
@@ -262,15 +318,7 @@ impl<'s> TypeBuilder<'s> {
                 self.defs.push(TypeDef::Enum(def));
                 TypeRef::Named(name)
             }
-            Some("string") => {
-                if shape.format.as_deref() == Some("binary") {
-                    return Err(unsupported(
-                        at,
-                        "`format: binary` strings (file uploads and downloads)",
-                    ));
-                }
-                TypeRef::String
-            }
+            Some("string") => TypeRef::String,
             Some("integer") => TypeRef::Integer,
             Some("number") => TypeRef::Number,
             Some("boolean") => TypeRef::Boolean,
@@ -294,6 +342,103 @@ impl<'s> TypeBuilder<'s> {
             self.components.insert(key, ty.clone());
         }
         Ok(ty)
+    }
+
+    /// Registers what a component became (so it is built once) and returns it.
+    fn remember(&mut self, key: Option<(FileId, String)>, ty: TypeRef) -> TypeRef {
+        if let Some(key) = key {
+            self.components.insert(key, ty.clone());
+        }
+        ty
+    }
+
+    /// `oneOf`/`anyOf`: one member is that member's type; several are an untagged enum.
+    fn union(
+        &mut self,
+        resolved: &Resolved<'_, Schema>,
+        keyword: &str,
+        members: &[ReferenceOr<Schema>],
+        name_source: &str,
+        key: Option<(FileId, String)>,
+    ) -> Result<TypeRef> {
+        let at = &resolved.at;
+        if let [only] = members {
+            let member =
+                self.type_of(resolved.file, &at.join(keyword).index(0), only, name_source)?;
+            return Ok(self.remember(key, member.ty));
+        }
+        let name = self.names.claim(naming::type_name(name_source));
+        let ty = self.remember(key, TypeRef::Named(name.clone()));
+        let mut idents = Scope::default();
+        let mut variants: Vec<(String, TypeRef)> = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let hint = format!("{name}_option{}", i + 1);
+            let member_at = at.join(keyword).index(i);
+            let typed = self.type_of(resolved.file, &member_at, member, &hint)?;
+            if variants.iter().any(|(_, existing)| *existing == typed.ty) {
+                continue;
+            }
+            variants.push((idents.claim(variant_name(&typed.ty)), typed.ty));
+        }
+        let doc = describe(&resolved.value, &Shape::of(&resolved.value));
+        self.defs.push(TypeDef::Union(UnionDef {
+            name,
+            doc,
+            variants,
+            is_eq: true,
+        }));
+        Ok(ty)
+    }
+
+    /// A multipart body's struct: like any object, except that string properties holding a
+    /// file (`format: binary`, or an `@path` example as curl writes file fields) are file parts.
+    pub fn form_struct(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Schema>,
+        hint: &str,
+    ) -> Result<String> {
+        let resolved = self.spec.schema(file, at, node)?;
+        let shape = Shape::of(&resolved.value);
+        let mut merged = MergedObject::default();
+        if !self.merge_into(&resolved, &mut merged, 0)? || merged.properties.is_empty() {
+            return Err(unsupported(
+                &resolved.at,
+                "a multipart body that is not an object with properties",
+            ));
+        }
+        let source = resolved.component.as_deref().unwrap_or(hint);
+        let name = self.names.claim(naming::type_name(source));
+        let mut files = BTreeSet::new();
+        for property in &merged.properties {
+            let schema = self
+                .spec
+                .boxed_schema(property.file, &property.at, &property.node)?;
+            let inner = Shape::of(&schema.value);
+            let is_file = inner.ty == Some("string")
+                && (inner.format.as_deref() == Some("binary")
+                    || schema
+                        .value
+                        .schema_data
+                        .example
+                        .as_ref()
+                        .and_then(Value::as_str)
+                        .is_some_and(|e| e.starts_with('@')));
+            if is_file {
+                files.insert(property.name.clone());
+            }
+        }
+        let mut def = self.struct_def(name.clone(), describe(&resolved.value, &shape), merged)?;
+        for field in &mut def.fields {
+            if files.contains(&field.json_name) {
+                field.ty = TypeRef::File;
+            }
+        }
+        def.form = true;
+        def.is_eq = false;
+        self.defs.push(TypeDef::Struct(def));
+        Ok(name)
     }
 
     /// An object without properties: a map if `additionalProperties` has a schema.
@@ -340,6 +485,7 @@ impl<'s> TypeBuilder<'s> {
             doc,
             all_optional: fields.iter().all(|f| f.optional),
             is_eq: true,
+            form: false,
             fields,
         })
     }
@@ -407,12 +553,32 @@ fn enum_def(name: String, doc: Option<String>, shape: &Shape<'_>) -> EnumDef {
     }
 }
 
+/// The variant name for a union member of type `ty`.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Integer => "Integer".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Unit => "Null".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+    }
+}
+
 fn is_eq(ty: &TypeRef, not_eq: &BTreeSet<String>) -> bool {
     match ty {
-        TypeRef::Number | TypeRef::Json | TypeRef::JsonObject => false,
+        TypeRef::Number | TypeRef::Json | TypeRef::JsonObject | TypeRef::File => false,
         TypeRef::Named(name) => !not_eq.contains(name),
         TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(inner, not_eq),
-        TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Unit => true,
+        TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Unit | TypeRef::Bytes => {
+            true
+        }
     }
 }
 
