@@ -115,6 +115,15 @@ fn type_def(def: &TypeDef, enums: &BTreeSet<&str>) -> TokenStream {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Enum(e) => enum_def(e),
         TypeDef::Union(u) => union_def(u),
+        TypeDef::Alias(a) => {
+            let name = ident(&a.name);
+            let docs = doc(a.doc.as_deref());
+            let target = type_ref(&a.target, false);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
     }
 }
 
@@ -161,6 +170,9 @@ fn form_def(def: &StructDef, enums: &BTreeSet<&str>) -> TokenStream {
         // `receiver` for method calls on the value, `reference` to pass it by reference.
         let add = |receiver: TokenStream, reference: TokenStream| match &f.ty {
             TypeRef::File => quote!(form.file(#part, #reference)),
+            TypeRef::Array(inner) if **inner == TypeRef::File => {
+                quote!(#receiver.iter().fold(form, |form, file| form.file(#part, file)))
+            }
             TypeRef::String => quote!(form.text(#part, #receiver.clone())),
             TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => {
                 quote!(form.text(#part, #receiver.to_string()))
@@ -369,6 +381,10 @@ fn type_ref(ty: &TypeRef, qualified: bool) -> TokenStream {
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::File => quote!(::cloudflare_stream::FilePart),
+        TypeRef::Boxed(inner) => {
+            let inner = type_ref(inner, qualified);
+            quote!(Box<#inner>)
+        }
         TypeRef::Bytes => quote!(Vec<u8>),
     }
 }
@@ -470,7 +486,7 @@ fn imports(resource: &Resource) -> TokenStream {
         match &op.body {
             Body::Json(ty) => named_in(ty, &mut models),
             Body::Multipart(name) => models.push(name),
-            Body::None | Body::EmptyObject | Body::Raw(_) => {}
+            Body::None | Body::EmptyObject | Body::Raw(_) | Body::Form => {}
         }
         for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
             let mut ty = &param.ty;
@@ -500,7 +516,7 @@ fn imports(resource: &Resource) -> TokenStream {
 fn named_in<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
         _ => {}
     }
 }
@@ -543,6 +559,10 @@ fn method(op: &Operation) -> TokenStream {
         Body::Raw(content_type) => {
             args.push(quote!(body: Vec<u8>));
             quote! { .raw_body(#content_type, body) }
+        }
+        Body::Form => {
+            args.push(quote!(body: ::cloudflare_stream::runtime::Form));
+            quote! { .multipart_body(body) }
         }
     };
     let format_call = match op.response.format {
@@ -735,6 +755,7 @@ fn method_doc(op: &Operation) -> String {
         Body::Raw(content_type) => {
             documented.push(format!("- `body`: the bytes to send, as `{content_type}`."));
         }
+        Body::Form => documented.push("- `body`: the multipart form to send.".to_owned()),
         Body::None | Body::EmptyObject => {}
     }
     if !documented.is_empty() {

@@ -157,6 +157,8 @@ pub enum Body {
     Json(TypeRef),
     /// A `multipart/form-data` body: the named model, whose `to_form` builds the parts.
     Multipart(String),
+    /// A `multipart/form-data` body the caller builds (its parts have no fixed names).
+    Form,
     /// Bytes sent as they are, with this content type (`application/octet-stream`, ...).
     Raw(String),
 }
@@ -212,6 +214,8 @@ pub enum TypeRef {
     File,
     /// `Vec<u8>`: a body that is neither JSON nor text.
     Bytes,
+    /// `Box<T>`: a struct field whose type contains the struct.
+    Boxed(Box<TypeRef>),
 }
 
 /// A generated model type.
@@ -223,6 +227,8 @@ pub enum TypeDef {
     Enum(EnumDef),
     /// One of several types (`oneOf`/`anyOf`), decoded by trying each in order.
     Union(UnionDef),
+    /// Another name for an array or map that contains itself.
+    Alias(AliasDef),
 }
 
 impl TypeDef {
@@ -232,6 +238,7 @@ impl TypeDef {
             Self::Struct(s) => &s.name,
             Self::Enum(e) => &e.name,
             Self::Union(u) => &u.name,
+            Self::Alias(a) => &a.name,
         }
     }
 }
@@ -303,4 +310,15 @@ pub struct UnionDef {
     pub variants: Vec<(String, TypeRef)>,
     /// Whether every variant's type is `Eq`.
     pub is_eq: bool,
+}
+
+/// `type Name = Target;`, for an array or map schema that refers back to itself.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// What it stands for.
+    pub target: TypeRef,
 }

@@ -392,19 +392,24 @@ fn param_of(
         }
     };
     let typed: Typed = types.type_of(file, &at.join("schema"), schema, &data.name)?;
-    let ty = param_type(types, &typed.ty).ok_or_else(|| Error::Unsupported {
-        at: at.join("schema"),
-        what: "a parameter that is not a string, number, boolean, string enum, or a list of them"
-            .into(),
-    })?;
-    if matches!(param, Parameter::Path { .. } | Parameter::Header { .. })
-        && matches!(ty, ParamType::List(_))
-    {
-        return Err(Error::Unsupported {
-            at: at.join("schema"),
-            what: "a list in a path or header parameter".into(),
-        });
-    }
+    let ty = match param_type(types, &typed.ty) {
+        Some(ty) => ty,
+        None => types.approximate(
+            &at.join("schema"),
+            "a parameter that is not a string, number, boolean, string enum, or a list of them",
+            "a string",
+            ParamType::Str,
+        )?,
+    };
+    let ty = match ty {
+        ParamType::List(_) if !matches!(param, Parameter::Query { .. }) => types.approximate(
+            &at.join("schema"),
+            "a list in a path or header parameter",
+            "a string (join the items yourself)",
+            ParamType::Str,
+        )?,
+        ty => ty,
+    };
     let doc = data
         .description
         .as_deref()
@@ -470,8 +475,12 @@ fn body(spec: &Spec, types: &mut TypeBuilder<'_>, found: &Found<'_>, hint: &str)
                 what: "a multipart body without a schema naming its parts".into(),
             });
         };
-        let name = types.form_struct(resolved.file, &media_at.join("schema"), schema, hint)?;
-        return Ok(Body::Multipart(name));
+        return Ok(
+            match types.form_struct(resolved.file, &media_at.join("schema"), schema, hint)? {
+                Some(name) => Body::Multipart(name),
+                None => Body::Form,
+            },
+        );
     }
     match content.keys().next() {
         Some(media_type) => Ok(Body::Raw(essence(media_type).to_owned())),
@@ -604,9 +613,12 @@ fn verb_method(verb: &str, result: &TypeRef) -> &'static str {
 fn resource_chain(path: &str) -> Vec<String> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut rest = segments.as_slice();
+    // `/accounts/{account_id}/stream` is about `stream`; `/accounts/{account_id}` itself is
+    // about `accounts`.
     if let [scope, id, tail @ ..] = rest
         && SCOPES.contains(scope)
         && is_param(id)
+        && tail.iter().any(|s| !is_param(s))
     {
         rest = tail;
     }
@@ -672,6 +684,7 @@ mod tests {
         );
         assert_eq!(resource_chain("/accounts/{id}/stream"), ["stream"]);
         assert_eq!(resource_chain("/user/tokens"), ["user", "tokens"]);
+        assert_eq!(resource_chain("/accounts/{account_id}"), ["accounts"]);
         assert!(resource_chain("/{x}").is_empty());
     }
 

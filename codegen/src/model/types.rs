@@ -6,7 +6,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::shape::Shape;
-use super::{EnumDef, Field, StructDef, TypeDef, TypeRef, UnionDef, Variant};
+use super::{AliasDef, EnumDef, Field, StructDef, TypeDef, TypeRef, UnionDef, Variant};
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Resolved, Spec};
 use crate::naming::{self, Scope};
@@ -63,6 +63,11 @@ pub struct TypeBuilder<'s> {
     depth: usize,
     lenient: bool,
     notes: Vec<Error>,
+    /// Components being resolved, with the alias name given to one that turned out to
+    /// contain itself (through an array or a map).
+    entering: HashMap<(FileId, String), Option<String>>,
+    /// Structs whose fields are being built: a field of one of these types needs a `Box`.
+    building: Vec<String>,
 }
 
 /// How deeply schemas may nest inside one another before we stop (a cycle through arrays or
@@ -76,6 +81,8 @@ impl<'s> TypeBuilder<'s> {
         Self {
             lenient,
             notes: Vec::new(),
+            entering: HashMap::new(),
+            building: Vec::new(),
             spec,
             names: Scope::default(),
             components: HashMap::new(),
@@ -193,6 +200,7 @@ impl<'s> TypeBuilder<'s> {
                 let eq = match def {
                     TypeDef::Struct(s) => s.fields.iter().all(|f| is_eq(&f.ty, &not_eq)),
                     TypeDef::Union(u) => u.variants.iter().all(|(_, ty)| is_eq(ty, &not_eq)),
+                    TypeDef::Alias(a) => is_eq(&a.target, &not_eq),
                     TypeDef::Enum(_) => true,
                 };
                 if !eq {
@@ -207,7 +215,7 @@ impl<'s> TypeBuilder<'s> {
             match def {
                 TypeDef::Struct(s) => s.is_eq = !not_eq.contains(&s.name),
                 TypeDef::Union(u) => u.is_eq = !not_eq.contains(&u.name),
-                TypeDef::Enum(_) => {}
+                TypeDef::Enum(_) | TypeDef::Alias(_) => {}
             }
         }
         (defs, self.notes)
@@ -222,10 +230,41 @@ impl<'s> TypeBuilder<'s> {
         let key = resolved.component.clone().map(|c| (resolved.file, c));
         let ty = match key.as_ref().and_then(|k| self.components.get(k)) {
             Some(known) => known.clone(),
-            None => {
-                let name_source = resolved.component.as_deref().unwrap_or(hint);
-                self.new_type(&resolved, &shape, name_source, key)?
-            }
+            None => match key.as_ref().and_then(|k| self.entering.get_mut(k)) {
+                // Back at a component we are inside of: it contains itself. Refer to it by an
+                // alias, defined once the component is done.
+                Some(alias) => {
+                    let name = match alias {
+                        Some(name) => name.clone(),
+                        None => {
+                            let source = resolved.component.as_deref().unwrap_or(hint);
+                            let name = self.names.claim(naming::type_name(source));
+                            *alias = Some(name.clone());
+                            name
+                        }
+                    };
+                    TypeRef::Named(name)
+                }
+                None => {
+                    let name_source = resolved.component.as_deref().unwrap_or(hint);
+                    if let Some(key) = &key {
+                        self.entering.insert(key.clone(), None);
+                    }
+                    let built = self.new_type(&resolved, &shape, name_source, key.clone());
+                    let alias = key.as_ref().and_then(|k| self.entering.remove(k)).flatten();
+                    match (built?, alias, key) {
+                        (ty, Some(alias), Some(key)) if ty != TypeRef::Named(alias.clone()) => {
+                            self.defs.push(TypeDef::Alias(AliasDef {
+                                name: alias.clone(),
+                                doc: describe(schema, &shape),
+                                target: ty,
+                            }));
+                            self.remember(Some(key), TypeRef::Named(alias))
+                        }
+                        (ty, _, _) => ty,
+                    }
+                }
+            },
         };
         Ok(Typed {
             ty,
@@ -344,6 +383,15 @@ impl<'s> TypeBuilder<'s> {
         Ok(ty)
     }
 
+    /// `ty` in a `Box` when it is a struct still being built: a struct that contains itself
+    /// directly would have no size.
+    fn boxed_if_cyclic(&self, ty: TypeRef) -> TypeRef {
+        match &ty {
+            TypeRef::Named(name) if self.building.contains(name) => TypeRef::Boxed(Box::new(ty)),
+            _ => ty,
+        }
+    }
+
     /// Registers what a component became (so it is built once) and returns it.
     fn remember(&mut self, key: Option<(FileId, String)>, ty: TypeRef) -> TypeRef {
         if let Some(key) = key {
@@ -378,7 +426,8 @@ impl<'s> TypeBuilder<'s> {
             if variants.iter().any(|(_, existing)| *existing == typed.ty) {
                 continue;
             }
-            variants.push((idents.claim(variant_name(&typed.ty)), typed.ty));
+            let ty = self.boxed_if_cyclic(typed.ty);
+            variants.push((idents.claim(variant_name(&ty)), ty));
         }
         let doc = describe(&resolved.value, &Shape::of(&resolved.value));
         self.defs.push(TypeDef::Union(UnionDef {
@@ -398,15 +447,20 @@ impl<'s> TypeBuilder<'s> {
         at: &Location,
         node: &ReferenceOr<Schema>,
         hint: &str,
-    ) -> Result<String> {
+    ) -> Result<Option<String>> {
         let resolved = self.spec.schema(file, at, node)?;
         let shape = Shape::of(&resolved.value);
         let mut merged = MergedObject::default();
-        if !self.merge_into(&resolved, &mut merged, 0)? || merged.properties.is_empty() {
-            return Err(unsupported(
+        let is_object = shape.one_of.is_empty()
+            && shape.any_of.is_empty()
+            && self.merge_into(&resolved, &mut merged, 0)?;
+        if !is_object || merged.properties.is_empty() {
+            return self.approximate(
                 &resolved.at,
                 "a multipart body that is not an object with properties",
-            ));
+                "a form the caller builds",
+                None,
+            );
         }
         let source = resolved.component.as_deref().unwrap_or(hint);
         let name = self.names.claim(naming::type_name(source));
@@ -425,20 +479,27 @@ impl<'s> TypeBuilder<'s> {
                         .as_ref()
                         .and_then(Value::as_str)
                         .is_some_and(|e| e.starts_with('@')));
-            if is_file {
-                files.insert(property.name.clone());
+            let is_file_list = inner.ty == Some("array")
+                && inner.items.is_some_and(|items| match items {
+                    ReferenceOr::Item(item) => Shape::of(item).format.as_deref() == Some("binary"),
+                    ReferenceOr::Reference { .. } => false,
+                });
+            if is_file || is_file_list {
+                files.insert((property.name.clone(), is_file_list));
             }
         }
         let mut def = self.struct_def(name.clone(), describe(&resolved.value, &shape), merged)?;
         for field in &mut def.fields {
-            if files.contains(&field.json_name) {
+            if files.contains(&(field.json_name.clone(), false)) {
                 field.ty = TypeRef::File;
+            } else if files.contains(&(field.json_name.clone(), true)) {
+                field.ty = TypeRef::Array(Box::new(TypeRef::File));
             }
         }
         def.form = true;
         def.is_eq = false;
         self.defs.push(TypeDef::Struct(def));
-        Ok(name)
+        Ok(Some(name))
     }
 
     /// An object without properties: a map if `additionalProperties` has a schema.
@@ -467,19 +528,28 @@ impl<'s> TypeBuilder<'s> {
     ) -> Result<StructDef> {
         let mut idents = Scope::default();
         let mut fields = Vec::with_capacity(merged.properties.len());
+        self.building.push(name.clone());
         for property in merged.properties {
             let hint = format!("{name}_{}", property.name);
-            let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint)?;
+            let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint);
+            let typed = match typed {
+                Ok(typed) => typed,
+                Err(error) => {
+                    self.building.pop();
+                    return Err(error);
+                }
+            };
             let required = merged.required.contains(&property.name);
             fields.push(Field {
                 ident: idents.claim(naming::snake(&property.name)),
                 json_name: property.name,
-                ty: typed.ty,
+                ty: self.boxed_if_cyclic(typed.ty),
                 optional: !required || typed.nullable,
                 required,
                 doc: typed.doc,
             });
         }
+        self.building.pop();
         Ok(StructDef {
             name,
             doc,
@@ -567,6 +637,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Array(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Boxed(inner) => variant_name(inner),
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
     }
 }
@@ -575,7 +646,7 @@ fn is_eq(ty: &TypeRef, not_eq: &BTreeSet<String>) -> bool {
     match ty {
         TypeRef::Number | TypeRef::Json | TypeRef::JsonObject | TypeRef::File => false,
         TypeRef::Named(name) => !not_eq.contains(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(inner, not_eq),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => is_eq(inner, not_eq),
         TypeRef::String | TypeRef::Integer | TypeRef::Boolean | TypeRef::Unit | TypeRef::Bytes => {
             true
         }
