@@ -430,7 +430,8 @@ fn param_of(
 
 fn param_type(types: &TypeBuilder<'_>, ty: &TypeRef) -> Option<ParamType> {
     Some(match ty {
-        TypeRef::String => ParamType::Str,
+        // A schema that says nothing (`{}`): on the wire a parameter is text anyway.
+        TypeRef::String | TypeRef::Json => ParamType::Str,
         TypeRef::Integer => ParamType::Integer,
         TypeRef::Number => ParamType::Number,
         TypeRef::Boolean => ParamType::Boolean,
