@@ -606,7 +606,7 @@ fn method(op: &Operation) -> TokenStream {
     let (returns, value) = match &op.request_type {
         Some(wrapper) => {
             let wrapper = ident(wrapper);
-            (quote!(#wrapper<'c>), quote!(#wrapper::from(#request)))
+            (quote!(#wrapper<'c>), quote!(#wrapper { request: #request }))
         }
         None => (quote!(Request<'c, #result>), request),
     };
@@ -697,24 +697,48 @@ fn request_type(op: &Operation, wrapper: &str) -> TokenStream {
     let setters = op.optional_params().map(|param| {
         let setter = ident(&param.ident);
         let value = ident(&param.ident);
-        let docs = doc(param.doc.as_deref());
+        let is_header = op.headers.iter().any(|h| std::ptr::eq(h, param));
+        let fallback = format!(
+            "Sets the `{}` {} parameter.",
+            param.name,
+            if is_header { "header" } else { "query" }
+        );
+        let docs = doc(Some(param.doc.as_deref().unwrap_or(&fallback)));
         let ty = arg_type(&param.ty);
         let call = param_call(param, &value, op);
         quote! {
             #docs
-            pub fn #setter(self, #value: #ty) -> Self {
-                self.map_request(move |request| request #call)
+            pub fn #setter(mut self, #value: #ty) -> Self {
+                self.request = self.request #call;
+                self
             }
         }
     });
     quote! {
-        ::cloudflare_stream::request_type! {
-            #[doc = #about]
-            pub struct #wrapper -> #result;
+        #[doc = #about]
+        #[must_use = "a request does nothing until it is awaited"]
+        #[derive(Debug)]
+        pub struct #wrapper<'c> {
+            request: Request<'c, #result>,
         }
 
-        impl #wrapper<'_> {
+        impl<'c> #wrapper<'c> {
             #(#setters)*
+
+            #[doc = " The request itself: for per-request options (`timeout`, `header`, ...) and"]
+            #[doc = " `send_with_response`."]
+            pub fn into_request(self) -> Request<'c, #result> {
+                self.request
+            }
+        }
+
+        impl<'c> std::future::IntoFuture for #wrapper<'c> {
+            type Output = <Request<'c, #result> as std::future::IntoFuture>::Output;
+            type IntoFuture = <Request<'c, #result> as std::future::IntoFuture>::IntoFuture;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.request.into_future()
+            }
         }
     }
 }
