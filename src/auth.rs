@@ -118,6 +118,7 @@ pub(crate) mod env {
     pub(crate) const API_KEY: &str = "CLOUDFLARE_API_KEY";
     pub(crate) const USER_SERVICE_KEY: &str = "CLOUDFLARE_API_USER_SERVICE_KEY";
     pub(crate) const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
+    pub(crate) const CUSTOM_HEADERS: &str = "CLOUDFLARE_CUSTOM_HEADERS";
 }
 
 /// Reads the process environment; a non-Unicode value is an error rather

@@ -9,7 +9,9 @@ use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::Error;
-use crate::auth::{self, Credentials};
+use crate::auth::{self, Credentials, env};
+use crate::headers;
+use crate::retry::{self, Backoff};
 
 /// Where the Cloudflare API v4 lives.
 const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -29,8 +31,12 @@ struct Inner {
     base_url: String,
     /// Credential headers, marked sensitive.
     auth_headers: HeaderMap,
+    /// Custom headers for every request, marked sensitive.
+    custom_headers: HeaderMap,
     user_agent: HeaderValue,
     timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
     /// For Debug: which scheme, never the secret.
     scheme: &'static str,
 }
@@ -40,8 +46,14 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.scheme)
+            .field(
+                "custom_headers",
+                &headers::names(&self.inner.custom_headers),
+            )
             .field("user_agent", &self.inner.user_agent)
             .field("timeout", &self.inner.timeout)
+            .field("max_retries", &self.inner.max_retries)
+            .field("backoff", &self.inner.backoff)
             .finish_non_exhaustive()
     }
 }
@@ -60,8 +72,10 @@ impl Client {
     /// A client configured from environment variables: exactly one of
     /// `CLOUDFLARE_API_TOKEN`; `CLOUDFLARE_EMAIL` with `CLOUDFLARE_API_KEY`;
     /// or `CLOUDFLARE_API_USER_SERVICE_KEY`. `CLOUDFLARE_BASE_URL`
-    /// optionally replaces the default base URL. Empty variables count as
-    /// unset.
+    /// optionally replaces the default base URL, and
+    /// `CLOUDFLARE_CUSTOM_HEADERS` (one `Name: value` per line) adds headers
+    /// to every request; it may not set credential headers. Empty variables
+    /// count as unset.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(auth::process_env)
     }
@@ -69,10 +83,16 @@ impl Client {
     fn from_lookup(
         lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
     ) -> Result<Self, Error> {
-        let (credentials, base_url) = auth::from_lookup(lookup)?;
+        let (credentials, base_url) = auth::from_lookup(&lookup)?;
         let mut builder = Self::builder().credentials(credentials);
         if let Some(base_url) = base_url {
             builder = builder.base_url(base_url);
+        }
+        if let Some(text) = lookup(env::CUSTOM_HEADERS)? {
+            let custom = headers::parse_env(&text).map_err(Error::config)?;
+            for (name, value) in &custom {
+                builder.headers.append(name, value.clone());
+            }
         }
         builder.build()
     }
@@ -95,8 +115,21 @@ impl Client {
         &self.inner.user_agent
     }
 
+    /// Custom headers for every request (values marked sensitive).
+    pub(crate) fn custom_headers(&self) -> &HeaderMap {
+        &self.inner.custom_headers
+    }
+
     pub(crate) fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    pub(crate) fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+
+    pub(crate) fn backoff(&self) -> Backoff {
+        self.inner.backoff
     }
 }
 
@@ -110,6 +143,12 @@ pub struct ClientBuilder {
     conflicting_credentials: bool,
     base_url: Option<String>,
     timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    backoff: Option<Backoff>,
+    /// Custom headers; values are sensitive, so Debug hides them.
+    headers: HeaderMap,
+    /// The first bad custom header, reported by `build`.
+    header_problem: Option<String>,
     http_client: Option<reqwest::Client>,
     user_agent_suffix: Option<String>,
 }
@@ -151,8 +190,39 @@ impl ClientBuilder {
     }
 
     /// Timeout for each attempt, response body included (default 60 s).
+    /// A request that times out is retried like a connection failure.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times a failed attempt is retried (default 2, so at most
+    /// three attempts); `0` turns retries off. Connection failures,
+    /// timeouts, 408, 409, 429 and 5xx are retried.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The wait before the first retry (default 0.5 s), doubling for each
+    /// retry after it up to `max` (default 8 s), less up to 25 % of random
+    /// jitter. A server's `Retry-After` of at most 60 s is honoured instead.
+    /// `initial` must not exceed `max`.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Some(Backoff { initial, max });
+        self
+    }
+
+    /// Adds a header to every request, e.g. for a proxy or Cloudflare
+    /// Access. A header set on a request replaces it. Its value is treated
+    /// as a secret (never shown in Debug output or errors); credential
+    /// headers are refused, since the credentials already set them.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        if let Err(why) = headers::append(&mut self.headers, name.as_ref(), value.as_ref())
+            && self.header_problem.is_none()
+        {
+            self.header_problem = Some(format!("invalid custom header: {why}"));
+        }
         self
     }
 
@@ -172,6 +242,16 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
+        if let Some(problem) = self.header_problem {
+            return Err(Error::config(problem));
+        }
+        let backoff = self.backoff.unwrap_or_default();
+        if backoff.initial > backoff.max {
+            return Err(Error::config(format!(
+                "the initial retry backoff ({:?}) exceeds the maximum ({:?})",
+                backoff.initial, backoff.max
+            )));
+        }
         if self.conflicting_credentials {
             return Err(Error::config(
                 "credentials were given more than once; give exactly one scheme",
@@ -199,8 +279,11 @@ impl ClientBuilder {
                 http,
                 base_url,
                 auth_headers,
+                custom_headers: self.headers,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                max_retries: self.max_retries.unwrap_or(retry::DEFAULT_MAX_RETRIES),
+                backoff,
                 scheme: credentials.scheme(),
             }),
         })
@@ -272,6 +355,79 @@ mod tests {
             ))
         );
         assert!(client.default_headers().contains_key("authorization"));
+        assert!(client.custom_headers().is_empty());
+        assert_eq!(client.max_retries(), 2);
+        assert_eq!(
+            client.backoff(),
+            Backoff {
+                initial: Duration::from_millis(500),
+                max: Duration::from_secs(8)
+            }
+        );
+    }
+
+    #[test]
+    fn retries_and_backoff_are_configurable() {
+        let backoff = Backoff {
+            initial: Duration::from_millis(1),
+            max: Duration::from_millis(4),
+        };
+        let client = client(
+            Client::builder()
+                .api_token(SECRET)
+                .max_retries(0)
+                .retry_backoff(backoff.initial, backoff.max),
+        );
+        assert_eq!(client.max_retries(), 0);
+        assert_eq!(client.backoff(), backoff);
+        let debug = format!("{client:?}");
+        assert!(debug.contains("max_retries: 0"), "{debug}");
+
+        let message = config_message(
+            Client::builder()
+                .api_token(SECRET)
+                .retry_backoff(Duration::from_secs(2), Duration::from_secs(1))
+                .build(),
+        );
+        assert!(message.contains("exceeds the maximum"), "{message}");
+    }
+
+    #[test]
+    fn custom_headers_are_kept_hidden_and_checked() {
+        let client = client(
+            Client::builder()
+                .api_token("t")
+                .header("CF-Access-Client-Secret", SECRET)
+                .header("x-team", "video"),
+        );
+        let headers = client.custom_headers();
+        assert_eq!(headers.len(), 2);
+        assert!(headers.values().all(HeaderValue::is_sensitive));
+        let debug = format!("{client:?}");
+        assert!(debug.contains("cf-access-client-secret"), "{debug}");
+        assert!(!debug.contains(SECRET), "{debug}");
+        let builder = Client::builder().header("x-secret", SECRET);
+        assert!(!format!("{builder:?}").contains(SECRET));
+
+        for (name, value) in [
+            ("Authorization", "Bearer s3cr3t-value"),
+            ("x-auth-key", SECRET),
+            ("bad name", SECRET),
+            ("x-ok", "s3cr3t\nvalue"),
+        ] {
+            let message =
+                config_message(Client::builder().api_token("t").header(name, value).build());
+            assert!(message.contains("custom header"), "{message}");
+        }
+        // The first problem is the one reported.
+        let message = config_message(
+            Client::builder()
+                .api_token("t")
+                .header("authorization", SECRET)
+                .header("bad name", SECRET)
+                .build(),
+        );
+        assert!(message.contains("carries credentials"), "{message}");
     }
 
     #[test]
@@ -361,5 +517,35 @@ mod tests {
         let client = Client::from_lookup(lookup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
         assert!(config_message(Client::from_lookup(|_| Ok(None))).contains("CLOUDFLARE_API_TOKEN"));
+    }
+
+    #[test]
+    fn from_env_applies_custom_headers() {
+        let lookup = |name: &'static str| {
+            Ok(match name {
+                "CLOUDFLARE_API_TOKEN" => Some(SECRET.to_owned()),
+                "CLOUDFLARE_CUSTOM_HEADERS" => {
+                    Some("X-A: 1\r\nX-A: 2\nX-B: s3cr3t-value".to_owned())
+                }
+                _ => None,
+            })
+        };
+        let client = Client::from_lookup(lookup).unwrap_or_else(|e| panic!("{e}"));
+        let values: Vec<_> = client.custom_headers().get_all("x-a").iter().collect();
+        assert_eq!(values, ["1", "2"]);
+        assert!(!format!("{client:?}").contains(SECRET));
+
+        let lookup = |name: &'static str| {
+            Ok(match name {
+                "CLOUDFLARE_API_TOKEN" => Some("t".to_owned()),
+                "CLOUDFLARE_CUSTOM_HEADERS" => Some("X-Auth-Key: s3cr3t-value".to_owned()),
+                _ => None,
+            })
+        };
+        let message = config_message(Client::from_lookup(lookup));
+        assert!(
+            message.contains("CLOUDFLARE_CUSTOM_HEADERS line 1"),
+            "{message}"
+        );
     }
 }

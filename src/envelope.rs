@@ -12,6 +12,19 @@ use serde::{Deserialize, Deserializer};
 use crate::error::body_snippet;
 use crate::{ApiError, ApiMessage, Error};
 
+/// How a 2xx body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// JSON in the `{success, errors, messages, result}` envelope.
+    Envelope,
+    /// JSON as it is.
+    Json,
+    /// Text (`text/vtt`), as a string (invalid UTF-8 replaced).
+    Text,
+    /// Bytes, as they are.
+    Bytes,
+}
+
 /// A decoded 2xx body.
 #[derive(Debug)]
 pub(crate) struct Decoded<T> {
@@ -81,7 +94,7 @@ fn lenient_messages<'de, D: Deserializer<'de>>(
 
 /// Decodes a response of `operation`.
 ///
-/// 2xx: `T` from the envelope's `result` (or the whole body if `enveloped`
+/// 2xx: `T` from the envelope's `result` (or the whole body unless `format` is `Envelope`
 /// is false); a missing or `null` result, or an empty body, is decoded as
 /// JSON `null`, which suits `()` and `Option`. Anything else: [`Error::Api`].
 pub(crate) fn decode<T: DeserializeOwned>(
@@ -89,10 +102,35 @@ pub(crate) fn decode<T: DeserializeOwned>(
     status: StatusCode,
     headers: HeaderMap,
     body: &[u8],
-    enveloped: bool,
+    format: Format,
 ) -> Result<Decoded<T>, Error> {
     if !status.is_success() {
         return Err(failure(operation, status, headers, body));
+    }
+    let plain = |value| Decoded {
+        value,
+        messages: Vec::new(),
+    };
+    let not_a = |what: &str, e: serde::de::value::Error| Error::Decode {
+        operation,
+        status,
+        message: format!("the response is {what}, which the result type cannot hold: {e}"),
+        body_snippet: body_snippet(body),
+    };
+    match format {
+        Format::Text => {
+            let text = String::from_utf8_lossy(body).into_owned();
+            return T::deserialize(serde::de::value::StringDeserializer::new(text))
+                .map(plain)
+                .map_err(|e| not_a("text", e));
+        }
+        Format::Bytes => {
+            let bytes = serde::de::value::SeqDeserializer::new(body.iter().copied());
+            return T::deserialize(bytes)
+                .map(plain)
+                .map_err(|e| not_a("bytes", e));
+        }
+        Format::Envelope | Format::Json => {}
     }
     let decode_error = |message: String| Error::Decode {
         operation,
@@ -106,7 +144,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
             messages: Vec::new(),
         });
     }
-    if !enveloped {
+    if format == Format::Json {
         return serde_json::from_slice(body)
             .map(|value| Decoded {
                 value,
@@ -209,13 +247,18 @@ mod tests {
             StatusCode::OK,
             HeaderMap::new(),
             body.as_bytes(),
-            true,
+            Format::Envelope,
         )
     }
 
     fn api_error(status: StatusCode, body: &str) -> ApiError {
-        let result: Result<Decoded<Video>, Error> =
-            decode("op", status, HeaderMap::new(), body.as_bytes(), true);
+        let result: Result<Decoded<Video>, Error> = decode(
+            "op",
+            status,
+            HeaderMap::new(),
+            body.as_bytes(),
+            Format::Envelope,
+        );
         match result {
             Err(Error::Api(api)) => *api,
             other => panic!("expected Api error, got {other:?}"),
@@ -294,13 +337,45 @@ mod tests {
     }
 
     #[test]
+    fn text_and_bytes_are_read_as_they_are() {
+        let vtt = "WEBVTT\n\n00:00.000 --> 00:01.000\nhello\n";
+        let text: Decoded<String> = decode(
+            "op",
+            StatusCode::OK,
+            HeaderMap::new(),
+            vtt.as_bytes(),
+            Format::Text,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(text.value, vtt);
+        let bytes: Decoded<Vec<u8>> = decode(
+            "op",
+            StatusCode::OK,
+            HeaderMap::new(),
+            &[0, 159, 255],
+            Format::Bytes,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(bytes.value, [0, 159, 255]);
+        // A failure is still the failure envelope, whatever the success format.
+        let failed: Result<Decoded<String>, Error> = decode(
+            "op",
+            StatusCode::NOT_FOUND,
+            HeaderMap::new(),
+            br#"{"success": false, "errors": [{"code": 10005, "message": "no captions"}]}"#,
+            Format::Text,
+        );
+        assert!(matches!(failed, Err(Error::Api(api)) if api.errors[0].code == 10005));
+    }
+
+    #[test]
     fn plain_bodies_are_t_itself() {
         let decoded: Decoded<Video> = decode(
             "op",
             StatusCode::OK,
             HeaderMap::new(),
             br#"{"uid": "x", "success": false}"#,
-            false,
+            Format::Json,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(decoded.value, Video { uid: "x".into() });
@@ -373,8 +448,13 @@ mod tests {
             "cf-ray",
             reqwest::header::HeaderValue::from_static("abc-LHR"),
         );
-        let result: Result<Decoded<()>, Error> =
-            decode("op", StatusCode::TOO_MANY_REQUESTS, headers, b"{}", true);
+        let result: Result<Decoded<()>, Error> = decode(
+            "op",
+            StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            b"{}",
+            Format::Envelope,
+        );
         let Err(error) = result else {
             panic!("expected an error");
         };

@@ -18,8 +18,8 @@ pub(crate) const MAX_SNIPPET_BYTES: usize = 512;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The API answered with a failure: a non-2xx status, or a 2xx envelope
-    /// with `success: false`.
+    /// The API answered with a failure: a non-2xx status (after any
+    /// retries), or a 2xx envelope with `success: false`.
     #[error("{0}")]
     Api(Box<ApiError>),
 
@@ -33,7 +33,8 @@ pub enum Error {
         message: String,
     },
 
-    /// The connection could not be made or broke before a response arrived.
+    /// The connection could not be made, or broke before the whole response
+    /// arrived (reset or closed mid-headers or mid-body), on the last attempt.
     #[error("{}connection failed", operation_prefix(operation))]
     Connection {
         /// The operation being called.
@@ -42,7 +43,8 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// The request (or reading its response) took longer than the timeout.
+    /// The last attempt (sending it or reading its response) took longer
+    /// than the per-attempt timeout.
     #[error("{}timed out", operation_prefix(operation))]
     Timeout {
         /// The operation being called.
@@ -130,6 +132,25 @@ impl Error {
 
     fn api_status(&self) -> Option<StatusCode> {
         self.api_error().map(|api| api.status)
+    }
+
+    /// Whether the transport failed in a way another attempt may fix (a
+    /// connection failure or a timeout).
+    pub(crate) fn is_transient(&self) -> bool {
+        matches!(self, Error::Connection { .. } | Error::Timeout { .. })
+    }
+
+    /// The variant as a short label, for log fields: it never carries text
+    /// from a server or a secret.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::Api(_) => "api",
+            Error::InvalidRequest { .. } => "invalid_request",
+            Error::Connection { .. } => "connection",
+            Error::Timeout { .. } => "timeout",
+            Error::Decode { .. } => "decode",
+            Error::Config { .. } => "config",
+        }
     }
 
     /// Fills in the operation of an error raised before it was known (by

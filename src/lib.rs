@@ -2,8 +2,9 @@
 //!
 //! The API methods are generated from Cloudflare's OpenAPI description; this
 //! crate's hand-written part is the runtime they stand on: the [`Client`]
-//! (credentials, base URL, connection pool), prepared [`Request`]s, path
-//! encoding, response envelopes and the [`Error`] type.
+//! (credentials, base URL, connection pool, retry policy), prepared
+//! [`Request`]s with retries and `tracing` spans, path encoding, response
+//! envelopes and the [`Error`] type.
 
 #![warn(missing_docs)]
 
@@ -15,14 +16,20 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod form;
+mod headers;
 mod path;
 mod request;
+mod retry;
 pub mod runtime;
+mod wait;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
+pub use form::FilePart;
 pub use request::{Request, Response};
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady};
 
 pub use models::*;
 

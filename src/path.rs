@@ -13,6 +13,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// `text` percent-encoded for use as one path segment or one query name or
+/// value: only RFC 3986 unreserved characters are left as they are.
+pub(crate) fn encode_component(text: &str) -> impl std::fmt::Display + '_ {
+    utf8_percent_encode(text, SEGMENT)
+}
+
 /// Builds a request path from literal text and encoded parameters.
 ///
 /// Validation failures do not interrupt the chain; the first one is returned

@@ -4,15 +4,19 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tracing::{Instrument, Level, Span, field};
 
 use crate::auth::is_auth_header;
-use crate::envelope;
+use crate::envelope::{self, Format};
+use crate::form::Form;
+use crate::path::encode_component;
+use crate::retry::{self, Backoff, RETRY_COUNT};
 use crate::{ApiMessage, Client, Error};
 
 /// What generated code knows about one endpoint. Declare it as a `static`
@@ -28,14 +32,18 @@ pub struct Operation {
     pub path_template: &'static str,
 }
 
-/// Per-request settings, kept together so new ones (retries, query
-/// parameters) do not change [`Request`]'s shape.
+/// Per-request settings, kept together so new ones do not change
+/// [`Request`]'s shape.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RequestOptions {
     /// Overrides the client's per-attempt timeout.
     pub(crate) timeout: Option<Duration>,
+    /// Overrides the client's number of retries.
+    pub(crate) max_retries: Option<u32>,
     /// Extra headers; they replace client headers of the same name.
     pub(crate) headers: HeaderMap,
+    /// Extra query parameters, in order, not yet encoded.
+    pub(crate) query: Vec<(String, String)>,
 }
 
 /// A prepared call to `operation`. Awaiting it (or calling
@@ -49,8 +57,8 @@ pub struct Request<'c, T> {
     client: &'c Client,
     operation: &'static Operation,
     path: Result<String, Error>,
-    body: Option<Vec<u8>>,
-    enveloped: bool,
+    body: Option<Body>,
+    format: Format,
     options: RequestOptions,
     /// The first problem found after [`Request::new`].
     problem: Option<Error>,
@@ -64,8 +72,8 @@ impl<T> fmt::Debug for Request<'_, T> {
         f.debug_struct("Request")
             .field("operation", &self.operation.name)
             .field("path", &self.path)
-            .field("body_bytes", &self.body.as_ref().map(Vec::len))
-            .field("enveloped", &self.enveloped)
+            .field("body", &self.body)
+            .field("format", &self.format)
             .field("options", &self.options)
             .field("problem", &self.problem)
             .finish_non_exhaustive()
@@ -86,7 +94,7 @@ impl<'c, T> Request<'c, T> {
             operation,
             path: path.map_err(|error| error.with_operation(operation.name)),
             body: None,
-            enveloped: true,
+            format: Format::Envelope,
             options: RequestOptions::default(),
             problem: None,
             _output: PhantomData,
@@ -97,22 +105,91 @@ impl<'c, T> Request<'c, T> {
     /// when the request is awaited.
     pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+            Ok(bytes) => {
+                self.body = Some(Body::Bytes {
+                    content_type: "application/json",
+                    bytes,
+                });
+            }
             Err(e) => self.note(format!("could not serialise the request body: {e}")),
         }
+        self
+    }
+
+    /// Sends `form` as `multipart/form-data`. A part that cannot be encoded is reported when
+    /// the request is awaited.
+    pub fn multipart_body(mut self, form: Form) -> Self {
+        self.body = Some(Body::Form(form));
+        self
+    }
+
+    /// Sends `bytes` as they are, as `content_type`.
+    pub fn raw_body(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
+        self.body = Some(Body::Bytes {
+            content_type,
+            bytes,
+        });
         self
     }
 
     /// The 2xx body is `T` itself rather than a
     /// `{success, errors, messages, result}` envelope.
     pub fn plain(mut self) -> Self {
-        self.enveloped = false;
+        self.format = Format::Json;
+        self
+    }
+
+    /// The 2xx body is text (`text/vtt`), handed over as a `String`.
+    pub fn text(mut self) -> Self {
+        self.format = Format::Text;
+        self
+    }
+
+    /// The 2xx body is bytes (an image, a file), handed over as a `Vec<u8>`.
+    pub fn bytes(mut self) -> Self {
+        self.format = Format::Bytes;
         self
     }
 
     /// Overrides the client's timeout for this request (per attempt).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's number of retries for this request; `0` makes
+    /// a single attempt.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Adds a query parameter; repeat a name to send it several times. Name
+    /// and value are percent-encoded, so `&`, `=`, `#` or spaces in them
+    /// cannot change the URL's structure. An empty name is reported when the
+    /// request is awaited.
+    pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        if name.is_empty() {
+            self.note("a query parameter name must not be empty".to_owned());
+        } else {
+            self.options
+                .query
+                .push((name.to_owned(), value.as_ref().to_owned()));
+        }
+        self
+    }
+
+    /// Adds `name` once per value, in order (`?tag=a&tag=b`), as an array
+    /// query parameter is sent. No values, no parameter.
+    pub fn query_all<V: AsRef<str>>(
+        mut self,
+        name: impl AsRef<str>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        for value in values {
+            self = self.query(name.as_ref(), value);
+        }
         self
     }
 
@@ -144,7 +221,8 @@ impl<'c, T> Request<'c, T> {
         }
     }
 
-    /// Sends the request and returns the decoded value.
+    /// Sends the request, retrying as the client and request allow, and
+    /// returns the decoded value.
     pub async fn send(self) -> Result<T, Error>
     where
         T: DeserializeOwned,
@@ -160,17 +238,51 @@ impl<'c, T> Request<'c, T> {
     where
         T: DeserializeOwned,
     {
+        // The path template, never the filled-in path: identifiers appear
+        // only in the `path` field, and only when debug output is enabled.
+        let span = tracing::info_span!(
+            "request",
+            operation = self.operation.name,
+            method = %self.operation.method,
+            path_template = self.operation.path_template,
+            path = field::Empty,
+            status = field::Empty,
+            attempts = 0_u32,
+            elapsed_ms = field::Empty,
+            error = field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.exchange(&span).instrument(span.clone()).await;
+        span.record("elapsed_ms", millis(started.elapsed()));
+        if let Err(error) = &result {
+            if let Some(status) = error.status() {
+                span.record("status", status.as_u16());
+            }
+            span.record("error", error.kind());
+        }
+        result
+    }
+
+    /// Prepares, sends with retries, and decodes; runs inside `span`, the
+    /// request's span, and records what it learns there.
+    async fn exchange(self, span: &Span) -> Result<Response<T>, Error>
+    where
+        T: DeserializeOwned,
+    {
         let operation = self.operation.name;
-        let enveloped = self.enveloped;
+        let format = self.format;
         let prepared = self.prepare()?;
-        // Retries will loop around this one attempt.
-        let raw = prepared.attempt().await?;
+        if tracing::enabled!(Level::DEBUG) {
+            span.record("path", prepared.url.path());
+        }
+        let raw = prepared.send(span).await?;
+        span.record("status", raw.status.as_u16());
         let decoded = envelope::decode(
             operation,
             raw.status,
             raw.headers.clone(),
             &raw.body,
-            enveloped,
+            format,
         )?;
         Ok(Response {
             value: decoded.value,
@@ -193,20 +305,47 @@ impl<'c, T> Request<'c, T> {
                 message: format!("the path {path:?} does not start with `/`"),
             });
         }
-        let url = Url::parse(&format!("{}{path}", self.client.base_url())).map_err(|e| {
+        let mut url = Url::parse(&format!("{}{path}", self.client.base_url())).map_err(|e| {
             Error::InvalidRequest {
                 operation,
                 message: format!("the request URL is invalid: {e}"),
             }
         })?;
+        if !self.options.query.is_empty() {
+            let query: Vec<String> = self
+                .options
+                .query
+                .iter()
+                .map(|(name, value)| {
+                    format!("{}={}", encode_component(name), encode_component(value))
+                })
+                .collect();
+            url.set_query(Some(&query.join("&")));
+        }
 
         let mut headers = self.client.default_headers().clone();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let accept = match self.format {
+            Format::Envelope | Format::Json => "application/json",
+            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
+            Format::Text | Format::Bytes => "*/*",
+        };
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
         headers.insert(USER_AGENT, self.client.user_agent().clone());
-        if self.body.is_some() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        match &self.body {
+            Some(Body::Bytes { content_type, .. }) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            }
+            Some(Body::Form(form)) => {
+                // Checked now so a bad part is refused before anything is sent; reqwest sets
+                // the content type, with its boundary, on each attempt.
+                form.to_multipart()
+                    .map_err(|message| Error::InvalidRequest { operation, message })?;
+            }
+            None => {}
         }
-        // `extend` replaces every existing value of each name it brings.
+        // `extend` replaces every existing value of each name it brings:
+        // custom headers replace defaults, request headers replace both.
+        headers.extend(self.client.custom_headers().clone());
         headers.extend(self.options.headers);
 
         Ok(Prepared {
@@ -217,8 +356,25 @@ impl<'c, T> Request<'c, T> {
             headers,
             body: self.body,
             timeout: self.options.timeout.unwrap_or(self.client.timeout()),
+            max_retries: self
+                .options
+                .max_retries
+                .unwrap_or(self.client.max_retries()),
+            backoff: self.client.backoff(),
         })
     }
+}
+
+/// What a request sends as its body.
+#[derive(Debug, Clone)]
+enum Body {
+    /// Bytes of a content type (JSON, or whatever the operation takes).
+    Bytes {
+        content_type: &'static str,
+        bytes: Vec<u8>,
+    },
+    /// A multipart form.
+    Form(Form),
 }
 
 /// A checked request, reusable for each attempt.
@@ -228,8 +384,10 @@ struct Prepared<'c> {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    body: Option<Body>,
     timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
 }
 
 /// What one attempt received, before decoding.
@@ -240,16 +398,83 @@ struct RawResponse {
 }
 
 impl Prepared<'_> {
+    /// Sends until an attempt succeeds, fails for good, or the retries run
+    /// out; the last attempt's response (whatever its status) or error is
+    /// the outcome. Records the number of attempts on `span`.
+    async fn send(&self, span: &Span) -> Result<RawResponse, Error> {
+        let mut retry = 0;
+        loop {
+            let outcome = self.attempt(retry).await;
+            let delay = if retry >= self.max_retries {
+                None
+            } else {
+                match &outcome {
+                    Ok(raw) if raw.status.is_success() => None,
+                    Ok(raw) => retry::should_retry(raw.status, &raw.headers).then(|| {
+                        retry::server_delay(&raw.headers, SystemTime::now())
+                            .unwrap_or_else(|| self.backoff.jittered_delay(retry))
+                    }),
+                    Err(error) => error
+                        .is_transient()
+                        .then(|| self.backoff.jittered_delay(retry)),
+                }
+            };
+            let Some(delay) = delay else {
+                span.record("attempts", retry.saturating_add(1));
+                return outcome;
+            };
+            tracing::debug!(
+                attempt = retry,
+                delay_ms = millis(delay),
+                status = outcome.as_ref().ok().map(|raw| raw.status.as_u16()),
+                error = outcome.as_ref().err().map(Error::kind),
+                "retrying",
+            );
+            tokio::time::sleep(delay).await;
+            retry = retry.saturating_add(1);
+        }
+    }
+
+    /// One attempt, in its own span: `attempt` is the retry count (0 first).
+    async fn attempt(&self, retry: u32) -> Result<RawResponse, Error> {
+        let span = tracing::info_span!(
+            "attempt",
+            attempt = retry,
+            status = field::Empty,
+            elapsed_ms = field::Empty,
+        );
+        let started = Instant::now();
+        let outcome = self.exchange(retry).instrument(span.clone()).await;
+        span.record("elapsed_ms", millis(started.elapsed()));
+        if let Ok(raw) = &outcome {
+            span.record("status", raw.status.as_u16());
+        }
+        outcome
+    }
+
     /// Sends once and reads the whole body; the timeout covers both.
-    async fn attempt(&self) -> Result<RawResponse, Error> {
+    async fn exchange(&self, retry: u32) -> Result<RawResponse, Error> {
+        let mut headers = self.headers.clone();
+        headers.insert(RETRY_COUNT, HeaderValue::from(retry));
         let mut builder = self
             .client
             .http()
             .request(self.method.clone(), self.url.clone())
-            .headers(self.headers.clone())
+            .headers(headers)
             .timeout(self.timeout);
-        if let Some(body) = &self.body {
-            builder = builder.body(body.clone());
+        match &self.body {
+            Some(Body::Bytes { bytes, .. }) => builder = builder.body(bytes.clone()),
+            Some(Body::Form(form)) => {
+                // Built anew for every attempt: reqwest's form is consumed by sending.
+                let form = form
+                    .to_multipart()
+                    .map_err(|message| Error::InvalidRequest {
+                        operation: self.operation,
+                        message,
+                    })?;
+                builder = builder.multipart(form);
+            }
+            None => {}
         }
         let transport = |e| Error::from_transport(self.operation, e);
         let response = builder.send().await.map_err(transport)?;
@@ -271,6 +496,11 @@ impl<'c, T: DeserializeOwned + Send + 'c> IntoFuture for Request<'c, T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
+}
+
+/// Whole milliseconds, for span fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A decoded value with the parts of the response around it.
@@ -345,7 +575,10 @@ mod tests {
         );
         assert_eq!(prepared.method, Method::GET);
         assert_eq!(prepared.timeout, Duration::from_secs(5));
-        assert_eq!(prepared.body.as_deref(), Some(&br#"{"name":"x"}"#[..]));
+        assert!(matches!(
+            &prepared.body,
+            Some(Body::Bytes { content_type: "application/json", bytes }) if bytes == br#"{"name":"x"}"#
+        ));
         let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(header("content-type"), Some("application/json"));
         assert_eq!(header("accept"), Some("application/json"));
@@ -371,6 +604,69 @@ mod tests {
         assert!(auth[0].is_sensitive());
         assert!(prepared.body.is_none());
         assert!(!prepared.headers.contains_key("content-type"));
+    }
+
+    #[test]
+    fn query_parameters_are_encoded_in_order() {
+        let client = client();
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .query("search", "a b&c=d#e")
+            .query_all("tag", ["x", "é+/"])
+            .query_all("none", Vec::<String>::new())
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/client/v4/accounts/acc/stream/v\
+             ?search=a%20b%26c%3Dd%23e&tag=x&tag=%C3%A9%2B%2F"
+        );
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .query("", "x")
+                .prepare(),
+        );
+        assert!(message.contains("query parameter name"), "{message}");
+    }
+
+    #[test]
+    fn retries_come_from_the_client_unless_the_request_says() {
+        let client = Client::builder()
+            .api_token(SECRET)
+            .max_retries(5)
+            .retry_backoff(Duration::from_millis(3), Duration::from_millis(9))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(prepared.max_retries, 5);
+        assert_eq!(prepared.backoff.initial, Duration::from_millis(3));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .max_retries(0)
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(prepared.max_retries, 0);
+    }
+
+    #[test]
+    fn custom_headers_sit_between_defaults_and_request_headers() {
+        let client = Client::builder()
+            .api_token(SECRET)
+            .header("accept", "application/vnd.custom+json")
+            .header("x-team", "video")
+            .header("x-shared", "client")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .header("x-shared", "request")
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("accept"), Some("application/vnd.custom+json"));
+        assert_eq!(header("x-team"), Some("video"));
+        assert_eq!(header("x-shared"), Some("request"));
+        assert_eq!(prepared.headers.get_all("x-shared").iter().count(), 1);
+        assert!(prepared.headers["authorization"].is_sensitive());
     }
 
     #[test]

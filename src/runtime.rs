@@ -4,5 +4,6 @@
 
 pub use reqwest::Method;
 
+pub use crate::form::Form;
 pub use crate::path::{PathBuilder, PathParam};
 pub use crate::request::{Operation, Request};

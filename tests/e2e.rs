@@ -110,11 +110,13 @@ fn envelope(result: Value) -> Value {
 // Servers and clients
 // ---------------------------------------------------------------------------------------------
 
-/// A client of `server` authenticated with [`TOKEN`].
+/// A client of `server` authenticated with [`TOKEN`], with the default two retries but a backoff
+/// of milliseconds (`tests/retries.rs` covers the retry policy itself).
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .api_token(TOKEN)
         .base_url(server.uri())
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
         .build()
         .unwrap_or_else(|e| panic!("cannot build the client: {e}"))
 }
@@ -557,21 +559,23 @@ async fn every_error_of_a_failure_is_exposed() {
     assert_eq!(api.errors[2].source, None);
     assert_messages(&api.messages, &body["messages"]);
     assert_eq!(api.body_snippet, None);
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
 async fn status_predicates_classify_failures() {
-    // (status, unauthorized, forbidden, not found, rate limited, server error)
+    // (status, unauthorized, forbidden, not found, rate limited, server error, attempts)
     let cases = [
-        (400, false, false, false, false, false),
-        (401, true, false, false, false, false),
-        (403, false, true, false, false, false),
-        (404, false, false, true, false, false),
-        (429, false, false, false, true, false),
-        (500, false, false, false, false, true),
-        (503, false, false, false, false, true),
+        (400, false, false, false, false, false, 1),
+        (401, true, false, false, false, false, 1),
+        (403, false, true, false, false, false, 1),
+        (404, false, false, true, false, false, 1),
+        (429, false, false, false, true, false, 3),
+        (500, false, false, false, false, true, 3),
+        (503, false, false, false, false, true, 3),
     ];
-    for (status, unauthorized, forbidden, not_found, rate_limited, server_error) in cases {
+    for (status, unauthorized, forbidden, not_found, rate_limited, server_error, attempts) in cases
+    {
         let server = server_json(status, failure_example()).await;
         let error = client(&server)
             .stream()
@@ -598,6 +602,7 @@ async fn status_predicates_classify_failures() {
             ),
             "HTTP {status}"
         );
+        assert_eq!(received(&server).await.len(), attempts, "HTTP {status}");
     }
 }
 
@@ -617,6 +622,8 @@ async fn success_false_with_http_200_is_an_api_error() {
     assert_eq!(api.status.as_u16(), 200);
     assert_messages(&api.errors, &example["errors"]);
     assert!(!api.errors.is_empty());
+    // A refusal is final: not retried.
+    assert_eq!(received(&server).await.len(), 1);
 }
 
 #[tokio::test]
@@ -636,6 +643,8 @@ async fn html_502_is_an_api_error_with_a_body_snippet() {
     assert_eq!(api.status.as_u16(), 502);
     assert!(api.errors.is_empty());
     assert_eq!(api.body_snippet.as_deref(), Some(page));
+    // A 502 is retried twice before it is reported.
+    assert_eq!(received(&server).await.len(), 3);
 }
 
 #[tokio::test]
@@ -654,6 +663,7 @@ async fn huge_error_pages_are_cut_to_a_short_snippet() {
     let snippet = api.body_snippet.unwrap_or_default();
     assert_eq!(snippet.len(), 512);
     assert!(page.starts_with(&snippet));
+    assert_eq!(received(&server).await.len(), 3);
 }
 
 #[tokio::test]
@@ -669,6 +679,8 @@ async fn malformed_json_with_http_200_is_a_decode_error() {
     );
     assert_eq!((status, operation), (200, "stream.downloads.get"));
     assert_eq!(snippet, truncated);
+    // The request happened: a body that does not decode is not a reason to send it again.
+    assert_eq!(received(&server).await.len(), 1);
 
     // Well-formed JSON of the wrong shape is no better.
     let server = server_json(200, envelope(json!({"audio": {"status": 7}}))).await;
@@ -945,5 +957,7 @@ async fn per_request_timeout_gives_up_on_a_slow_server() {
         Err(Error::Timeout { operation, .. }) => assert_eq!(operation, "stream.downloads.get"),
         other => panic!("expected Error::Timeout, got {other:?}"),
     }
+    // Three attempts of 100 ms each (a timeout is retried), and short backoffs between them.
     assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    assert_eq!(received(&server).await.len(), 3);
 }

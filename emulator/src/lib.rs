@@ -1,0 +1,225 @@
+//! A local, in-memory emulator of Cloudflare Stream's MP4 downloads API.
+//!
+//! It serves the five downloads endpoints under `/client/v4` on a loopback port, as the real
+//! service behaves: a created download starts `inprogress` at 0 %, its `percentComplete` rises
+//! to 100 over [`EmulatorConfig::generation_time`], then it is `ready` with a URL; `default` and
+//! `audio` are independent; the list shows only the types created; every reply is a
+//! `{success, errors, messages, result}` envelope, failures with Cloudflare-style
+//! [`codes`]. State is shared and locked, so any number of clients can call at once.
+//!
+//! Use it to run the SDK, the `cfstream` CLI or your own code without a Cloudflare account or a
+//! network, and to test retries with injected [`Fault`]s:
+//!
+//! ```no_run
+//! use cloudflare_stream_emulator::{Emulator, EmulatorConfig, Fault, seeds};
+//! use std::time::Duration;
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let emulator = Emulator::start_with(EmulatorConfig {
+//!     generation_time: Duration::from_millis(200),
+//!     ..EmulatorConfig::default()
+//! })
+//! .await?;
+//! // Point a client at `emulator.base_url()` with the token `seeds::API_TOKEN`, then use
+//! // account `seeds::ACCOUNT_ID` and video `seeds::VIDEO_ID`.
+//! emulator.fail_next(2, Fault::Status(503)); // the next two requests get a 503
+//! # let _ = (emulator.base_url(), seeds::API_TOKEN);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The emulator does not depend on the SDK: it writes the JSON the API documentation shows.
+
+#![warn(missing_docs)]
+
+mod api;
+mod config;
+mod fault;
+mod store;
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use tokio::sync::oneshot;
+
+pub use api::codes;
+pub use config::{EmulatorConfig, SeedVideo, VideoKind, seeds};
+pub use fault::Fault;
+pub use store::{DownloadKind, DownloadState, DownloadStatus};
+
+use api::Shared;
+use fault::FaultQueue;
+use store::{Settings, Store};
+
+/// A running emulator. Dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    /// Dropping the sender tells the server to stop.
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .field("requests", &self.request_count())
+            .field("pending_faults", &self.pending_faults())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator with the default configuration (the [`seeds`]) on a free loopback
+    /// port, as a task of the current Tokio runtime.
+    pub async fn start() -> io::Result<Self> {
+        Self::start_with(EmulatorConfig::default()).await
+    }
+
+    /// Starts an emulator with `config` as a task of the current Tokio runtime. It serves as
+    /// long as that runtime runs and the `Emulator` is kept.
+    ///
+    /// With a current-thread runtime (`#[tokio::test]`'s default) the server only runs while
+    /// the test awaits; a test that blocks (on a child process, say) wants [`Emulator::spawn`].
+    pub async fn start_with(config: EmulatorConfig) -> io::Result<Self> {
+        let (emulator, listener, app, shutdown) = Self::bind(config)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        tokio::spawn(serve(listener, app, shutdown));
+        Ok(emulator)
+    }
+
+    /// Starts an emulator with `config` on a thread of its own, with its own runtime: for
+    /// synchronous code and tests that block. No runtime is needed to call it.
+    pub fn spawn(config: EmulatorConfig) -> io::Result<Self> {
+        let (emulator, listener, app, shutdown) = Self::bind(config)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("stream-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Fails only if the runtime has no I/O driver, and it has one.
+                    if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                        serve(listener, app, shutdown).await;
+                    }
+                });
+            })?;
+        Ok(emulator)
+    }
+
+    /// Binds the listener now, so the address is known before the server runs.
+    fn bind(
+        config: EmulatorConfig,
+    ) -> io::Result<(Self, TcpListener, Router, oneshot::Receiver<()>)> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let store = Store::new(
+            Settings {
+                generation_time: config.generation_time,
+                customer_code: config.customer_code.clone(),
+            },
+            &config.videos,
+        );
+        let shared = Arc::new(Shared {
+            config,
+            store: Mutex::new(store),
+            faults: FaultQueue::default(),
+            requests: AtomicU64::new(0),
+        });
+        let (shutdown_sender, shutdown) = oneshot::channel();
+        let emulator = Self {
+            shared: shared.clone(),
+            addr,
+            base_url: format!("http://{addr}/client/v4"),
+            _shutdown: shutdown_sender,
+        };
+        Ok((emulator, listener, api::router(shared), shutdown))
+    }
+
+    /// The API's base URL, e.g. `http://127.0.0.1:43817/client/v4`: give it to the client
+    /// (`Client::builder().base_url(..)`, or `CLOUDFLARE_BASE_URL`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The loopback address the emulator listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The configuration it was started with (credentials, generation time, seeded videos).
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.shared.config
+    }
+
+    /// The API token it accepts.
+    pub fn api_token(&self) -> &str {
+        &self.shared.config.api_token
+    }
+
+    /// Adds a video (and its account, which the credentials then reach). Adding one that
+    /// exists resets it: its downloads are gone.
+    pub fn add_video(&self, video: SeedVideo) {
+        self.shared.store().add_video(&video);
+    }
+
+    /// The downloads of a video as the API would list them now, default first; empty for a
+    /// video without downloads or unknown.
+    pub fn downloads(
+        &self,
+        account_id: &str,
+        video_id: &str,
+    ) -> Vec<(DownloadKind, DownloadState)> {
+        self.shared
+            .store()
+            .list(account_id, video_id, std::time::Instant::now())
+            .unwrap_or_default()
+    }
+
+    /// Answers the next `count` requests, whatever their route, with `fault`, after any
+    /// faults already queued.
+    pub fn fail_next(&self, count: usize, fault: Fault) {
+        self.shared.faults.push(count, &fault);
+    }
+
+    /// How many queued faults are still to be applied.
+    pub fn pending_faults(&self) -> usize {
+        self.shared.faults.len()
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
+    }
+
+    /// How many requests arrived so far, faulted and refused ones included.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// How many downloads were created so far. Creating a download that exists is not
+    /// counted: it keeps generating as it was.
+    pub fn generations_started(&self) -> u64 {
+        self.shared.store().generations_started()
+    }
+}
+
+/// Serves until the emulator is dropped; open connections finish their request first.
+async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: oneshot::Receiver<()>) {
+    let stopped = async {
+        // Resolves when the `Emulator` (the sender) is dropped.
+        let _ = shutdown.await;
+    };
+    // `axum::serve` only returns once shut down; an accept error is retried inside it.
+    let _ = axum::serve(listener, app)
+        .with_graceful_shutdown(stopped)
+        .await;
+}
