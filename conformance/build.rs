@@ -36,7 +36,12 @@ fn main() -> ExitCode {
         eprintln!("error: {}: {error}", spec_dir.display());
         return ExitCode::FAILURE;
     }
-    let generated = match codegen::generate_with(&spec_dir, codegen::Options { lenient: true }) {
+    // Every schema a type, not only those the operations use.
+    let options = codegen::Options {
+        lenient: true,
+        every_schema: true,
+    };
+    let generated = match codegen::generate_with(&spec_dir, options) {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");

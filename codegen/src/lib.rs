@@ -34,6 +34,10 @@ pub struct Options {
     /// [`Generated::notes`], instead of failing. For specs we do not control (Cloudflare's own);
     /// the SDK's `spec/` is generated strictly.
     pub lenient: bool,
+    /// Give every component schema a type, even those no operation uses (plain ones as
+    /// aliases). Off by default: the SDK's own spec holds the envelope schemas the runtime
+    /// handles itself.
+    pub every_schema: bool,
 }
 
 /// The output of a generation.
@@ -63,7 +67,7 @@ pub fn generate_spec(spec: &load::Spec) -> Result<String> {
 
 /// Generates the client for an already loaded spec with `options`.
 pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
-    let api = model::Api::build(spec, options.lenient)?;
+    let api = model::Api::build(spec, options)?;
     let source = format::format(emit::api(&api))?;
     Ok(Generated {
         source,

@@ -36,6 +36,9 @@ struct Paths {
     /// such place (file and JSON pointer), instead of failing. For specs you do not control.
     #[arg(long)]
     lenient: bool,
+    /// Give every component schema a type, even those no operation uses.
+    #[arg(long)]
+    every_schema: bool,
 }
 
 fn main() -> ExitCode {
@@ -94,6 +97,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
 fn generate(paths: &Paths) -> Result<String, String> {
     let options = codegen::Options {
         lenient: paths.lenient,
+        every_schema: paths.every_schema,
     };
     let generated = codegen::generate_with(&paths.spec, options).map_err(|e| e.to_string())?;
     for note in &generated.notes {

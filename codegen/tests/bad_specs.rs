@@ -128,8 +128,14 @@ fn a_lenient_generation_notes_what_it_approximated() {
         format!("{HEAD}{}", with_response_schema("{not: {type: string}}")),
     )];
     let spec = Spec::from_sources(sources).expect("loads");
-    let generated = codegen::generate_spec_with(&spec, codegen::Options { lenient: true })
-        .expect("a lenient generation succeeds");
+    let generated = codegen::generate_spec_with(
+        &spec,
+        codegen::Options {
+            lenient: true,
+            ..codegen::Options::default()
+        },
+    )
+    .expect("a lenient generation succeeds");
     assert!(
         generated.source.contains("Request<'c, serde_json::Value>"),
         "{}",

@@ -26,10 +26,13 @@ pub struct Api {
 
 impl Api {
     /// Builds the model of `spec`. A strict build fails on anything it cannot express exactly;
-    /// a `lenient` one uses the nearest faithful type and lists it in [`Api::notes`].
-    pub fn build(spec: &Spec, lenient: bool) -> Result<Self> {
-        let mut types = TypeBuilder::new(spec, lenient);
+    /// a lenient one uses the nearest faithful type and lists it in [`Api::notes`].
+    pub fn build(spec: &Spec, options: crate::Options) -> Result<Self> {
+        let mut types = TypeBuilder::new(spec, options.lenient);
         let roots = resources::build(spec, &mut types)?;
+        if options.every_schema {
+            types.every_component()?;
+        }
         let (types, notes) = types.finish();
         Ok(Self {
             roots,

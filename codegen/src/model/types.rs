@@ -98,6 +98,38 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
+    /// Gives every component schema of every file a type, including those no operation uses;
+    /// one that is a plain type (`string`, an array) becomes an alias (`type VideoId = String`).
+    pub fn every_component(&mut self) -> Result<()> {
+        let spec = self.spec;
+        for (file_id, file) in spec.files.iter().enumerate() {
+            let Some(components) = &file.doc.components else {
+                continue;
+            };
+            let at = spec.root(file_id).join("components").join("schemas");
+            for name in components.schemas.keys() {
+                let schema_at = at.join(name);
+                let reference = ReferenceOr::Reference {
+                    reference: format!(
+                        "#/components/schemas/{}",
+                        name.replace('~', "~0").replace('/', "~1")
+                    ),
+                };
+                let typed = self.type_of(file_id, &schema_at, &reference, name)?;
+                if matches!(typed.ty, TypeRef::Named(_)) {
+                    continue;
+                }
+                let alias = self.names.claim(naming::type_name(name));
+                self.defs.push(TypeDef::Alias(AliasDef {
+                    name: alias,
+                    doc: typed.doc,
+                    target: typed.ty,
+                }));
+            }
+        }
+        Ok(())
+    }
+
     /// Claims a type name for something other than a model (a request type), so no model takes it.
     pub fn claim_name(&mut self, source: &str) -> String {
         self.names.claim(naming::type_name(source))
