@@ -77,24 +77,14 @@ impl Client {
     /// to every request; it may not set credential headers. Empty variables
     /// count as unset.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(auth::process_env)
+        ClientBuilder::from_env()?.build()
     }
 
+    #[cfg(test)]
     fn from_lookup(
         lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
     ) -> Result<Self, Error> {
-        let (credentials, base_url) = auth::from_lookup(&lookup)?;
-        let mut builder = Self::builder().credentials(credentials);
-        if let Some(base_url) = base_url {
-            builder = builder.base_url(base_url);
-        }
-        if let Some(text) = lookup(env::CUSTOM_HEADERS)? {
-            let custom = headers::parse_env(&text).map_err(Error::config)?;
-            for (name, value) in &custom {
-                builder.headers.append(name, value.clone());
-            }
-        }
-        builder.build()
+        ClientBuilder::from_lookup(lookup)?.build()
     }
 
     /// The API's base URL, without a trailing slash.
@@ -154,6 +144,31 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder holding what [`Client::from_env`] reads from the environment, to adjust
+    /// before building: `ClientBuilder::from_env()?.max_retries(5).build()`. Settings made
+    /// afterwards replace those from the environment (credentials excepted: giving a second
+    /// scheme is a conflict).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(auth::process_env)
+    }
+
+    fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
+    ) -> Result<Self, Error> {
+        let (credentials, base_url) = auth::from_lookup(&lookup)?;
+        let mut builder = Client::builder().credentials(credentials);
+        if let Some(base_url) = base_url {
+            builder = builder.base_url(base_url);
+        }
+        if let Some(text) = lookup(env::CUSTOM_HEADERS)? {
+            let custom = headers::parse_env(&text).map_err(Error::config)?;
+            for (name, value) in &custom {
+                builder.headers.append(name, value.clone());
+            }
+        }
+        Ok(builder)
+    }
+
     /// The credentials to authenticate with (exactly one scheme).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         if self.credentials.is_some() {
@@ -516,6 +531,16 @@ mod tests {
         };
         let client = Client::from_lookup(lookup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(client.base_url(), "http://127.0.0.1:9/v4");
+        // A builder from the environment can still be adjusted.
+        let adjusted = ClientBuilder::from_lookup(lookup)
+            .and_then(|b| {
+                b.base_url("http://127.0.0.1:10/other")
+                    .max_retries(0)
+                    .build()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(adjusted.base_url(), "http://127.0.0.1:10/other");
+        assert_eq!(adjusted.max_retries(), 0);
         assert!(config_message(Client::from_lookup(|_| Ok(None))).contains("CLOUDFLARE_API_TOKEN"));
     }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cloudflare_stream::{Client, DownloadType};
+use cloudflare_stream::{ClientBuilder, DownloadType};
 
 use crate::output::Failure;
 
@@ -153,14 +153,6 @@ fn seconds(text: &str) -> Result<Duration, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(base_url) = &cli.base_url {
-        // The SDK reads its base URL from the environment with the credentials, so
-        // `--base-url` is passed the same way: `Client::from_env` then applies exactly the
-        // SDK's rules to both.
-        // SAFETY: the process has a single thread here (the runtime is built below), so
-        // nothing reads the environment while it is written.
-        unsafe { std::env::set_var("CLOUDFLARE_BASE_URL", base_url) };
-    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -183,7 +175,12 @@ async fn run(cli: &Cli) -> Result<(), Vec<Failure>> {
             "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID".into(),
         )]);
     };
-    let client = Client::from_env().map_err(|error| vec![Failure::Sdk(error)])?;
+    // Credentials by the SDK's own rules; `--base-url` (or CLOUDFLARE_BASE_URL) on top.
+    let mut builder = ClientBuilder::from_env().map_err(|error| vec![Failure::Sdk(error)])?;
+    if let Some(base_url) = &cli.base_url {
+        builder = builder.base_url(base_url.as_str());
+    }
+    let client = builder.build().map_err(|error| vec![Failure::Sdk(error)])?;
     let Command::Downloads(command) = &cli.command;
     let context = commands::Context {
         client: &client,
