@@ -118,7 +118,7 @@ fn type_def(def: &TypeDef, enums: &BTreeSet<&str>) -> TokenStream {
         TypeDef::Alias(a) => {
             let name = ident(&a.name);
             let docs = doc(a.doc.as_deref());
-            let target = type_ref(&a.target, false);
+            let target = type_ref(&a.target, &Local::default());
             quote! {
                 #docs
                 pub type #name = #target;
@@ -133,7 +133,7 @@ fn union_def(def: &UnionDef) -> TokenStream {
     let eq = def.is_eq.then(|| quote!(Eq,));
     let variants = def.variants.iter().map(|(variant, ty)| {
         let variant = ident(variant);
-        let ty = type_ref(ty, false);
+        let ty = type_ref(ty, &Local::default());
         quote! { #variant(#ty), }
     });
     quote! {
@@ -153,7 +153,7 @@ fn form_def(def: &StructDef, enums: &BTreeSet<&str>) -> TokenStream {
     let fields = def.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let docs = doc(f.doc.as_deref());
-        let inner = type_ref(&f.ty, false);
+        let inner = type_ref(&f.ty, &Local::default());
         let ty = if f.optional {
             quote!(Option<#inner>)
         } else {
@@ -244,7 +244,7 @@ fn field(field: &Field) -> TokenStream {
         let json = &field.json_name;
         serde_args.push(quote!(rename = #json));
     }
-    let inner = type_ref(&field.ty, false);
+    let inner = type_ref(&field.ty, &Local::default());
     let ty = if field.optional {
         if !field.required {
             serde_args.push(quote!(default));
@@ -354,8 +354,32 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     }
 }
 
-/// A type as written inside the models module (`qualified: false`) or a resource module.
-fn type_ref(ty: &TypeRef, qualified: bool) -> TokenStream {
+/// Names a resource module defines itself (its handle, its request types): a model with one of
+/// these names is written `crate::models::Name` there instead of being imported.
+#[derive(Debug, Default)]
+struct Local(BTreeSet<String>);
+
+impl Local {
+    fn of(resource: &Resource) -> Self {
+        let mut names = BTreeSet::new();
+        names.insert(resource.handle.clone());
+        names.extend(resource.operations.iter().filter_map(|op| op.request_type.clone()));
+        Self(names)
+    }
+}
+
+/// A model's name as written in a module where `local` names are taken.
+fn model_name(name: &str, local: &Local) -> TokenStream {
+    let id = ident(name);
+    if local.0.contains(name) {
+        quote!(crate::models::#id)
+    } else {
+        quote!(#id)
+    }
+}
+
+/// A type as written in the models module (`local` empty) or in a resource module.
+fn type_ref(ty: &TypeRef, local: &Local) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
@@ -365,24 +389,19 @@ fn type_ref(ty: &TypeRef, qualified: bool) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Named(name) => {
-            let name = ident(name);
-            if qualified {
-                quote!(crate::models::#name)
-            } else {
-                quote!(#name)
-            }
+            model_name(name, local)
         }
         TypeRef::Array(inner) => {
-            let inner = type_ref(inner, qualified);
+            let inner = type_ref(inner, local);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_ref(inner, qualified);
+            let inner = type_ref(inner, local);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::File => quote!(::cloudflare_stream::FilePart),
         TypeRef::Boxed(inner) => {
-            let inner = type_ref(inner, qualified);
+            let inner = type_ref(inner, local);
             quote!(Box<#inner>)
         }
         TypeRef::Bytes => quote!(Vec<u8>),
@@ -422,17 +441,18 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
             }
         }
     });
-    let methods = resource.operations.iter().map(method);
+    let local = Local::of(resource);
+    let methods = resource.operations.iter().map(|op| method(op, &local));
     let request_types = resource.operations.iter().filter_map(|op| {
         op.request_type
             .as_deref()
-            .map(|wrapper| request_type(op, wrapper))
+            .map(|wrapper| request_type(op, wrapper, &local))
     });
     let children = resource
         .children
         .iter()
         .map(|child| self::resource(child, false));
-    let imports = imports(resource);
+    let imports = imports(resource, &local);
     quote! {
         #module_docs
         pub mod #module {
@@ -463,7 +483,7 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
 }
 
 /// The `use` lines a resource module needs, and no more (unused imports are warnings).
-fn imports(resource: &Resource) -> TokenStream {
+fn imports(resource: &Resource, local: &Local) -> TokenStream {
     let mut runtime = Vec::new();
     let ops = &resource.operations;
     if !ops.is_empty() {
@@ -498,6 +518,7 @@ fn imports(resource: &Resource) -> TokenStream {
             }
         }
     }
+    models.retain(|name| !local.0.contains(*name));
     models.sort_unstable();
     models.dedup();
     let models = models.into_iter().map(ident);
@@ -530,11 +551,11 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
-fn method(op: &Operation) -> TokenStream {
+fn method(op: &Operation, local: &Local) -> TokenStream {
     let name = ident(&op.method_name);
     let docs = doc(Some(&method_doc(op)));
     let result = {
-        let ty = type_ref(&op.response.ty, false);
+        let ty = type_ref(&op.response.ty, local);
         if op.response.nullable {
             quote!(Option<#ty>)
         } else {
@@ -542,17 +563,22 @@ fn method(op: &Operation) -> TokenStream {
         }
     };
     let required = || op.query.iter().chain(&op.headers).filter(|p| p.required);
-    let mut args: Vec<TokenStream> = op.path_params.iter().chain(required()).map(arg).collect();
+    let mut args: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .chain(required())
+        .map(|p| arg(p, local))
+        .collect();
     let body_call = match &op.body {
         Body::None => quote! {},
         Body::EmptyObject => quote! { .json_body(&serde_json::Map::new()) },
         Body::Json(ty) => {
-            let ty = type_ref(ty, false);
+            let ty = type_ref(ty, local);
             args.push(quote!(body: &#ty));
             quote! { .json_body(body) }
         }
         Body::Multipart(ty) => {
-            let ty = ident(ty);
+            let ty = model_name(ty, local);
             args.push(quote!(body: &#ty));
             quote! { .multipart_body(body.to_form()) }
         }
@@ -627,24 +653,21 @@ fn method(op: &Operation) -> TokenStream {
 }
 
 /// The argument declaration for a parameter.
-fn arg(param: &Param) -> TokenStream {
+fn arg(param: &Param, local: &Local) -> TokenStream {
     let name = ident(&param.ident);
-    let ty = arg_type(&param.ty);
+    let ty = arg_type(&param.ty, local);
     quote!(#name: #ty)
 }
 
-fn arg_type(ty: &ParamType) -> TokenStream {
+fn arg_type(ty: &ParamType, local: &Local) -> TokenStream {
     match ty {
         ParamType::Str => quote!(&str),
-        ParamType::Enum(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
+        ParamType::Enum(name) => model_name(name, local),
         ParamType::Integer => quote!(i64),
         ParamType::Number => quote!(f64),
         ParamType::Boolean => quote!(bool),
         ParamType::List(inner) => {
-            let inner = arg_type(inner);
+            let inner = arg_type(inner, local);
             quote!(&[#inner])
         }
     }
@@ -680,10 +703,10 @@ fn param_call(param: &Param, value: &Ident, op: &Operation) -> TokenStream {
 
 /// The request type of an operation with optional parameters: the runtime's request, plus a
 /// setter for each optional parameter.
-fn request_type(op: &Operation, wrapper: &str) -> TokenStream {
+fn request_type(op: &Operation, wrapper: &str, local: &Local) -> TokenStream {
     let wrapper = ident(wrapper);
     let result = {
-        let ty = type_ref(&op.response.ty, false);
+        let ty = type_ref(&op.response.ty, local);
         if op.response.nullable {
             quote!(Option<#ty>)
         } else {
@@ -704,7 +727,7 @@ fn request_type(op: &Operation, wrapper: &str) -> TokenStream {
             if is_header { "header" } else { "query" }
         );
         let docs = doc(Some(param.doc.as_deref().unwrap_or(&fallback)));
-        let ty = arg_type(&param.ty);
+        let ty = arg_type(&param.ty, local);
         let call = param_call(param, &value, op);
         quote! {
             #docs
