@@ -29,6 +29,8 @@ struct Inner {
     http: reqwest::Client,
     /// Without a trailing slash; request paths start with one.
     base_url: String,
+    /// `base_url`, parsed once: each request's URL is this with its path extended.
+    base: Url,
     /// Credential headers, marked sensitive.
     auth_headers: HeaderMap,
     /// Custom headers for every request, marked sensitive.
@@ -90,6 +92,11 @@ impl Client {
     /// The API's base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The base URL, parsed.
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -282,6 +289,8 @@ impl ClientBuilder {
             Some(base_url) => normalize_base_url(base_url)?,
             None => DEFAULT_BASE_URL.to_owned(),
         };
+        let base = Url::parse(&base_url)
+            .map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?;
         let user_agent = user_agent(self.user_agent_suffix.as_deref())?;
         let http = match self.http_client {
             Some(http) => http,
@@ -293,6 +302,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                base,
                 auth_headers,
                 custom_headers: self.headers,
                 user_agent,

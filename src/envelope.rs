@@ -100,12 +100,12 @@ fn lenient_messages<'de, D: Deserializer<'de>>(
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     status: StatusCode,
-    headers: HeaderMap,
+    headers: &HeaderMap,
     body: &[u8],
     format: Format,
 ) -> Result<Decoded<T>, Error> {
     if !status.is_success() {
-        return Err(failure(operation, status, headers, body));
+        return Err(failure(operation, status, headers.clone(), body));
     }
     let plain = |value| Decoded {
         value,
@@ -158,9 +158,13 @@ pub(crate) fn decode<T: DeserializeOwned>(
         Err(e) => {
             // A refusal whose `result` is not a `T` is still a refusal.
             return Err(match serde_json::from_slice::<FailureEnvelope>(body) {
-                Ok(failure) if failure.success == Some(false) => {
-                    refused(operation, status, headers, failure.errors, failure.messages)
-                }
+                Ok(failure) if failure.success == Some(false) => refused(
+                    operation,
+                    status,
+                    headers.clone(),
+                    failure.errors,
+                    failure.messages,
+                ),
                 _ => decode_error(e.to_string()),
             });
         }
@@ -169,7 +173,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
         return Err(refused(
             operation,
             status,
-            headers,
+            headers.clone(),
             envelope.errors,
             envelope.messages,
         ));
@@ -245,7 +249,7 @@ mod tests {
         decode(
             "op",
             StatusCode::OK,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             body.as_bytes(),
             Format::Envelope,
         )
@@ -255,7 +259,7 @@ mod tests {
         let result: Result<Decoded<Video>, Error> = decode(
             "op",
             status,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             body.as_bytes(),
             Format::Envelope,
         );
@@ -342,7 +346,7 @@ mod tests {
         let text: Decoded<String> = decode(
             "op",
             StatusCode::OK,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             vtt.as_bytes(),
             Format::Text,
         )
@@ -351,7 +355,7 @@ mod tests {
         let bytes: Decoded<Vec<u8>> = decode(
             "op",
             StatusCode::OK,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             &[0, 159, 255],
             Format::Bytes,
         )
@@ -361,7 +365,7 @@ mod tests {
         let failed: Result<Decoded<String>, Error> = decode(
             "op",
             StatusCode::NOT_FOUND,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             br#"{"success": false, "errors": [{"code": 10005, "message": "no captions"}]}"#,
             Format::Text,
         );
@@ -373,7 +377,7 @@ mod tests {
         let decoded: Decoded<Video> = decode(
             "op",
             StatusCode::OK,
-            HeaderMap::new(),
+            &HeaderMap::new(),
             br#"{"uid": "x", "success": false}"#,
             Format::Json,
         )
@@ -451,7 +455,7 @@ mod tests {
         let result: Result<Decoded<()>, Error> = decode(
             "op",
             StatusCode::TOO_MANY_REQUESTS,
-            headers,
+            &headers,
             b"{}",
             Format::Envelope,
         );

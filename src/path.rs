@@ -30,9 +30,12 @@ pub struct PathBuilder {
 }
 
 impl PathBuilder {
-    /// An empty path.
+    /// An empty path, with room for a typical one (one allocation, not several).
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            path: String::with_capacity(128),
+            error: None,
+        }
     }
 
     /// Appends trusted text verbatim, e.g. `"/accounts/"`.

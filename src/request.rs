@@ -277,13 +277,7 @@ impl<'c, T> Request<'c, T> {
         }
         let raw = prepared.send(span).await?;
         span.record("status", raw.status.as_u16());
-        let decoded = envelope::decode(
-            operation,
-            raw.status,
-            raw.headers.clone(),
-            &raw.body,
-            format,
-        )?;
+        let decoded = envelope::decode(operation, raw.status, &raw.headers, &raw.body, format)?;
         Ok(Response {
             value: decoded.value,
             status: raw.status,
@@ -305,12 +299,10 @@ impl<'c, T> Request<'c, T> {
                 message: format!("the path {path:?} does not start with `/`"),
             });
         }
-        let mut url = Url::parse(&format!("{}{path}", self.client.base_url())).map_err(|e| {
-            Error::InvalidRequest {
-                operation,
-                message: format!("the request URL is invalid: {e}"),
-            }
-        })?;
+        // The base URL was parsed when the client was built; only the path is parsed here.
+        let mut url = self.client.base().clone();
+        let full_path = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&full_path);
         if !self.options.query.is_empty() {
             let query: Vec<String> = self
                 .options
@@ -454,16 +446,16 @@ impl Prepared<'_> {
 
     /// Sends once and reads the whole body; the timeout covers both.
     async fn exchange(&self, retry: u32) -> Result<RawResponse, Error> {
-        let mut headers = self.headers.clone();
-        headers.insert(RETRY_COUNT, HeaderValue::from(retry));
-        let mut builder = self
-            .client
-            .http()
-            .request(self.method.clone(), self.url.clone())
-            .headers(headers)
-            .timeout(self.timeout);
+        let transport = |e| Error::from_transport(self.operation, e);
+        // The request is assembled directly (a request builder would copy the headers once
+        // more, header by header).
+        let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
+        let headers = request.headers_mut();
+        headers.clone_from(&self.headers);
+        headers.insert(RETRY_COUNT, retry_count(retry));
+        *request.timeout_mut() = Some(self.timeout);
         match &self.body {
-            Some(Body::Bytes { bytes, .. }) => builder = builder.body(bytes.clone()),
+            Some(Body::Bytes { bytes, .. }) => *request.body_mut() = Some(bytes.clone().into()),
             Some(Body::Form(form)) => {
                 // Built anew for every attempt: reqwest's form is consumed by sending.
                 let form = form
@@ -472,14 +464,22 @@ impl Prepared<'_> {
                         operation: self.operation,
                         message,
                     })?;
-                builder = builder.multipart(form);
+                request = reqwest::RequestBuilder::from_parts(self.client.http().clone(), request)
+                    .multipart(form)
+                    .build()
+                    .map_err(transport)?;
             }
             None => {}
         }
-        let transport = |e| Error::from_transport(self.operation, e);
-        let response = builder.send().await.map_err(transport)?;
+        let mut response = self
+            .client
+            .http()
+            .execute(request)
+            .await
+            .map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Moved out, not copied: the body is read without them.
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport)?;
         Ok(RawResponse {
             status,
@@ -495,6 +495,15 @@ impl<'c, T: DeserializeOwned + Send + 'c> IntoFuture for Request<'c, T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// `retry` as the value of the retry-count header; the first few without allocating.
+fn retry_count(retry: u32) -> HeaderValue {
+    const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match SMALL.get(retry as usize) {
+        Some(text) => HeaderValue::from_static(text),
+        None => HeaderValue::from(retry),
     }
 }
 
@@ -727,5 +736,30 @@ mod tests {
         assert_send(&request);
         let future = request.into_future();
         assert_send(&future);
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    use super::*;
+    #[test]
+    fn future_size() {
+        let client = crate::Client::builder().api_token("t").build().unwrap();
+        let request = client.stream().downloads().get("a", "b");
+        eprintln!("SIZE Request {}", std::mem::size_of_val(&request));
+        eprintln!("SIZE Error {}", std::mem::size_of::<Error>());
+        eprintln!("SIZE Prepared {}", std::mem::size_of::<Prepared<'_>>());
+        eprintln!("SIZE RequestOptions {}", std::mem::size_of::<RequestOptions>());
+        eprintln!("SIZE Response {}", std::mem::size_of::<Response<crate::VideoDownloads>>());
+        eprintln!("SIZE RawResponse {}", std::mem::size_of::<RawResponse>());
+        let p = request.prepare().unwrap();
+        { let f = p.exchange(0); eprintln!("SIZE attempt exchange future {}", std::mem::size_of_val(&f)); }
+        { let f = p.attempt(0); eprintln!("SIZE attempt future {}", std::mem::size_of_val(&f)); }
+        { let s = tracing::Span::none(); let f = p.send(&s); eprintln!("SIZE Prepared::send future {}", std::mem::size_of_val(&f)); }
+        let r = reqwest::Request::new(Method::GET, "http://x/".parse().unwrap());
+        let f = client.http().execute(r);
+        eprintln!("SIZE reqwest Pending {}", std::mem::size_of_val(&f));
+        let request = client.stream().downloads().get("a", "b");
+        let future = request.send();
+        eprintln!("SIZE send future: {}", std::mem::size_of_val(&future));
     }
 }

@@ -15,35 +15,106 @@ use crate::model::{
     StructDef, TypeDef, TypeRef, UnionDef,
 };
 
-/// Tokens for the whole API.
+/// Tokens for the whole API, in one piece.
 pub fn api(api: &Api) -> TokenStream {
-    let enums: BTreeSet<&str> = api
-        .types
-        .iter()
-        .filter(|def| matches!(def, TypeDef::Enum(_)))
-        .map(TypeDef::name)
-        .collect();
-    let models = api.types.iter().map(|def| type_def(def, &enums));
-    let roots = api.roots.iter().map(|root| resource(root, true));
-    let reexports = api.roots.iter().map(|root| {
-        let module = ident(&root.module);
-        let handle = ident(&root.handle);
-        quote! { pub use #module::#handle; }
-    });
-    let models_module = if api.types.is_empty() {
-        quote! {}
-    } else {
-        quote! {
-            #[doc = " The types that requests and responses carry."]
-            pub mod models {
-                #(#models)*
+    let parts = Parts::new(api);
+    parts.skeleton(|index| parts.part(index))
+}
+
+/// How many model types one part holds: enough that a part costs little more to print than
+/// its content, few enough that its tokens and syntax tree stay small.
+const TYPES_PER_PART: usize = 64;
+
+/// The file cut into parts that can be emitted and printed one at a time, on any thread.
+///
+/// A large API (Cloudflare's whole schema: 263,000 lines) held as one token tree, then as one
+/// syntax tree, takes several hundred megabytes; cut into parts, only the parts being printed
+/// are held, and they are printed in parallel. A part is a run of model types (items inside
+/// `models`) or one top-level resource module; the [`Parts::skeleton`] is the file with a
+/// placeholder item where each part goes. Printing each part where its placeholder stands
+/// gives exactly the text of the whole file printed at once.
+#[derive(Debug)]
+pub struct Parts<'a> {
+    api: &'a Api,
+    /// Names of the string enums, which multipart forms send as text.
+    enums: BTreeSet<&'a str>,
+    parts: Vec<Part<'a>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Part<'a> {
+    /// Model types, inside `models`.
+    Models(&'a [TypeDef]),
+    /// A top-level resource module.
+    Resource(&'a Resource),
+}
+
+impl<'a> Parts<'a> {
+    /// The parts of `api`'s file, in file order.
+    pub fn new(api: &'a Api) -> Self {
+        let enums = api
+            .types
+            .iter()
+            .filter(|def| matches!(def, TypeDef::Enum(_)))
+            .map(TypeDef::name)
+            .collect();
+        let parts = api
+            .types
+            .chunks(TYPES_PER_PART)
+            .map(Part::Models)
+            .chain(api.roots.iter().map(Part::Resource))
+            .collect();
+        Self { api, enums, parts }
+    }
+
+    /// How many parts there are.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Whether there are no parts (an API without types or operations).
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The items of part `index` (`index < self.len()`).
+    pub fn part(&self, index: usize) -> TokenStream {
+        match self.parts[index] {
+            Part::Models(defs) => defs.iter().map(|def| type_def(def, &self.enums)).collect(),
+            Part::Resource(root) => resource(root, true),
+        }
+    }
+
+    /// The whole file with `placeholder(index)` standing for each part.
+    pub fn skeleton(&self, mut placeholder: impl FnMut(usize) -> TokenStream) -> TokenStream {
+        let mut models = Vec::new();
+        let mut roots = Vec::new();
+        for (index, part) in self.parts.iter().enumerate() {
+            match part {
+                Part::Models(_) => models.push(placeholder(index)),
+                Part::Resource(_) => roots.push(placeholder(index)),
             }
         }
-    };
-    quote! {
-        #models_module
-        #(#roots)*
-        #(#reexports)*
+        let reexports = self.api.roots.iter().map(|root| {
+            let module = ident(&root.module);
+            let handle = ident(&root.handle);
+            quote! { pub use #module::#handle; }
+        });
+        let models_module = if models.is_empty() {
+            quote! {}
+        } else {
+            quote! {
+                #[doc = " The types that requests and responses carry."]
+                pub mod models {
+                    #(#models)*
+                }
+            }
+        };
+        quote! {
+            #models_module
+            #(#roots)*
+            #(#reexports)*
+        }
     }
 }
 
@@ -363,7 +434,12 @@ impl Local {
     fn of(resource: &Resource) -> Self {
         let mut names = BTreeSet::new();
         names.insert(resource.handle.clone());
-        names.extend(resource.operations.iter().filter_map(|op| op.request_type.clone()));
+        names.extend(
+            resource
+                .operations
+                .iter()
+                .filter_map(|op| op.request_type.clone()),
+        );
         Self(names)
     }
 }
@@ -388,9 +464,7 @@ fn type_ref(ty: &TypeRef, local: &Local) -> TokenStream {
         TypeRef::Unit => quote!(()),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Named(name) => {
-            model_name(name, local)
-        }
+        TypeRef::Named(name) => model_name(name, local),
         TypeRef::Array(inner) => {
             let inner = type_ref(inner, local);
             quote!(Vec<#inner>)

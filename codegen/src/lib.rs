@@ -68,7 +68,15 @@ pub fn generate_spec(spec: &load::Spec) -> Result<String> {
 /// Generates the client for an already loaded spec with `options`.
 pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
     let api = model::Api::build(spec, options)?;
-    let source = format::format(emit::api(&api))?;
+    // Emitted and printed in parts, on every core for a large API: the same text as printing
+    // the whole file at once, in a fraction of the memory (see `emit::Parts`).
+    let parts = emit::Parts::new(&api);
+    let source = format::format_parts(
+        parts.skeleton(format::placeholder),
+        parts.len(),
+        |index| parts.part(index),
+        format::threads_for(parts.len()),
+    )?;
     Ok(Generated {
         source,
         notes: api.notes,

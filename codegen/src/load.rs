@@ -267,54 +267,111 @@ impl Spec {
 
     /// Splits `reference` (written in `file`, at `at`) into the target file and JSON pointer.
     fn target(&self, file: FileId, at: &Location, reference: &str) -> Result<(FileId, String)> {
+        self.split_ref(file, reference)
+            .map(|(target, pointer)| (target, pointer.to_owned()))
+            .map_err(|reason| dangling(at, reference, reason))
+    }
+
+    /// [`Spec::target`] without a location: the target file and JSON pointer, or why the
+    /// reference cannot be followed.
+    fn split_ref<'r>(
+        &self,
+        file: FileId,
+        reference: &'r str,
+    ) -> std::result::Result<(FileId, &'r str), &'static str> {
         let (doc, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let target = if doc.is_empty() {
             file
         } else {
             if doc.contains("://") {
-                return Err(dangling(
-                    at,
-                    reference,
-                    "remote references are not followed; put the schema in a spec file",
-                ));
+                return Err("remote references are not followed; put the schema in a spec file");
             }
             let wanted = doc.strip_prefix("./").unwrap_or(doc);
             if wanted.contains('/') || wanted.contains('\\') {
-                return Err(dangling(
-                    at,
-                    reference,
-                    "only files in the same spec folder can be referenced",
-                ));
+                return Err("only files in the same spec folder can be referenced");
             }
             self.files
                 .iter()
                 .position(|f| f.name == wanted)
-                .ok_or_else(|| dangling(at, reference, "no such file in the spec folder"))?
+                .ok_or("no such file in the spec folder")?
         };
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            return Err(dangling(
-                at,
-                reference,
-                "the fragment must be a JSON pointer",
-            ));
+            return Err("the fragment must be a JSON pointer");
         }
-        Ok((target, fragment.to_owned()))
+        Ok((target, fragment))
     }
 
-    /// Checks every `$ref` in every file before anything else looks at them.
+    /// Checks every `$ref` in every file before anything else looks at them, in document
+    /// order: the first that does not resolve is the error.
     fn check_refs(&self) -> Result<()> {
         for (id, file) in self.files.iter().enumerate() {
-            let mut refs = Vec::new();
-            collect_refs(&file.raw, &Location::root(&file.path), &mut refs);
-            for (at, reference) in refs {
-                let (target, pointer) = self.target(id, &at, &reference)?;
-                if self.files[target].raw.pointer(&pointer).is_none() {
-                    return Err(dangling(&at, &reference, "no such node"));
-                }
-            }
+            self.check_refs_below(id, &file.raw, &mut Vec::new())?;
         }
         Ok(())
     }
+
+    /// Checks the `$ref`s in `value`, which stands at `steps` below the root of `file`. The
+    /// location of a node is built only for an error: a large spec has a million nodes.
+    fn check_refs_below<'v>(
+        &self,
+        file: FileId,
+        value: &'v Value,
+        steps: &mut Vec<Step<'v>>,
+    ) -> Result<()> {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    match (key.as_str(), child) {
+                        ("$ref", Value::String(reference)) => {
+                            self.check_ref(file, steps, reference)?;
+                        }
+                        // `example`s are data, not schema: a `$ref` key inside them is just a key.
+                        ("example" | "examples", _) => {}
+                        _ => {
+                            steps.push(Step::Key(key));
+                            let checked = self.check_refs_below(file, child, steps);
+                            steps.pop();
+                            checked?;
+                        }
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    steps.push(Step::Index(index));
+                    let checked = self.check_refs_below(file, child, steps);
+                    steps.pop();
+                    checked?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Checks one `$ref`, written in the object at `steps` below the root of `file`.
+    fn check_ref(&self, file: FileId, steps: &[Step<'_>], reference: &str) -> Result<()> {
+        let reason = match self.split_ref(file, reference) {
+            Ok((target, pointer)) if self.files[target].raw.pointer(pointer).is_some() => {
+                return Ok(());
+            }
+            Ok(_) => "no such node",
+            Err(reason) => reason,
+        };
+        let at = steps.iter().fold(self.root(file), |at, step| match step {
+            Step::Key(key) => at.join(key),
+            Step::Index(index) => at.index(*index),
+        });
+        Err(dangling(&at, reference, reason))
+    }
+}
+
+/// A step from a JSON node to one of its children.
+enum Step<'v> {
+    /// The member `key` of an object.
+    Key(&'v str),
+    /// The item at this index of an array.
+    Index(usize),
 }
 
 /// Every `.yaml`, `.yml` and `.json` file directly inside `dir`, sorted: the spec, and what a
@@ -388,6 +445,11 @@ fn parse_text(path: &Path, text: &str) -> Result<Value> {
 
 /// Deserialises `raw` (standing at `at`) into an OpenAPI node, naming the offending node on failure.
 fn typed<T: DeserializeOwned>(raw: &Value, at: &Location) -> Result<T> {
+    // Tracking the path costs a tenth of the time on a large document: track it only to
+    // report a failure (deserialising the same value fails the same way).
+    if let Ok(value) = T::deserialize(raw) {
+        return Ok(value);
+    }
     serde_path_to_error::deserialize(raw).map_err(|e| {
         let mut here = at.clone();
         for segment in e.path().iter() {
@@ -485,28 +547,6 @@ fn invalid_parameters(node: &Value, at: &Location) -> Option<Error> {
     list.iter()
         .enumerate()
         .find_map(|(i, p)| typed::<ReferenceOr<Parameter>>(p, &at.index(i)).err())
-}
-
-/// Every `$ref` string in `value`, with the location of the object that holds it.
-fn collect_refs(value: &Value, at: &Location, out: &mut Vec<(Location, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                match (key.as_str(), child) {
-                    ("$ref", Value::String(reference)) => out.push((at.clone(), reference.clone())),
-                    // `example`s are data, not schema: a `$ref` key inside them is just a key.
-                    ("example" | "examples", _) => {}
-                    _ => collect_refs(child, &at.join(key), out),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &at.index(i), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Every function here returns a string that is a valid Rust identifier (possibly a raw one,
 //! `r#type`), so the emitter can build idents without ever failing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -154,6 +154,10 @@ fn words(name: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// For each stem numbered so far, the number to try next: every smaller one is taken, so
+    /// many names that collide (a huge enum of `a`, `a_`, `a__`, ...) are numbered in linear
+    /// time, with the numbers a search from 2 would give.
+    next: HashMap<String, u64>,
 }
 
 impl Scope {
@@ -161,6 +165,7 @@ impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Self {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -171,17 +176,18 @@ impl Scope {
         }
         let camel_case = name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
         let stem = plain(&name);
-        for n in 2.. {
+        let next = self.next.entry(stem.to_owned()).or_insert(2);
+        loop {
             let candidate = if camel_case {
-                format!("{stem}{n}")
+                format!("{stem}{next}")
             } else {
-                format!("{stem}_{n}")
+                format!("{stem}_{next}")
             };
+            *next += 1;
             if self.taken.insert(candidate.clone()) {
                 return candidate;
             }
         }
-        unreachable!("an unbounded counter always finds a free name")
     }
 
     /// Whether `name` is taken.

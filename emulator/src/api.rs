@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -38,6 +39,8 @@ pub mod codes {
     pub const INVALID_DOWNLOAD_TYPE: i64 = 10007;
     /// HTTP 400: the video is still being encoded, so no download can be created yet.
     pub const VIDEO_NOT_READY: i64 = 10008;
+    /// HTTP 400: `POST .../downloads` without a JSON object as its body (the API expects `{}`).
+    pub const INVALID_REQUEST_BODY: i64 = 10009;
     /// HTTP 429: rate limited; the `Retry-After` header says for how long.
     pub const RATE_LIMITED: i64 = 971;
     /// HTTP 400: a request header is malformed (with [`INVALID_AUTHORIZATION_FORMAT`]).
@@ -52,7 +55,8 @@ pub mod codes {
     pub const INVALID_IDENTIFIER: i64 = 7003;
 }
 
-/// Identifiers are at most this long, as in the API description.
+/// Identifiers are at most this many characters long, as in the API description (`maxLength`
+/// counts characters, not bytes).
 const MAX_IDENTIFIER_LENGTH: usize = 32;
 
 const CF_RAY: HeaderName = HeaderName::from_static("cf-ray");
@@ -344,7 +348,7 @@ impl<S: Send + Sync> FromRequestParts<S> for VideoPath {
         let mut identifier = |name: &str| {
             params
                 .remove(name)
-                .filter(|value| value.len() <= MAX_IDENTIFIER_LENGTH)
+                .filter(|value| value.chars().count() <= MAX_IDENTIFIER_LENGTH)
                 .ok_or_else(|| Failure::invalid_identifier(&uri_path))
         };
         let account_id = identifier("account_id")?;
@@ -369,7 +373,9 @@ async fn list(State(shared): State<Arc<Shared>>, path: VideoPath) -> Result<Resp
 async fn create_default(
     State(shared): State<Arc<Shared>>,
     path: VideoPath,
+    body: Bytes,
 ) -> Result<Response, Failure> {
+    json_object(&body)?;
     let now = Instant::now();
     let mut store = shared.store();
     store.create(&path.account_id, &path.video_id, DownloadKind::Default, now)?;
@@ -380,6 +386,18 @@ async fn create_default(
         .map(|(_, state)| download_json(state))
         .unwrap_or(Value::Null);
     Ok(success(default))
+}
+
+/// Checks that a request body is a JSON object, as `POST .../downloads` requires (`{}`).
+fn json_object(body: &[u8]) -> Result<(), Failure> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(_)) => Ok(()),
+        _ => Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            codes::INVALID_REQUEST_BODY,
+            "The request body must be a JSON object, such as {}.",
+        )),
+    }
 }
 
 /// `DELETE .../downloads`: deletes the default download.

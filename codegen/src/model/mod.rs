@@ -13,6 +13,10 @@ use crate::load::Spec;
 
 pub use types::TypeBuilder;
 
+/// The stack of the thread [`Api::build`] runs on. Only reserved: pages are touched as the
+/// recursion goes deeper, so a shallow spec costs no more memory than before.
+pub const BUILD_STACK: usize = 64 * 1024 * 1024;
+
 /// The whole API, ready to print.
 #[derive(Debug, Default)]
 pub struct Api {
@@ -27,19 +31,94 @@ pub struct Api {
 impl Api {
     /// Builds the model of `spec`. A strict build fails on anything it cannot express exactly;
     /// a lenient one uses the nearest faithful type and lists it in [`Api::notes`].
+    ///
+    /// It runs on a thread of its own with a large stack ([`BUILD_STACK`]), whatever thread
+    /// calls it: schemas may nest 128 deep, and a debug build needs more stack for that than
+    /// a test thread's 2 MiB.
     pub fn build(spec: &Spec, options: crate::Options) -> Result<Self> {
+        std::thread::scope(|scope| {
+            let builder = std::thread::Builder::new()
+                .name("codegen-model".into())
+                .stack_size(BUILD_STACK);
+            match builder.spawn_scoped(scope, || Self::build_here(spec, options)) {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: build on this one.
+                Err(_) => Self::build_here(spec, options),
+            }
+        })
+    }
+
+    fn build_here(spec: &Spec, options: crate::Options) -> Result<Self> {
         let mut types = TypeBuilder::new(spec, options.lenient);
         let roots = resources::build(spec, &mut types)?;
         if options.every_schema {
             types.every_component()?;
         }
         let (types, notes) = types.finish();
-        Ok(Self {
+        let mut api = Self {
             roots,
             types,
             notes,
-        })
+        };
+        api.clean_docs();
+        Ok(api)
     }
+
+    /// Makes every piece of documentation taken from the spec fit in a doc comment.
+    fn clean_docs(&mut self) {
+        fn clean(doc: &mut Option<String>) {
+            if let Some(text) = doc.as_mut() {
+                *text = doc_text(text);
+            }
+        }
+        fn clean_resource(resource: &mut Resource) {
+            clean(&mut resource.doc);
+            for op in &mut resource.operations {
+                clean(&mut op.summary);
+                clean(&mut op.description);
+                for param in op
+                    .path_params
+                    .iter_mut()
+                    .chain(&mut op.query)
+                    .chain(&mut op.headers)
+                {
+                    clean(&mut param.doc);
+                }
+            }
+            resource.children.iter_mut().for_each(clean_resource);
+        }
+        for def in &mut self.types {
+            match def {
+                TypeDef::Struct(s) => {
+                    clean(&mut s.doc);
+                    for field in &mut s.fields {
+                        clean(&mut field.doc);
+                    }
+                }
+                TypeDef::Enum(e) => clean(&mut e.doc),
+                TypeDef::Union(u) => clean(&mut u.doc),
+                TypeDef::Alias(a) => clean(&mut a.doc),
+            }
+        }
+        self.roots.iter_mut().for_each(clean_resource);
+    }
+}
+
+/// `text` as a doc comment can hold it. A carriage return that does not end a line is a "bare
+/// CR", which rustc refuses in doc comments; it becomes a line break. The characters that
+/// override text direction (U+202A–U+202E, U+2066–U+2069) are refused in comments by rustc's
+/// `text_direction_codepoint_in_comment` lint; they are dropped.
+pub fn doc_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' => Some('\n'),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// A resource: a handle type with methods, and nested resources.
@@ -324,4 +403,16 @@ pub struct AliasDef {
     pub doc: Option<String>,
     /// What it stands for.
     pub target: TypeRef,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_text;
+
+    #[test]
+    fn doc_text_keeps_what_a_doc_comment_can_hold() {
+        assert_eq!(doc_text("plain, `code`, é, 日本"), "plain, `code`, é, 日本");
+        assert_eq!(doc_text("a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(doc_text("\u{202E}evil\u{2066}x\u{2069}"), "evilx");
+    }
 }

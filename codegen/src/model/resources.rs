@@ -129,14 +129,30 @@ pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> 
 
     let mut modules = Scope::with_reserved(TOP_LEVEL_MODULES);
     let mut roots = Vec::with_capacity(top.children.len());
-    for node in &top.children {
-        types.reserve(&naming::type_name(&node.segment));
+    // Root handles are re-exported at the crate root: unique, and never a model's name.
+    let mut handles = Scope::default();
+    let root_handles: Vec<String> = top
+        .children
+        .iter()
+        .map(|node| handles.claim(naming::type_name(&node.segment)))
+        .collect();
+    for handle in &root_handles {
+        types.reserve(handle);
     }
-    for node in top.children {
-        roots.push(resource(spec, types, node, &mut modules, "")?);
+    for (node, handle) in top.children.into_iter().zip(root_handles) {
+        roots.push(resource(spec, types, node, &mut modules, "", Some(handle))?);
     }
     Ok(roots)
 }
+
+/// Method names a handle cannot have: `Handle::from(client)` builds it, and an inherent `from`
+/// would be called instead of `From::from`.
+const HANDLE_RESERVED: &[&str] = &["from"];
+
+/// Argument names a method cannot use: `body` is the request body; `self_` stands for
+/// `self`; `into_request` is a method of the request type that carries optional parameters'
+/// setters.
+const ARGUMENT_RESERVED: &[&str] = &["body", "self_", "into_request"];
 
 fn resource(
     spec: &Spec,
@@ -144,9 +160,10 @@ fn resource(
     node: Node<'_>,
     modules: &mut Scope,
     parent: &str,
+    handle: Option<String>,
 ) -> Result<Resource> {
     let module = modules.claim(naming::snake(&node.segment));
-    let handle = naming::type_name(&node.segment);
+    let handle = handle.unwrap_or_else(|| naming::type_name(&node.segment));
     let qualified = if parent.is_empty() {
         node.segment.clone()
     } else {
@@ -154,11 +171,11 @@ fn resource(
     };
 
     // Accessors for nested resources first: a method must not shadow a resource.
-    let mut methods = Scope::default();
+    let mut methods = Scope::with_reserved(HANDLE_RESERVED);
     let mut child_modules = Scope::default();
     let mut children = Vec::with_capacity(node.children.len());
     for child in node.children {
-        let mut built = resource(spec, types, child, &mut child_modules, &qualified)?;
+        let mut built = resource(spec, types, child, &mut child_modules, &qualified, None)?;
         built.accessor = methods.claim(naming::snake(&built.segment));
         children.push(built);
     }
@@ -205,6 +222,21 @@ fn resource(
         )?);
     }
 
+    // The module imports the models its operations use: the handle must not be one of them.
+    let mut imported = Vec::new();
+    for op in &operations {
+        models_used(op, &mut imported);
+    }
+    let handle = if imported.contains(&handle.as_str()) {
+        let mut taken = Scope::default();
+        for name in &imported {
+            taken.claim((*name).to_owned());
+        }
+        taken.claim(handle)
+    } else {
+        handle
+    };
+
     Ok(Resource {
         accessor: naming::snake(&node.segment),
         segment: node.segment,
@@ -214,6 +246,34 @@ fn resource(
         operations,
         children,
     })
+}
+
+/// The models an operation names (its module imports them).
+fn models_used<'a>(op: &'a Operation, out: &mut Vec<&'a str>) {
+    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+        match ty {
+            TypeRef::Named(name) => out.push(name),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                named(inner, out);
+            }
+            _ => {}
+        }
+    }
+    named(&op.response.ty, out);
+    match &op.body {
+        Body::Json(ty) => named(ty, out),
+        Body::Multipart(name) => out.push(name),
+        Body::None | Body::EmptyObject | Body::Raw(_) | Body::Form => {}
+    }
+    for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
+        let mut ty = &param.ty;
+        while let ParamType::List(inner) = ty {
+            ty = inner;
+        }
+        if let ParamType::Enum(name) = ty {
+            out.push(name);
+        }
+    }
 }
 
 fn operation(
@@ -306,7 +366,7 @@ fn parameters(spec: &Spec, types: &mut TypeBuilder<'_>, found: &Found<'_>) -> Re
 
     let mut out = Parameters::default();
     // One scope for every argument name: path, query and header parameters share the signature.
-    let mut idents = Scope::with_reserved(&["body", "self_"]);
+    let mut idents = Scope::with_reserved(ARGUMENT_RESERVED);
     let mut rest = found.path;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]

@@ -1,6 +1,6 @@
 //! Schemas to model types: what each schema becomes in Rust, and the name it gets.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
@@ -31,14 +31,37 @@ pub struct MergedObject {
     pub properties: Vec<Property>,
     /// Names of required properties.
     pub required: BTreeSet<String>,
+    /// Where each property is in `properties`, so that huge objects merge in linear time.
+    positions: HashMap<String, usize>,
+    /// How many schemas were merged so far (see [`MAX_MERGED`]).
+    merged: usize,
+    /// The components being merged, outermost first.
+    within: Vec<(FileId, String)>,
 }
 
 impl MergedObject {
     /// The property called `name`.
     pub fn get(&self, name: &str) -> Option<&Property> {
-        self.properties.iter().find(|p| p.name == name)
+        self.positions.get(name).map(|&i| &self.properties[i])
+    }
+
+    /// Adds `property`, or replaces the one of the same name where it stands.
+    fn insert(&mut self, property: Property) {
+        match self.positions.get(&property.name) {
+            Some(&i) => self.properties[i] = property,
+            None => {
+                self.positions
+                    .insert(property.name.clone(), self.properties.len());
+                self.properties.push(property);
+            }
+        }
     }
 }
+
+/// How many schemas one object may merge through `allOf`. Each `allOf` member is merged
+/// where it appears, so a chain of schemas that each include the next twice doubles at every
+/// link; this bounds the work (real specs merge a few dozen).
+const MAX_MERGED: usize = 10_000;
 
 /// A type with what a field of that type needs to know.
 #[derive(Debug, Clone)]
@@ -68,6 +91,30 @@ pub struct TypeBuilder<'s> {
     entering: HashMap<(FileId, String), Option<String>>,
     /// Structs whose fields are being built: a field of one of these types needs a `Box`.
     building: Vec<String>,
+    /// The unions whose members are being built and the components being resolved, innermost
+    /// last, since the last object, array or map (decoding one of those reads input, so it
+    /// clears the list): a union member that is one of these would make decoding try itself
+    /// without reading anything.
+    unions: Vec<Frame>,
+}
+
+/// An entry of [`TypeBuilder::unions`].
+#[derive(Debug)]
+enum Frame {
+    /// A union, by name.
+    Union(String),
+    /// A component schema.
+    Component((FileId, String)),
+}
+
+/// What a union member that names a type is to the union.
+enum Recursion {
+    /// Something else.
+    None,
+    /// The union itself: `U = U | X` is `X`, the member adds nothing.
+    Itself,
+    /// Another union that holds this one: decoding would go round for ever.
+    Through(String),
 }
 
 /// How deeply schemas may nest inside one another before we stop (a cycle through arrays or
@@ -83,6 +130,7 @@ impl<'s> TypeBuilder<'s> {
             notes: Vec::new(),
             entering: HashMap::new(),
             building: Vec::new(),
+            unions: Vec::new(),
             spec,
             names: Scope::default(),
             components: HashMap::new(),
@@ -223,6 +271,7 @@ impl<'s> TypeBuilder<'s> {
     /// approximated.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
         let mut defs = self.defs;
+        box_cycles(&mut defs);
         // A struct is `Eq` when nothing inside it is a float or untyped JSON, directly or
         // through another struct; iterate until no more structs lose `Eq`.
         let mut not_eq: BTreeSet<String> = BTreeSet::new();
@@ -281,16 +330,17 @@ impl<'s> TypeBuilder<'s> {
                     let name_source = resolved.component.as_deref().unwrap_or(hint);
                     if let Some(key) = &key {
                         self.entering.insert(key.clone(), None);
+                        self.unions.push(Frame::Component(key.clone()));
                     }
                     let built = self.new_type(&resolved, &shape, name_source, key.clone());
+                    if key.is_some() {
+                        self.unions.pop();
+                    }
                     let alias = key.as_ref().and_then(|k| self.entering.remove(k)).flatten();
                     match (built?, alias, key) {
-                        (ty, Some(alias), Some(key)) if ty != TypeRef::Named(alias.clone()) => {
-                            self.defs.push(TypeDef::Alias(AliasDef {
-                                name: alias.clone(),
-                                doc: describe(schema, &shape),
-                                target: ty,
-                            }));
+                        (ty, Some(alias), Some(key)) => {
+                            let doc = describe(schema, &shape);
+                            self.defs.push(self_contained(alias.clone(), doc, ty));
                             self.remember(Some(key), TypeRef::Named(alias))
                         }
                         (ty, _, _) => ty,
@@ -396,7 +446,10 @@ impl<'s> TypeBuilder<'s> {
             Some("array") => match shape.items {
                 Some(items) => {
                     let item_hint = format!("{name_source}Item");
-                    let item = self.type_of_boxed(file, &at.join("items"), items, &item_hint)?;
+                    let items_at = at.join("items");
+                    let item = self.in_container(|this| {
+                        this.type_of_boxed(file, &items_at, items, &item_hint)
+                    })?;
                     TypeRef::Array(Box::new(item.ty))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -449,26 +502,100 @@ impl<'s> TypeBuilder<'s> {
         }
         let name = self.names.claim(naming::type_name(name_source));
         let ty = self.remember(key, TypeRef::Named(name.clone()));
+        self.unions.push(Frame::Union(name.clone()));
+        let variants = self.variants(resolved, keyword, members, &name);
+        self.unions.pop();
+        let variants = variants?;
+        let doc = describe(&resolved.value, &Shape::of(&resolved.value));
+        self.defs.push(if variants.is_empty() {
+            // Every member was the union itself: `U = U` says nothing, so any JSON.
+            TypeDef::Alias(AliasDef {
+                name,
+                doc,
+                target: TypeRef::Json,
+            })
+        } else {
+            TypeDef::Union(UnionDef {
+                name,
+                doc,
+                variants,
+                is_eq: true,
+            })
+        });
+        Ok(ty)
+    }
+
+    /// The variants of union `name`, one per distinct member type, in spec order.
+    fn variants(
+        &mut self,
+        resolved: &Resolved<'_, Schema>,
+        keyword: &str,
+        members: &[ReferenceOr<Schema>],
+        name: &str,
+    ) -> Result<Vec<(String, TypeRef)>> {
+        let at = &resolved.at;
         let mut idents = Scope::default();
+        let mut seen = HashSet::new();
         let mut variants: Vec<(String, TypeRef)> = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
             let hint = format!("{name}_option{}", i + 1);
             let member_at = at.join(keyword).index(i);
             let typed = self.type_of(resolved.file, &member_at, member, &hint)?;
-            if variants.iter().any(|(_, existing)| *existing == typed.ty) {
+            let ty = match typed.ty {
+                TypeRef::Named(member) => match self.recursion(&member, name) {
+                    Recursion::None => TypeRef::Named(member),
+                    // `U = U | X` is `X` (and decoding would try `U` for ever).
+                    Recursion::Itself => continue,
+                    Recursion::Through(other) => self.approximate(
+                        &member_at,
+                        &format!(
+                            "a `{keyword}` member that is, through `{other}`, the union itself, \
+                             with no object or array in between"
+                        ),
+                        "any JSON",
+                        TypeRef::Json,
+                    )?,
+                },
+                ty => ty,
+            };
+            if !seen.insert(ty.clone()) {
                 continue;
             }
-            let ty = self.boxed_if_cyclic(typed.ty);
+            let ty = self.boxed_if_cyclic(ty);
             variants.push((idents.claim(variant_name(&ty)), ty));
         }
-        let doc = describe(&resolved.value, &Shape::of(&resolved.value));
-        self.defs.push(TypeDef::Union(UnionDef {
-            name,
-            doc,
-            variants,
-            is_eq: true,
-        }));
-        Ok(ty)
+        Ok(variants)
+    }
+
+    /// What `member`, the type of a member of union `name`, is to the union.
+    fn recursion(&self, member: &str, name: &str) -> Recursion {
+        if member == name {
+            return Recursion::Itself;
+        }
+        let mut unions_between = false;
+        // Innermost first; the first frame is the union itself.
+        for frame in self.unions.iter().rev() {
+            match frame {
+                Frame::Union(union) if union == name => {}
+                Frame::Union(union) if union == member => {
+                    return Recursion::Through(union.clone());
+                }
+                Frame::Union(_) => unions_between = true,
+                // A component around the union that refers back to itself: with no other union
+                // in between, its type is this union (only `$ref`s and one-member `allOf` or
+                // `oneOf` lie between), so the member is the union itself.
+                Frame::Component(key) => {
+                    if self.entering.get(key).and_then(Option::as_deref) == Some(member) {
+                        return if unions_between {
+                            Recursion::Through(member.to_owned())
+                        } else {
+                            Recursion::Itself
+                        };
+                    }
+                }
+            }
+        }
+        Recursion::None
     }
 
     /// A multipart body's struct: like any object, except that string properties holding a
@@ -545,7 +672,8 @@ impl<'s> TypeBuilder<'s> {
         match additional {
             Some(AdditionalProperties::Schema(node)) => {
                 let hint = format!("{name_source}Value");
-                let value = self.type_of(file, &at.join("additionalProperties"), node, &hint)?;
+                let value_at = at.join("additionalProperties");
+                let value = self.in_container(|this| this.type_of(file, &value_at, node, &hint))?;
                 Ok(TypeRef::Map(Box::new(value.ty)))
             }
             _ => Ok(TypeRef::JsonObject),
@@ -561,16 +689,32 @@ impl<'s> TypeBuilder<'s> {
         let mut idents = Scope::default();
         let mut fields = Vec::with_capacity(merged.properties.len());
         self.building.push(name.clone());
+        let unions = std::mem::take(&mut self.unions);
+        let fields_built = self.fields(&name, merged, &mut idents, &mut fields);
+        self.unions = unions;
+        self.building.pop();
+        fields_built?;
+        Ok(StructDef {
+            name,
+            doc,
+            all_optional: fields.iter().all(|f| f.optional),
+            is_eq: true,
+            form: false,
+            fields,
+        })
+    }
+
+    /// The fields of struct `name`, from `merged`'s properties.
+    fn fields(
+        &mut self,
+        name: &str,
+        merged: MergedObject,
+        idents: &mut Scope,
+        fields: &mut Vec<Field>,
+    ) -> Result<()> {
         for property in merged.properties {
             let hint = format!("{name}_{}", property.name);
-            let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint);
-            let typed = match typed {
-                Ok(typed) => typed,
-                Err(error) => {
-                    self.building.pop();
-                    return Err(error);
-                }
-            };
+            let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint)?;
             let required = merged.required.contains(&property.name);
             fields.push(Field {
                 ident: idents.claim(naming::snake(&property.name)),
@@ -581,15 +725,16 @@ impl<'s> TypeBuilder<'s> {
                 doc: typed.doc,
             });
         }
-        self.building.pop();
-        Ok(StructDef {
-            name,
-            doc,
-            all_optional: fields.iter().all(|f| f.optional),
-            is_eq: true,
-            form: false,
-            fields,
-        })
+        Ok(())
+    }
+
+    /// Runs `build` for what an array, map or object holds: decoding it reads input, so the
+    /// unions around it no longer count as trying themselves.
+    fn in_container<T>(&mut self, build: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let unions = std::mem::take(&mut self.unions);
+        let built = build(self);
+        self.unions = unions;
+        built
     }
 
     /// Adds the properties of `resolved` (its `allOf` members first, then its own) to `merged`.
@@ -606,12 +751,34 @@ impl<'s> TypeBuilder<'s> {
                 "`allOf` nested more than 32 deep",
             ));
         }
+        let key = resolved.component.clone().map(|c| (resolved.file, c));
+        if let Some(key) = &key
+            && merged.within.contains(key)
+        {
+            // A component that includes itself: `A = A and X` is `X`, and its own properties
+            // are being merged already.
+            return Ok(false);
+        }
+        merged.merged += 1;
+        if merged.merged > MAX_MERGED {
+            return Err(unsupported(
+                &resolved.at,
+                &format!(
+                    "`allOf` that merges more than {MAX_MERGED} schemas (members that include \
+                     the same schemas over and over?)"
+                ),
+            ));
+        }
         let shape = Shape::of(&resolved.value);
         let mut is_object = shape.is_object();
+        merged.within.extend(key);
         for (i, member) in shape.all_of.iter().enumerate() {
             let member_at = resolved.at.join("allOf").index(i);
             let member = self.spec.schema(resolved.file, &member_at, member)?;
             is_object |= self.merge_into(&member, merged, depth + 1)?;
+        }
+        if resolved.component.is_some() {
+            merged.within.pop();
         }
         for (name, node) in &shape.properties {
             let property = Property {
@@ -620,10 +787,7 @@ impl<'s> TypeBuilder<'s> {
                 at: resolved.at.join("properties").join(name),
                 node: (*node).clone(),
             };
-            match merged.properties.iter_mut().find(|p| p.name == *name) {
-                Some(existing) => *existing = property,
-                None => merged.properties.push(property),
-            }
+            merged.insert(property);
         }
         merged.required.extend(shape.required.iter().cloned());
         Ok(is_object)
@@ -633,8 +797,9 @@ impl<'s> TypeBuilder<'s> {
 fn enum_def(name: String, doc: Option<String>, shape: &Shape<'_>) -> EnumDef {
     let mut idents = Scope::default();
     let mut variants = Vec::new();
+    let mut seen = HashSet::new();
     for value in shape.enumeration.iter().filter_map(Value::as_str) {
-        if variants.iter().any(|v: &Variant| v.value == value) {
+        if !seen.insert(value) {
             continue;
         }
         variants.push(Variant {
@@ -653,6 +818,143 @@ fn enum_def(name: String, doc: Option<String>, shape: &Shape<'_>) -> EnumDef {
         variants,
         fallback,
     }
+}
+
+/// The definition of component `name`, whose type `ty` refers back to `name` itself.
+fn self_contained(name: String, doc: Option<String>, ty: TypeRef) -> TypeDef {
+    if ty == TypeRef::Named(name.clone()) {
+        // Only itself (`allOf: [$ref: itself]`, or a ring of such): it says nothing, any JSON.
+        return TypeDef::Alias(AliasDef {
+            name,
+            doc,
+            target: TypeRef::Json,
+        });
+    }
+    if mentions(&ty, &name) {
+        // Itself inside arrays or maps: `type A = Vec<A>` is an error (Rust expands aliases
+        // eagerly), a one-variant untagged enum holds it and reads the same JSON.
+        return TypeDef::Union(UnionDef {
+            name,
+            doc,
+            variants: vec![(variant_name(&ty), ty)],
+            is_eq: true,
+        });
+    }
+    TypeDef::Alias(AliasDef {
+        name,
+        doc,
+        target: ty,
+    })
+}
+
+/// Whether `ty` is `name` inside arrays, maps and boxes.
+fn mentions(ty: &TypeRef, name: &str) -> bool {
+    match ty {
+        TypeRef::Named(n) => n == name,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            mentions(inner, name)
+        }
+        _ => false,
+    }
+}
+
+/// Boxes one field or union variant on every cycle of types held by value (a struct holding a
+/// union holding the struct, say), which would have no size. Fields that refer to a struct
+/// still being built are boxed as they are made; this catches the cycles through unions and
+/// aliases. Deterministic: the first cycle found in definition order, the edge that closes it.
+fn box_cycles(defs: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, def)| (def.name().to_owned(), i))
+        .collect();
+    // Each round boxes one edge, so there are at most as many rounds as edges.
+    while let Some((def, slot)) = by_value_cycle(defs, &index) {
+        let ty = match &mut defs[def] {
+            TypeDef::Struct(s) => &mut s.fields[slot].ty,
+            TypeDef::Union(u) => &mut u.variants[slot].1,
+            TypeDef::Enum(_) | TypeDef::Alias(_) => return,
+        };
+        *ty = TypeRef::Boxed(Box::new(ty.clone()));
+    }
+}
+
+/// The types `def` holds by value: `(slot, target)`, the slot being the field or variant
+/// index (`usize::MAX` for an alias, which cannot be boxed).
+fn by_value(def: &TypeDef, index: &HashMap<String, usize>) -> Vec<(usize, usize)> {
+    let direct = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) => index.get(name).copied(),
+        _ => None,
+    };
+    match def {
+        TypeDef::Struct(s) => s
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| direct(&f.ty).map(|t| (i, t)))
+            .collect(),
+        TypeDef::Union(u) => u
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, ty))| direct(ty).map(|t| (i, t)))
+            .collect(),
+        TypeDef::Alias(a) => direct(&a.target)
+            .map(|t| (usize::MAX, t))
+            .into_iter()
+            .collect(),
+        TypeDef::Enum(_) => Vec::new(),
+    }
+}
+
+/// The last boxable edge `(def, slot)` of the first by-value cycle, found depth first without
+/// recursion (a long chain of types must not overflow the stack).
+fn by_value_cycle(defs: &[TypeDef], index: &HashMap<String, usize>) -> Option<(usize, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let edges: Vec<Vec<(usize, usize)>> = defs.iter().map(|d| by_value(d, index)).collect();
+    let mut marks = vec![Mark::New; defs.len()];
+    for start in 0..defs.len() {
+        if marks[start] != Mark::New {
+            continue;
+        }
+        // (def, next edge to follow, the slot by which we came to it)
+        let mut path: Vec<(usize, usize, usize)> = vec![(start, 0, usize::MAX)];
+        marks[start] = Mark::OnPath;
+        while let Some(&mut (node, ref mut next, _)) = path.last_mut() {
+            let Some(&(slot, target)) = edges[node].get(*next) else {
+                marks[node] = Mark::Done;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match marks[target] {
+                Mark::New => {
+                    marks[target] = Mark::OnPath;
+                    path.push((target, 0, slot));
+                }
+                Mark::OnPath => {
+                    // The cycle: from `target` along the path to `node`, then back to `target`.
+                    let from = path.iter().position(|(n, _, _)| *n == target)?;
+                    let closing = std::iter::once((node, slot));
+                    let along = path[from + 1..]
+                        .iter()
+                        .rev()
+                        .zip(path[from..].iter().rev().skip(1))
+                        .map(|((_, _, came_by), (parent, _, _))| (*parent, *came_by));
+                    return closing.chain(along).find(|(def, slot)| {
+                        *slot != usize::MAX && !matches!(defs[*def], TypeDef::Alias(_))
+                    });
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+    None
 }
 
 /// The variant name for a union member of type `ty`.

@@ -1,0 +1,423 @@
+//! Client overhead: the same list-downloads request (`GET .../stream/{video}/downloads`) sent
+//! through the SDK and through a plain `reqwest` call written by hand, against the same
+//! loopback server, one request at a time and 64 at once.
+//!
+//! ```sh
+//! cargo bench --bench client
+//! ```
+//!
+//! Both sides do the same work: send the token as `Authorization: Bearer`, read the whole
+//! body, decode the `{success, errors, messages, result}` envelope into the same generated
+//! type, `VideoDownloads`. The SDK also does what it is for: checks and percent-encodes the
+//! path parameters, sends its `User-Agent` and retry count, applies a timeout, and records
+//! `tracing` spans (no subscriber here, as in an application that has none). The server
+//! answers every request with one fixed body, so its cost is as small as it can be and the
+//! same for both sides.
+//!
+//! After criterion's figures, the binary prints the ratio SDK / raw, measured in interleaved
+//! rounds (so that other work on the machine weighs on both sides alike), and the heap
+//! allocations per request on the client side, counted by this binary's global allocator;
+//! `cargo bench --bench client -- summary` prints only those.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::get;
+use cloudflare_stream::{ApiMessage, Client, VideoDownloads};
+use criterion::{Criterion, Throughput, criterion_group};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use serde::Deserialize;
+use tokio::runtime::Runtime;
+use tokio::task::JoinSet;
+
+const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
+const TOKEN: &str = "bench-token";
+const PATH: &str = "/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/stream/ea95132c15732412d22c1476fa83f27a/downloads";
+
+/// What the real API answers when both downloads are ready.
+const BODY: &str = r#"{"result":{"default":{"status":"ready","url":"https://customer-f33zs165nr7gyfy4.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/downloads/default.mp4","percentComplete":100.0},"audio":{"status":"ready","url":"https://customer-f33zs165nr7gyfy4.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/downloads/audio.m4a","percentComplete":100.0}},"success":true,"errors":[],"messages":[]}"#;
+
+/// What the SDK sends as `User-Agent`.
+const USER_AGENT_VALUE: &str = concat!("cloudflare-stream-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The SDK's retry-count header.
+const RETRY_COUNT: HeaderName = HeaderName::from_static("x-cloudflare-stream-retry-count");
+
+/// Requests in flight at once in the concurrent case.
+const CONCURRENCY: usize = 64;
+
+// ---- allocation counting ----------------------------------------------------------------------
+
+/// The system allocator, counting the allocations made on threads that asked to be counted.
+struct Counting;
+
+thread_local! {
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
+
+fn note(size: usize) {
+    if COUNTED.try_with(Cell::get).unwrap_or(false) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED_BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed on to `System` unchanged; counting touches only atomics and a
+// thread-local `Cell` that needs no allocation.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        // SAFETY: as the caller promised for `layout`.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        // SAFETY: as the caller promised for `layout`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(new_size);
+        // SAFETY: `ptr` was allocated by `System` with `layout`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn count_this_thread(on: bool) {
+    COUNTED.with(|counted| counted.set(on));
+}
+
+// ---- the server and the two clients ----------------------------------------------------------
+
+/// A loopback server answering `PATH` with `BODY`, on its own two threads.
+fn server() -> (Runtime, SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("server")
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("server runtime: {e}"));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap_or_else(|e| panic!("bind: {e}"));
+    let address = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("address: {e}"));
+    let app = Router::new().route(
+        PATH,
+        get(|| async { ([(CONTENT_TYPE, "application/json")], BODY) }),
+    );
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    (runtime, address)
+}
+
+/// The ways of making the call.
+#[derive(Clone)]
+enum Caller {
+    Sdk(Client),
+    Raw(Raw),
+}
+
+/// What a careful hand-written call needs: a pool, the base URL, the credential.
+#[derive(Clone)]
+struct Raw {
+    http: reqwest::Client,
+    base_url: String,
+    authorization: HeaderValue,
+    /// Also send what the SDK sends besides the credential (`User-Agent`, `Accept`, the retry
+    /// count) and set its timeout: the SDK's wire features without its code.
+    like_sdk: bool,
+}
+
+/// The names the three ways go by.
+const NAMES: [&str; 3] = ["sdk", "raw", "raw_same_headers"];
+
+/// The envelope, as the hand-written call decodes it.
+#[derive(Deserialize)]
+struct Envelope {
+    success: bool,
+    #[serde(default)]
+    errors: Vec<ApiMessage>,
+    #[serde(default)]
+    messages: Vec<ApiMessage>,
+    result: Option<VideoDownloads>,
+}
+
+impl Caller {
+    fn sdk(address: SocketAddr) -> Self {
+        let client = Client::builder()
+            .api_token(TOKEN)
+            .base_url(format!("http://{address}/client/v4"))
+            .build()
+            .unwrap_or_else(|e| panic!("client: {e}"));
+        Self::Sdk(client)
+    }
+
+    fn raw(address: SocketAddr, like_sdk: bool) -> Self {
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {TOKEN}"))
+            .unwrap_or_else(|e| panic!("header: {e}"));
+        authorization.set_sensitive(true);
+        Self::Raw(Raw {
+            http: reqwest::Client::new(),
+            base_url: format!("http://{address}/client/v4"),
+            authorization,
+            like_sdk,
+        })
+    }
+
+    /// The SDK, the minimal hand-written call, and the call with the SDK's headers.
+    fn all(address: SocketAddr) -> [Self; 3] {
+        [
+            Self::sdk(address),
+            Self::raw(address, false),
+            Self::raw(address, true),
+        ]
+    }
+
+    /// Lists the video's downloads.
+    async fn list(&self) -> VideoDownloads {
+        match self {
+            Self::Sdk(client) => client
+                .stream()
+                .downloads()
+                .get(ACCOUNT, VIDEO)
+                .await
+                .unwrap_or_else(|e| panic!("sdk: {e}")),
+            Self::Raw(raw) => {
+                let url = format!(
+                    "{}/accounts/{ACCOUNT}/stream/{VIDEO}/downloads",
+                    raw.base_url
+                );
+                let mut request = raw
+                    .http
+                    .get(url)
+                    .header(AUTHORIZATION, raw.authorization.clone());
+                if raw.like_sdk {
+                    request = request
+                        .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
+                        .header(ACCEPT, HeaderValue::from_static("application/json"))
+                        .header(RETRY_COUNT, HeaderValue::from_static("0"))
+                        .timeout(Duration::from_secs(60));
+                }
+                let response = request.send().await.unwrap_or_else(|e| panic!("raw: {e}"));
+                assert!(response.status().is_success(), "{}", response.status());
+                let body = response
+                    .bytes()
+                    .await
+                    .unwrap_or_else(|e| panic!("raw body: {e}"));
+                let envelope: Envelope =
+                    serde_json::from_slice(&body).unwrap_or_else(|e| panic!("raw decode: {e}"));
+                assert!(
+                    envelope.success,
+                    "{:?} {:?}",
+                    envelope.errors, envelope.messages
+                );
+                envelope.result.unwrap_or_default()
+            }
+        }
+    }
+
+    /// `CONCURRENCY` lists at once, each a task of `runtime`'s.
+    async fn list_many(&self) {
+        let mut tasks = JoinSet::new();
+        for _ in 0..CONCURRENCY {
+            let caller = self.clone();
+            tasks.spawn(async move { black_box(caller.list().await) });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap_or_else(|e| panic!("task: {e}"));
+        }
+    }
+}
+
+/// The client's runtime for one request at a time: the calling thread only, so that every
+/// client-side allocation is on it.
+fn sequential_runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("runtime: {e}"))
+}
+
+/// The client's runtime for concurrent requests: one worker per core (two here); `counted`
+/// counts the allocations of its workers.
+fn concurrent_runtime(counted: bool) -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name("client")
+        .on_thread_start(move || count_this_thread(counted))
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("runtime: {e}"))
+}
+
+// ---- criterion ----------------------------------------------------------------------------------
+
+fn client_overhead(c: &mut Criterion) {
+    let (_server, address) = server();
+    // A connection is driven by the runtime that opened it: each runtime gets its own clients.
+    let callers = || NAMES.into_iter().zip(Caller::all(address));
+
+    let sequential = sequential_runtime();
+    let mut group = c.benchmark_group("client/sequential");
+    group
+        .sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .throughput(Throughput::Elements(1));
+    for (name, caller) in callers() {
+        group.bench_function(name, |b| b.iter(|| sequential.block_on(caller.list())));
+    }
+    group.finish();
+
+    let concurrent = concurrent_runtime(false);
+    let mut group = c.benchmark_group(format!("client/concurrent_{CONCURRENCY}"));
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Elements(CONCURRENCY as u64));
+    for (name, caller) in callers() {
+        group.bench_function(name, |b| {
+            b.iter(|| concurrent.block_on(caller.list_many()));
+        });
+    }
+    group.finish();
+}
+
+// ---- ratio and allocations ----------------------------------------------------------------------
+
+/// Median time per request of `batch` (which makes requests and says how many) over
+/// `rounds` rounds, the callers taking turns, in a rotating order.
+fn interleaved<const N: usize>(
+    rounds: usize,
+    callers: &[Caller; N],
+    batch: impl Fn(&Caller) -> u32,
+) -> [f64; N] {
+    let mut times: [Vec<f64>; N] = std::array::from_fn(|_| Vec::new());
+    for round in 0..rounds {
+        for turn in 0..N {
+            let side = (round + turn) % N;
+            let started = Instant::now();
+            let requests = batch(&callers[side]);
+            times[side].push(started.elapsed().as_secs_f64() / f64::from(requests));
+        }
+    }
+    times.map(|mut per_request| {
+        per_request.sort_unstable_by(f64::total_cmp);
+        per_request[per_request.len() / 2]
+    })
+}
+
+/// Allocations and bytes per request on the client's threads, over `requests` requests made
+/// by `run`.
+fn allocations(requests: u64, run: impl FnOnce()) -> (f64, f64) {
+    ALLOCATIONS.store(0, Ordering::Relaxed);
+    ALLOCATED_BYTES.store(0, Ordering::Relaxed);
+    count_this_thread(true);
+    run();
+    count_this_thread(false);
+    let per = |total: &AtomicU64| total.load(Ordering::Relaxed) as f64 / requests as f64;
+    (per(&ALLOCATIONS), per(&ALLOCATED_BYTES))
+}
+
+fn summary() {
+    let (_server, address) = server();
+    println!(
+        "\nPer request, median of 21 interleaved rounds; ratios SDK / raw, SDK / raw_same_headers:"
+    );
+    // A connection is driven by the runtime that opened it: each runtime gets its own clients.
+    let sequential = sequential_runtime();
+    let times = interleaved(21, &Caller::all(address), |caller| {
+        sequential.block_on(async {
+            for _ in 0..200 {
+                black_box(caller.list().await);
+            }
+        });
+        200
+    });
+    print_times("sequential", times);
+    let concurrent = concurrent_runtime(false);
+    let times = interleaved(21, &Caller::all(address), |caller| {
+        concurrent.block_on(async {
+            for _ in 0..10 {
+                caller.list_many().await;
+            }
+        });
+        10 * CONCURRENCY as u32
+    });
+    print_times(&format!("{CONCURRENCY} concurrent"), times);
+
+    println!("\nClient-side heap allocations per request (after warm-up):");
+    let counted = concurrent_runtime(true);
+    let sides = NAMES
+        .into_iter()
+        .zip(Caller::all(address).into_iter().zip(Caller::all(address)));
+    for (name, (for_sequential, for_counted)) in sides {
+        let requests = 1_000;
+        sequential.block_on(for_sequential.list());
+        let (seq_count, seq_bytes) = allocations(requests, || {
+            sequential.block_on(async {
+                for _ in 0..requests {
+                    black_box(for_sequential.list().await);
+                }
+            });
+        });
+        counted.block_on(for_counted.list_many());
+        let batches = 16;
+        let (con_count, con_bytes) = allocations(batches * CONCURRENCY as u64, || {
+            counted.block_on(async {
+                for _ in 0..batches {
+                    for_counted.list_many().await;
+                }
+            });
+        });
+        println!(
+            "  {name:<16} sequential {seq_count:>5.1} ({seq_bytes:>6.0} bytes), \
+             {CONCURRENCY} concurrent {con_count:>5.1} ({con_bytes:>6.0} bytes)"
+        );
+    }
+}
+
+fn print_times(case: &str, [sdk, raw, same]: [f64; 3]) {
+    println!(
+        "  {case:<14} sdk {:>5.1} µs, raw {:>5.1} µs, raw_same_headers {:>5.1} µs: ratios {:.3}, {:.3}",
+        sdk * 1e6,
+        raw * 1e6,
+        same * 1e6,
+        sdk / raw,
+        sdk / same
+    );
+}
+
+criterion_group!(benches, client_overhead);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    // The ratio and allocations follow a full run, or `cargo bench --bench client -- summary`
+    // alone; another filter, `--list` or `cargo test --benches` runs criterion only.
+    let mut filters = std::env::args().skip(1).filter(|arg| !arg.starts_with('-'));
+    let wanted = filters.all(|filter| filter == "summary");
+    let testing = std::env::args().any(|arg| arg == "--test" || arg == "--list");
+    if wanted && !testing {
+        summary();
+    }
+}

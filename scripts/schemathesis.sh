@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs schemathesis (property-based API testing, from PyPI) against the local emulator with the
+# project's spec/: every response the emulator gives must conform to the spec (status codes,
+# content types, headers, bodies), valid requests must be accepted, invalid ones refused, and
+# requests without credentials refused.
+#
+#   scripts/schemathesis.sh                  # 100 examples per operation (about half a minute)
+#   SCHEMATHESIS_EXAMPLES=1000 scripts/schemathesis.sh
+#
+# Installs schemathesis (pinned) into target/schemathesis-venv on first use, builds and starts
+# the emulator on a free loopback port, bundles spec/ into one document
+# (scripts/bundle-spec.py), runs every check, and prints how many requests the emulator
+# answered. Exits non-zero on any failure. Needs python3 with venv and pip, and PyPI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+version=4.32.5
+examples=${SCHEMATHESIS_EXAMPLES:-100}
+target=${CARGO_TARGET_DIR:-$root/target}
+venv="$target/schemathesis-venv"
+work="$target/schemathesis"
+mkdir -p "$work"
+
+if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
+  echo "== installing schemathesis $version into $venv"
+  command -v python3 >/dev/null || { echo "error: python3 is required" >&2; exit 1; }
+  python3 -m venv "$venv" || { echo "error: python3 -m venv failed (install python3-venv)" >&2; exit 1; }
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version" || {
+    echo "error: could not install schemathesis $version from PyPI" >&2
+    exit 1
+  }
+fi
+
+echo "== bundling spec/ into one document"
+"$venv/bin/python" scripts/bundle-spec.py spec > "$work/bundle.json"
+
+echo "== starting the emulator"
+cargo build --locked -q -p cloudflare-stream-emulator
+# Generation takes a second, so responses show downloads both in progress and ready.
+"$target/debug/cloudflare-stream-emulator" --port 0 --generation-time 1 > "$work/emulator.log" 2>&1 &
+emulator=$!
+trap 'kill "$emulator" 2>/dev/null || true' EXIT
+base=""
+for _ in $(seq 1 100); do
+  base=$(sed -n 's/^Cloudflare Stream emulator listening on \(http[^ ]*\).*/\1/p' "$work/emulator.log")
+  [ -n "$base" ] && break
+  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$base" ] || { echo "error: the emulator did not start" >&2; cat "$work/emulator.log" >&2; exit 1; }
+echo "   $base"
+
+echo "== schemathesis: every check, $examples examples per operation"
+status=0
+# From the work folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+(cd "$work" && "$venv/bin/schemathesis" run "$work/bundle.json" \
+  --url "$base" \
+  --header "Authorization: Bearer emulator-token" \
+  --checks all \
+  --max-examples "$examples" \
+  --suppress-health-check too_slow \
+  --report junit --report-junit-path "$work/junit.xml") 2>&1 | tee "$work/run.log" \
+  || status=$?
+
+# Ctrl-C makes the emulator print how many requests it answered.
+kill -INT "$emulator"
+wait "$emulator" 2>/dev/null || true
+trap - EXIT
+requests=$(sed -n 's/^Stopped after \([0-9]*\) requests\./\1/p' "$work/emulator.log")
+cases=$(sed -n 's/^ *\([0-9]*\) generated, .*/\1/p' "$work/run.log" | tail -1)
+passed=$(sed -n 's/.* generated, \([0-9]*\) passed.*/\1/p' "$work/run.log" | tail -1)
+echo "emulator answered ${requests:-?} requests for ${cases:-?} test cases; schemathesis exit status $status"
+echo "schemathesis: ${passed:-0} passed, $(( ${cases:-0} - ${passed:-0} )) failed"
+exit "$status"
