@@ -251,9 +251,12 @@ impl<'c, T> Request<'c, T> {
             elapsed_ms = field::Empty,
             error = field::Empty,
         );
-        let started = Instant::now();
+        // No clock reading for a span nobody records (no subscriber, or a filter).
+        let started = (!span.is_disabled()).then(Instant::now);
         let result = self.exchange(&span).instrument(span.clone()).await;
-        span.record("elapsed_ms", millis(started.elapsed()));
+        if let Some(started) = started {
+            span.record("elapsed_ms", millis(started.elapsed()));
+        }
         if let Err(error) = &result {
             if let Some(status) = error.status() {
                 span.record("status", status.as_u16());
@@ -315,7 +318,15 @@ impl<'c, T> Request<'c, T> {
             url.set_query(Some(&query.join("&")));
         }
 
-        let mut headers = self.client.default_headers().clone();
+        // Sized for everything that goes in, so that nothing is copied as it grows.
+        let defaults = self.client.default_headers();
+        let custom = self.client.custom_headers();
+        let mut headers = HeaderMap::with_capacity(
+            defaults.len() + 3 + custom.len() + self.options.headers.len(),
+        );
+        for (name, value) in defaults {
+            headers.append(name.clone(), value.clone());
+        }
         let accept = match self.format {
             Format::Envelope | Format::Json => "application/json",
             // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
@@ -337,7 +348,9 @@ impl<'c, T> Request<'c, T> {
         }
         // `extend` replaces every existing value of each name it brings:
         // custom headers replace defaults, request headers replace both.
-        headers.extend(self.client.custom_headers().clone());
+        if !custom.is_empty() {
+            headers.extend(custom.clone());
+        }
         headers.extend(self.options.headers);
 
         Ok(Prepared {
@@ -435,9 +448,11 @@ impl Prepared<'_> {
             status = field::Empty,
             elapsed_ms = field::Empty,
         );
-        let started = Instant::now();
+        let started = (!span.is_disabled()).then(Instant::now);
         let outcome = self.exchange(retry).instrument(span.clone()).await;
-        span.record("elapsed_ms", millis(started.elapsed()));
+        if let Some(started) = started {
+            span.record("elapsed_ms", millis(started.elapsed()));
+        }
         if let Ok(raw) = &outcome {
             span.record("status", raw.status.as_u16());
         }
@@ -451,7 +466,10 @@ impl Prepared<'_> {
         // more, header by header).
         let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
         let headers = request.headers_mut();
-        headers.clone_from(&self.headers);
+        headers.reserve(self.headers.len() + 1);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
         headers.insert(RETRY_COUNT, retry_count(retry));
         *request.timeout_mut() = Some(self.timeout);
         match &self.body {
@@ -736,30 +754,5 @@ mod tests {
         assert_send(&request);
         let future = request.into_future();
         assert_send(&future);
-    }
-}
-#[cfg(test)]
-mod size_probe {
-    use super::*;
-    #[test]
-    fn future_size() {
-        let client = crate::Client::builder().api_token("t").build().unwrap();
-        let request = client.stream().downloads().get("a", "b");
-        eprintln!("SIZE Request {}", std::mem::size_of_val(&request));
-        eprintln!("SIZE Error {}", std::mem::size_of::<Error>());
-        eprintln!("SIZE Prepared {}", std::mem::size_of::<Prepared<'_>>());
-        eprintln!("SIZE RequestOptions {}", std::mem::size_of::<RequestOptions>());
-        eprintln!("SIZE Response {}", std::mem::size_of::<Response<crate::VideoDownloads>>());
-        eprintln!("SIZE RawResponse {}", std::mem::size_of::<RawResponse>());
-        let p = request.prepare().unwrap();
-        { let f = p.exchange(0); eprintln!("SIZE attempt exchange future {}", std::mem::size_of_val(&f)); }
-        { let f = p.attempt(0); eprintln!("SIZE attempt future {}", std::mem::size_of_val(&f)); }
-        { let s = tracing::Span::none(); let f = p.send(&s); eprintln!("SIZE Prepared::send future {}", std::mem::size_of_val(&f)); }
-        let r = reqwest::Request::new(Method::GET, "http://x/".parse().unwrap());
-        let f = client.http().execute(r);
-        eprintln!("SIZE reqwest Pending {}", std::mem::size_of_val(&f));
-        let request = client.stream().downloads().get("a", "b");
-        let future = request.send();
-        eprintln!("SIZE send future: {}", std::mem::size_of_val(&future));
     }
 }

@@ -132,7 +132,7 @@ fn generator(c: &mut Criterion) {
             format::format_parts(
                 parts.skeleton(format::placeholder),
                 parts.len(),
-                |index| parts.part(index),
+                |index| parts.part(index, &mut format::placeholder),
                 threads,
             )
             .unwrap_or_else(|e| panic!("format_parts: {e}"))

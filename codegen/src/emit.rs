@@ -18,7 +18,7 @@ use crate::model::{
 /// Tokens for the whole API, in one piece.
 pub fn api(api: &Api) -> TokenStream {
     let parts = Parts::new(api);
-    parts.skeleton(|index| parts.part(index))
+    parts.skeleton(|index| parts.whole(index))
 }
 
 /// How many model types one part holds: enough that a part costs little more to print than
@@ -30,9 +30,10 @@ const TYPES_PER_PART: usize = 64;
 /// A large API (Cloudflare's whole schema: 263,000 lines) held as one token tree, then as one
 /// syntax tree, takes several hundred megabytes; cut into parts, only the parts being printed
 /// are held, and they are printed in parallel. A part is a run of model types (items inside
-/// `models`) or one top-level resource module; the [`Parts::skeleton`] is the file with a
-/// placeholder item where each part goes. Printing each part where its placeholder stands
-/// gives exactly the text of the whole file printed at once.
+/// `models`) or one resource module, whose nested resources are parts of their own; the
+/// [`Parts::skeleton`] is the file with a placeholder item where each top-level part goes,
+/// and a resource's part has one where each nested resource goes. Printing each part where
+/// its placeholder stands gives exactly the text of the whole file printed at once.
 #[derive(Debug)]
 pub struct Parts<'a> {
     api: &'a Api,
@@ -41,12 +42,18 @@ pub struct Parts<'a> {
     parts: Vec<Part<'a>>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Part<'a> {
     /// Model types, inside `models`.
     Models(&'a [TypeDef]),
-    /// A top-level resource module.
-    Resource(&'a Resource),
+    /// A resource module.
+    Resource {
+        resource: &'a Resource,
+        /// At the top level (its module doc differs).
+        root: bool,
+        /// The parts of its nested resources, in order.
+        children: Vec<usize>,
+    },
 }
 
 impl<'a> Parts<'a> {
@@ -58,12 +65,10 @@ impl<'a> Parts<'a> {
             .filter(|def| matches!(def, TypeDef::Enum(_)))
             .map(TypeDef::name)
             .collect();
-        let parts = api
-            .types
-            .chunks(TYPES_PER_PART)
-            .map(Part::Models)
-            .chain(api.roots.iter().map(Part::Resource))
-            .collect();
+        let mut parts: Vec<Part<'a>> = api.types.chunks(TYPES_PER_PART).map(Part::Models).collect();
+        for root in &api.roots {
+            add_resource(&mut parts, root, true);
+        }
         Self { api, enums, parts }
     }
 
@@ -77,12 +82,26 @@ impl<'a> Parts<'a> {
         self.parts.is_empty()
     }
 
-    /// The items of part `index` (`index < self.len()`).
-    pub fn part(&self, index: usize) -> TokenStream {
-        match self.parts[index] {
+    /// The items of part `index` (`index < self.len()`), with `placeholder(inner)` where
+    /// each part inside it goes.
+    pub fn part(
+        &self,
+        index: usize,
+        placeholder: &mut dyn FnMut(usize) -> TokenStream,
+    ) -> TokenStream {
+        match &self.parts[index] {
             Part::Models(defs) => defs.iter().map(|def| type_def(def, &self.enums)).collect(),
-            Part::Resource(root) => resource(root, true),
+            Part::Resource {
+                resource: node,
+                root,
+                children,
+            } => resource(node, *root, &mut |child| placeholder(children[child])),
         }
+    }
+
+    /// Part `index` with the parts inside it in place.
+    fn whole(&self, index: usize) -> TokenStream {
+        self.part(index, &mut |inner| self.whole(inner))
     }
 
     /// The whole file with `placeholder(index)` standing for each part.
@@ -92,7 +111,8 @@ impl<'a> Parts<'a> {
         for (index, part) in self.parts.iter().enumerate() {
             match part {
                 Part::Models(_) => models.push(placeholder(index)),
-                Part::Resource(_) => roots.push(placeholder(index)),
+                Part::Resource { root: true, .. } => roots.push(placeholder(index)),
+                Part::Resource { root: false, .. } => {}
             }
         }
         let reexports = self.api.roots.iter().map(|root| {
@@ -115,6 +135,28 @@ impl<'a> Parts<'a> {
             #(#roots)*
             #(#reexports)*
         }
+    }
+}
+
+/// Adds the part of `resource` and, after it, those of its nested resources.
+fn add_resource<'a>(parts: &mut Vec<Part<'a>>, resource: &'a Resource, root: bool) {
+    let index = parts.len();
+    parts.push(Part::Resource {
+        resource,
+        root,
+        children: Vec::new(),
+    });
+    let children = resource
+        .children
+        .iter()
+        .map(|child| {
+            let child_index = parts.len();
+            add_resource(parts, child, false);
+            child_index
+        })
+        .collect();
+    if let Part::Resource { children: slot, .. } = &mut parts[index] {
+        *slot = children;
     }
 }
 
@@ -482,7 +524,12 @@ fn type_ref(ty: &TypeRef, local: &Local) -> TokenStream {
     }
 }
 
-fn resource(resource: &Resource, root: bool) -> TokenStream {
+/// The module of `resource`, with `child(i)` for its `i`th nested resource.
+fn resource(
+    resource: &Resource,
+    root: bool,
+    child: &mut dyn FnMut(usize) -> TokenStream,
+) -> TokenStream {
     let module = ident(&resource.module);
     let handle = ident(&resource.handle);
     let module_doc = match (&resource.doc, root) {
@@ -522,10 +569,7 @@ fn resource(resource: &Resource, root: bool) -> TokenStream {
             .as_deref()
             .map(|wrapper| request_type(op, wrapper, &local))
     });
-    let children = resource
-        .children
-        .iter()
-        .map(|child| self::resource(child, false));
+    let children: Vec<TokenStream> = (0..resource.children.len()).map(child).collect();
     let imports = imports(resource, &local);
     quote! {
         #module_docs

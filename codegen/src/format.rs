@@ -50,15 +50,17 @@ pub fn threads_for(parts: usize) -> usize {
     cores.min(parts / PARTS_PER_THREAD).max(1)
 }
 
-/// Prints a file given as a `skeleton` with the [`placeholder`] of each of its `count` parts,
-/// and `part`, which makes the tokens of one part (a sequence of items), as a formatted Rust
-/// file: the same text as [`format`] of the whole file, whatever `threads` is.
+/// Prints a file given as a `skeleton` with the [`placeholder`] of each of its top-level parts,
+/// and `part`, which makes the tokens of one of the `count` parts (a sequence of items, with
+/// the placeholders of the parts inside it), as a formatted Rust file: the same text as
+/// [`format`] of the whole file, whatever `threads` is.
 ///
 /// Parts are made and printed on up to `threads` threads (tokens cannot cross threads, so each
 /// part is made where it is printed), and only those being printed are held as tokens and
 /// syntax trees. Each part is printed inside as many modules as its placeholder is deep, so
 /// that its lines break as they would in the whole file; prettyplease lays out every item on
-/// its own once its indentation is known.
+/// its own once its indentation is known. The parts whose placeholders the skeleton holds are
+/// printed first, then those whose placeholders they hold, and so on.
 pub fn format_parts<F>(
     skeleton: TokenStream,
     count: usize,
@@ -69,43 +71,61 @@ where
     F: Fn(usize) -> TokenStream + Sync,
 {
     let frame = print(skeleton)?;
-    let mut depths: Vec<Option<usize>> = vec![None; count];
-    for line in frame.lines() {
-        if let Some((index, depth)) = placeholder_line(line)
-            && let Some(slot) = depths.get_mut(index)
-        {
-            *slot = Some(depth);
+    let mut texts: Vec<Option<String>> = vec![None; count];
+    let mut wave = placeholders(&frame);
+    while !wave.is_empty() {
+        let printed = in_parallel(wave.len(), threads, |k| {
+            let (index, depth) = wave[k];
+            print_nested(part(index), depth)
+        });
+        let mut next = Vec::new();
+        for (&(index, _), text) in wave.iter().zip(printed) {
+            let text = text?;
+            next.extend(placeholders(&text));
+            match texts.get_mut(index) {
+                Some(slot @ None) => *slot = Some(text),
+                _ => return Err(internal(&format!("part {index} has no single place"))),
+            }
         }
+        wave = next;
     }
-    let depths = depths
-        .into_iter()
-        .enumerate()
-        .map(|(index, depth)| depth.ok_or_else(|| internal(&format!("part {index} has no place"))))
-        .collect::<Result<Vec<usize>>>()?;
-    let printed = in_parallel(count, threads, |index| {
-        print_nested(part(index), depths[index])
-    });
-    let mut pieces = Vec::with_capacity(count);
-    for piece in printed {
-        pieces.push(piece?);
+    if let Some(index) = texts.iter().position(Option::is_none) {
+        return Err(internal(&format!("part {index} has no place")));
     }
 
-    let size = frame.len() + pieces.iter().map(String::len).sum::<usize>();
+    let size = frame.len() + texts.iter().flatten().map(String::len).sum::<usize>();
     let mut out = String::with_capacity(HEADER.len() + 1 + size);
     out.push_str(HEADER);
     out.push('\n');
-    for line in frame.split_inclusive('\n') {
+    expand(&frame, &texts, &mut out);
+    Ok(out)
+}
+
+/// The placeholders in printed `text`: each part's index and nesting depth.
+fn placeholders(text: &str) -> Vec<(usize, usize)> {
+    text.lines().filter_map(placeholder_line).collect()
+}
+
+/// `text` with each placeholder replaced by its part's text, itself expanded. Every part has
+/// one place (checked before), so this ends.
+fn expand(text: &str, texts: &[Option<String>], out: &mut String) {
+    for line in text.split_inclusive('\n') {
         match placeholder_line(line.trim_end_matches('\n')) {
-            Some((index, _)) if index < count => out.push_str(&pieces[index]),
-            _ => out.push_str(line),
+            Some((index, _)) => match texts.get(index) {
+                Some(Some(inner)) => expand(inner, texts, out),
+                _ => out.push_str(line),
+            },
+            None => out.push_str(line),
         }
     }
-    Ok(out)
 }
 
 /// The part index and nesting depth of a placeholder's line, if `line` is one.
 fn placeholder_line(line: &str) -> Option<(usize, usize)> {
     let item = line.trim_start_matches(' ');
+    if !item.starts_with("struct __") {
+        return None;
+    }
     let index = item
         .strip_prefix("struct ")?
         .strip_prefix(PLACEHOLDER)?
@@ -213,7 +233,7 @@ mod tests {
                 let printed = format_parts(
                     parts.skeleton(placeholder),
                     parts.len(),
-                    |index| parts.part(index),
+                    |index| parts.part(index, &mut placeholder),
                     threads,
                 )
                 .unwrap_or_else(|e| panic!("{e}"));

@@ -74,7 +74,7 @@ pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generat
     let source = format::format_parts(
         parts.skeleton(format::placeholder),
         parts.len(),
-        |index| parts.part(index),
+        |index| parts.part(index, &mut format::placeholder),
         format::threads_for(parts.len()),
     )?;
     Ok(Generated {

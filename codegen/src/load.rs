@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use openapiv3::{
     OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Responses, Schema,
@@ -27,8 +28,22 @@ pub struct SpecFile {
     pub name: String,
     /// The typed document.
     pub doc: OpenAPI,
-    /// The same document as plain JSON, for `$ref`s that point below the components.
-    raw: Value,
+    /// The text it was read from, parsed again as plain JSON if a `$ref` points below the
+    /// components. The JSON is not kept from loading: for Cloudflare's whole API it is 39 MB
+    /// (the text is 4 MB), and every `$ref` there names a component.
+    text: String,
+    /// The text as plain JSON, once something needed it.
+    raw: OnceLock<Option<Value>>,
+}
+
+impl SpecFile {
+    /// The document as plain JSON (`None` only if the text no longer parses, which cannot
+    /// happen to a file that loaded).
+    fn raw(&self) -> Option<&Value> {
+        self.raw
+            .get_or_init(|| parse_text(&self.path, &self.text).ok())
+            .as_ref()
+    }
 }
 
 /// Index of a file in [`Spec::files`].
@@ -83,29 +98,32 @@ impl Spec {
     /// Parses files already in memory, `(path, text)`; the path names the file in errors and
     /// its file name is what `$ref`s use.
     pub fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<Self> {
-        let mut files: Vec<SpecFile> = Vec::with_capacity(sources.len());
+        let mut files: Vec<(SpecFile, Value)> = Vec::with_capacity(sources.len());
         for (path, text) in sources {
             let raw = parse_text(&path, &text)?;
             let root = Location::root(&path);
             let doc = typed(&raw, &root).map_err(|e| locate_invalid(&raw, &root).unwrap_or(e))?;
             let name = file_name(&path);
-            if let Some(first) = files.iter().find(|f| f.name == name) {
+            if let Some((first, _)) = files.iter().find(|(f, _)| f.name == name) {
                 return Err(Error::Duplicate {
                     at: Location::root(&path),
                     what: format!("spec file name `{name}`"),
                     first: Location::root(&first.path),
                 });
             }
-            files.push(SpecFile {
+            let file = SpecFile {
                 path,
                 name,
                 doc,
-                raw,
-            });
+                text,
+                raw: OnceLock::new(),
+            };
+            files.push((file, raw));
         }
-        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+        let (files, raws): (Vec<SpecFile>, Vec<Value>) = files.into_iter().unzip();
         let spec = Self { files };
-        spec.check_refs()?;
+        spec.check_refs(&raws)?;
         Ok(spec)
     }
 
@@ -121,7 +139,9 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<Schema>,
     ) -> Result<Resolved<'a, Schema>> {
-        self.follow(file, at, node, "schemas", |c, name| c.schemas.get(name))
+        self.follow(file, at, Start::of(node), "schemas", |c, name| {
+            c.schemas.get(name)
+        })
     }
 
     /// Like [`Spec::schema`] for the boxed schemas openapiv3 uses in properties and items.
@@ -138,19 +158,12 @@ impl Spec {
                 file,
                 component: None,
             }),
-            ReferenceOr::Reference { reference } => self
-                .schema(
-                    file,
-                    at,
-                    // A reference carries no data: re-wrapping it is a cheap, exact translation.
-                    &ReferenceOr::Reference {
-                        reference: reference.clone(),
-                    },
-                )
-                .map(|r| Resolved {
-                    value: Cow::Owned(r.value.into_owned()),
-                    ..r
-                }),
+            // Followed from the reference's text: the target is borrowed, never copied.
+            ReferenceOr::Reference { reference } => {
+                self.follow(file, at, Start::Ref(reference), "schemas", |c, name| {
+                    c.schemas.get(name)
+                })
+            }
         }
     }
 
@@ -161,7 +174,7 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<Parameter>,
     ) -> Result<Resolved<'a, Parameter>> {
-        self.follow(file, at, node, "parameters", |c, name| {
+        self.follow(file, at, Start::of(node), "parameters", |c, name| {
             c.parameters.get(name)
         })
     }
@@ -173,7 +186,9 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<Response>,
     ) -> Result<Resolved<'a, Response>> {
-        self.follow(file, at, node, "responses", |c, name| c.responses.get(name))
+        self.follow(file, at, Start::of(node), "responses", |c, name| {
+            c.responses.get(name)
+        })
     }
 
     /// Follows a request body node.
@@ -183,7 +198,7 @@ impl Spec {
         at: &Location,
         node: &'a ReferenceOr<RequestBody>,
     ) -> Result<Resolved<'a, RequestBody>> {
-        self.follow(file, at, node, "requestBodies", |c, name| {
+        self.follow(file, at, Start::of(node), "requestBodies", |c, name| {
             c.request_bodies.get(name)
         })
     }
@@ -194,7 +209,7 @@ impl Spec {
         &'a self,
         mut file: FileId,
         at: &Location,
-        mut node: &'a ReferenceOr<T>,
+        mut node: Start<'a, T>,
         kind: &str,
         lookup: F,
     ) -> Result<Resolved<'a, T>>
@@ -206,7 +221,7 @@ impl Spec {
         let mut component = None;
         for _ in 0..MAX_REF_CHAIN {
             let reference = match node {
-                ReferenceOr::Item(value) => {
+                Start::Item(value) => {
                     return Ok(Resolved {
                         value: Cow::Borrowed(value),
                         at: here,
@@ -214,7 +229,7 @@ impl Spec {
                         component,
                     });
                 }
-                ReferenceOr::Reference { reference } => reference,
+                Start::Ref(reference) => reference,
             };
             let (target_file, pointer) = self.target(file, &here, reference)?;
             let target_at = Location {
@@ -232,14 +247,14 @@ impl Spec {
             };
             match found {
                 Some(next) => {
-                    node = next;
+                    node = Start::of(next);
                     component = name;
                 }
                 None => {
                     // Below the components (or a component of another kind): read it from JSON.
                     let raw = self.files[target_file]
-                        .raw
-                        .pointer(&pointer)
+                        .raw()
+                        .and_then(|raw| raw.pointer(&pointer))
                         .ok_or_else(|| dangling(&here, reference, "no such node"))?;
                     let value: ReferenceOr<T> = typed(raw, &target_at)?;
                     return match value {
@@ -303,9 +318,10 @@ impl Spec {
 
     /// Checks every `$ref` in every file before anything else looks at them, in document
     /// order: the first that does not resolve is the error.
-    fn check_refs(&self) -> Result<()> {
-        for (id, file) in self.files.iter().enumerate() {
-            self.check_refs_below(id, &file.raw, &mut Vec::new())?;
+    /// `raws` are the files as plain JSON, in the order of [`Spec::files`].
+    fn check_refs(&self, raws: &[Value]) -> Result<()> {
+        for (id, raw) in raws.iter().enumerate() {
+            self.check_refs_below(raws, id, raw, &mut Vec::new())?;
         }
         Ok(())
     }
@@ -314,6 +330,7 @@ impl Spec {
     /// location of a node is built only for an error: a large spec has a million nodes.
     fn check_refs_below<'v>(
         &self,
+        raws: &[Value],
         file: FileId,
         value: &'v Value,
         steps: &mut Vec<Step<'v>>,
@@ -323,13 +340,13 @@ impl Spec {
                 for (key, child) in map {
                     match (key.as_str(), child) {
                         ("$ref", Value::String(reference)) => {
-                            self.check_ref(file, steps, reference)?;
+                            self.check_ref(raws, file, steps, reference)?;
                         }
                         // `example`s are data, not schema: a `$ref` key inside them is just a key.
                         ("example" | "examples", _) => {}
                         _ => {
                             steps.push(Step::Key(key));
-                            let checked = self.check_refs_below(file, child, steps);
+                            let checked = self.check_refs_below(raws, file, child, steps);
                             steps.pop();
                             checked?;
                         }
@@ -339,7 +356,7 @@ impl Spec {
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate() {
                     steps.push(Step::Index(index));
-                    let checked = self.check_refs_below(file, child, steps);
+                    let checked = self.check_refs_below(raws, file, child, steps);
                     steps.pop();
                     checked?;
                 }
@@ -350,9 +367,15 @@ impl Spec {
     }
 
     /// Checks one `$ref`, written in the object at `steps` below the root of `file`.
-    fn check_ref(&self, file: FileId, steps: &[Step<'_>], reference: &str) -> Result<()> {
+    fn check_ref(
+        &self,
+        raws: &[Value],
+        file: FileId,
+        steps: &[Step<'_>],
+        reference: &str,
+    ) -> Result<()> {
         let reason = match self.split_ref(file, reference) {
-            Ok((target, pointer)) if self.files[target].raw.pointer(pointer).is_some() => {
+            Ok((target, pointer)) if raws[target].pointer(pointer).is_some() => {
                 return Ok(());
             }
             Ok(_) => "no such node",
@@ -363,6 +386,23 @@ impl Spec {
             Step::Index(index) => at.index(*index),
         });
         Err(dangling(&at, reference, reason))
+    }
+}
+
+/// Where [`Spec::follow`] starts, or stands: a node, or the text of a `$ref`.
+enum Start<'a, T> {
+    /// The node itself.
+    Item(&'a T),
+    /// A `$ref` to follow.
+    Ref(&'a str),
+}
+
+impl<'a, T> Start<'a, T> {
+    fn of(node: &'a ReferenceOr<T>) -> Self {
+        match node {
+            ReferenceOr::Item(value) => Self::Item(value),
+            ReferenceOr::Reference { reference } => Self::Ref(reference),
+        }
     }
 }
 
@@ -614,6 +654,30 @@ mod tests {
         };
         let err = spec.schema(0, &spec.root(0), &node).expect_err("cycle");
         assert!(err.to_string().contains("chained `$ref`s"), "{err}");
+    }
+
+    #[test]
+    fn refs_below_the_components_resolve() {
+        let a = format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: 'b.yaml#/components/schemas/B/properties/x'}}\n"
+        );
+        let b = format!(
+            "{HEAD}components:\n  schemas:\n    B: {{type: object, properties: {{x: {{type: integer}}}}}}\n"
+        );
+        let spec = spec(&[("a.yaml", &a), ("b.yaml", &b)]).expect("loads");
+        let node = ReferenceOr::Reference {
+            reference: "#/components/schemas/A".to_owned(),
+        };
+        let resolved = spec.schema(0, &spec.root(0), &node).expect("resolves");
+        assert_eq!(resolved.file, 1);
+        assert_eq!(
+            resolved.at.to_string(),
+            "b.yaml#/components/schemas/B/properties/x"
+        );
+        assert!(matches!(
+            resolved.value.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_))
+        ));
     }
 
     #[test]

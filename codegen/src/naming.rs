@@ -248,4 +248,19 @@ mod tests {
         assert_eq!(scope.claim("unknown".into()), "unknown_2");
         assert!(scope.contains("type"));
     }
+
+    #[test]
+    fn numbering_skips_names_already_taken_and_stays_linear() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim("x_3".into()), "x_3");
+        assert_eq!(scope.claim("x".into()), "x");
+        assert_eq!(scope.claim("x".into()), "x_2");
+        assert_eq!(scope.claim("x".into()), "x_4");
+        assert_eq!(scope.claim("x_5".into()), "x_5");
+        assert_eq!(scope.claim("x".into()), "x_6");
+        // 20,000 names that are all `A` after case conversion: numbered in one pass each.
+        let mut scope = Scope::default();
+        let last = (0..20_000).map(|_| scope.claim("A".into())).last();
+        assert_eq!(last.as_deref(), Some("A20000"));
+    }
 }

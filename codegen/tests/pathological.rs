@@ -5,10 +5,15 @@
 //!
 //! How the work is bounded, by construction: `$ref` chains stop after 64 links; schemas nest
 //! at most 128 deep in the model (and JSON or YAML at most 128 deep in the parsers); each
-//! component is built once (a component met again while it is being built is a cycle, and
+//! component is built once (a schema met again while it is being built is a cycle, and
 //! becomes a boxed field, a one-variant enum or any JSON); an `allOf` merges at most 10,000
 //! schemas; names, enum values and properties are deduplicated with hash sets. Every case here
 //! also runs on a thread with a time limit, so a regression shows as a failure, not a hang.
+//!
+//! Two known exceptions are in the loader (`load.rs`), and are ignored tests until it is
+//! fixed: an invalid schema nested deep takes time exponential in its depth to be refused
+//! (`invalid_schemas_nested_deep_are_refused_quickly`), and YAML flow nesting takes time in
+//! the square of its depth (`yaml_nesting_a_million_deep_is_refused_quickly`).
 
 mod hardening;
 
@@ -129,6 +134,23 @@ fn a_schema_that_is_only_itself_is_any_json() {
     assert!(code.contains("pub type A = serde_json::Value;"), "{code}");
     assert!(code.contains("pub a: Option<A>"), "{code}");
     // Before: `pub a: Option<A>` with no `A` defined anywhere.
+}
+
+#[test]
+fn an_inline_schema_that_a_merge_brings_back_inside_itself_is_a_cycle() {
+    // Found by the fuzzer: `T.type.type = allOf [string, T]` merges `T`'s properties, whose
+    // inline `type` holds this very `allOf` again. Inline schemas were not tracked, so each
+    // round built new structs until the depth limit refused a valid spec.
+    let schemas = r##"{"T": {"type": "object", "properties": {"type": {"type": "object",
+        "properties": {"type": {"allOf": [{"type": "string"}, {"$ref": "#/components/schemas/T"}]}}}}}}"##;
+    let run = generate_within(SECONDS(10), spec(&reference("T"), schemas));
+    let code = flat(source(strict(&run)));
+    assert!(code.contains("pub struct T {"), "{code}");
+    assert!(code.contains("Box<"), "the cycle is boxed: {code}");
+    assert!(
+        !code.contains("TTypeTypeTypeType"),
+        "built round and round: {code}"
+    );
 }
 
 #[test]
@@ -563,9 +585,9 @@ fn root_resources_that_collide_after_case_conversion_get_distinct_handles() {
 }
 
 #[test]
-fn a_handle_never_shares_its_module_with_a_model_of_its_name() {
-    // `stream.downloads` returning the component `Downloads`: the module imported the model
-    // and defined the handle, both `Downloads`.
+fn a_handle_and_a_model_of_the_same_name_live_together() {
+    // `stream.downloads` returning the component `Downloads`: the module must not import the
+    // model beside its handle `Downloads`; the model is written qualified there.
     let run = generate_within(
         SECONDS(10),
         with_paths(
@@ -575,12 +597,11 @@ fn a_handle_never_shares_its_module_with_a_model_of_its_name() {
         ),
     );
     let code = flat(source(strict(&run)));
+    assert!(code.contains("pub struct Downloads<'c>"), "{code}");
     assert!(
-        code.contains("use crate::models::{Downloads};")
-            || code.contains("use crate::models::Downloads;"),
+        code.contains("Request<'c, crate::models::Downloads>"),
         "{code}"
     );
-    assert!(code.contains("pub struct Downloads2<'c>"), "{code}");
 }
 
 #[test]

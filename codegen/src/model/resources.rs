@@ -222,21 +222,6 @@ fn resource(
         )?);
     }
 
-    // The module imports the models its operations use: the handle must not be one of them.
-    let mut imported = Vec::new();
-    for op in &operations {
-        models_used(op, &mut imported);
-    }
-    let handle = if imported.contains(&handle.as_str()) {
-        let mut taken = Scope::default();
-        for name in &imported {
-            taken.claim((*name).to_owned());
-        }
-        taken.claim(handle)
-    } else {
-        handle
-    };
-
     Ok(Resource {
         accessor: naming::snake(&node.segment),
         segment: node.segment,
@@ -246,34 +231,6 @@ fn resource(
         operations,
         children,
     })
-}
-
-/// The models an operation names (its module imports them).
-fn models_used<'a>(op: &'a Operation, out: &mut Vec<&'a str>) {
-    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-        match ty {
-            TypeRef::Named(name) => out.push(name),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                named(inner, out);
-            }
-            _ => {}
-        }
-    }
-    named(&op.response.ty, out);
-    match &op.body {
-        Body::Json(ty) => named(ty, out),
-        Body::Multipart(name) => out.push(name),
-        Body::None | Body::EmptyObject | Body::Raw(_) | Body::Form => {}
-    }
-    for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
-        let mut ty = &param.ty;
-        while let ParamType::List(inner) = ty {
-            ty = inner;
-        }
-        if let ParamType::Enum(name) = ty {
-            out.push(name);
-        }
-    }
 }
 
 fn operation(

@@ -86,16 +86,24 @@ pub struct TypeBuilder<'s> {
     depth: usize,
     lenient: bool,
     notes: Vec<Error>,
-    /// Components being resolved, with the alias name given to one that turned out to
-    /// contain itself (through an array or a map).
-    entering: HashMap<(FileId, String), Option<String>>,
+    /// Schemas being resolved (components, and inline schemas, which a merged `allOf` can
+    /// bring back inside themselves), with the alias name given to one that turned out to
+    /// contain itself (through an array, a map or another schema's properties).
+    entering: HashMap<Entered, Option<String>>,
     /// Structs whose fields are being built: a field of one of these types needs a `Box`.
     building: Vec<String>,
-    /// The unions whose members are being built and the components being resolved, innermost
+    /// The unions whose members are being built and the schemas being resolved, innermost
     /// last, since the last object, array or map (decoding one of those reads input, so it
     /// clears the list): a union member that is one of these would make decoding try itself
     /// without reading anything.
     unions: Vec<Frame>,
+}
+
+/// A schema being resolved: a component by name, an inline schema by where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Entered {
+    Component((FileId, String)),
+    Inline(Location),
 }
 
 /// An entry of [`TypeBuilder::unions`].
@@ -103,8 +111,8 @@ pub struct TypeBuilder<'s> {
 enum Frame {
     /// A union, by name.
     Union(String),
-    /// A component schema.
-    Component((FileId, String)),
+    /// A schema being resolved.
+    Schema(Entered),
 }
 
 /// What a union member that names a type is to the union.
@@ -117,8 +125,9 @@ enum Recursion {
     Through(String),
 }
 
-/// How deeply schemas may nest inside one another before we stop (a cycle through arrays or
-/// maps, or a pathological spec).
+/// How deeply schemas may nest inside one another before we stop: a pathological spec (a
+/// schema met again inside itself is a cycle, and stops at once). The model is built on a
+/// thread whose stack holds this depth even in a debug build (`model::BUILD_STACK`).
 const MAX_DEPTH: usize = 128;
 
 impl<'s> TypeBuilder<'s> {
@@ -224,7 +233,7 @@ impl<'s> TypeBuilder<'s> {
         if self.depth >= MAX_DEPTH {
             return Err(unsupported(
                 &resolved.at,
-                "schemas nested more than 128 deep (a cycle through arrays or maps?)",
+                "schemas nested more than 128 deep (through `$ref`s, arrays, maps or properties)",
             ));
         }
         self.depth += 1;
@@ -309,11 +318,15 @@ impl<'s> TypeBuilder<'s> {
         let doc = describe(schema, &shape);
         let length = (shape.min_length, shape.max_length);
         let key = resolved.component.clone().map(|c| (resolved.file, c));
+        let entered = match &key {
+            Some(key) => Entered::Component(key.clone()),
+            None => Entered::Inline(resolved.at.clone()),
+        };
         let ty = match key.as_ref().and_then(|k| self.components.get(k)) {
             Some(known) => known.clone(),
-            None => match key.as_ref().and_then(|k| self.entering.get_mut(k)) {
-                // Back at a component we are inside of: it contains itself. Refer to it by an
-                // alias, defined once the component is done.
+            None => match self.entering.get_mut(&entered) {
+                // Back at a schema we are inside of: it contains itself. Refer to it by an
+                // alias, defined once the schema is done.
                 Some(alias) => {
                     let name = match alias {
                         Some(name) => name.clone(),
@@ -328,22 +341,18 @@ impl<'s> TypeBuilder<'s> {
                 }
                 None => {
                     let name_source = resolved.component.as_deref().unwrap_or(hint);
-                    if let Some(key) = &key {
-                        self.entering.insert(key.clone(), None);
-                        self.unions.push(Frame::Component(key.clone()));
-                    }
+                    self.entering.insert(entered.clone(), None);
+                    self.unions.push(Frame::Schema(entered.clone()));
                     let built = self.new_type(&resolved, &shape, name_source, key.clone());
-                    if key.is_some() {
-                        self.unions.pop();
-                    }
-                    let alias = key.as_ref().and_then(|k| self.entering.remove(k)).flatten();
-                    match (built?, alias, key) {
-                        (ty, Some(alias), Some(key)) => {
+                    self.unions.pop();
+                    let alias = self.entering.remove(&entered).flatten();
+                    match (built?, alias) {
+                        (ty, Some(alias)) => {
                             let doc = describe(schema, &shape);
                             self.defs.push(self_contained(alias.clone(), doc, ty));
-                            self.remember(Some(key), TypeRef::Named(alias))
+                            self.remember(key, TypeRef::Named(alias))
                         }
-                        (ty, _, _) => ty,
+                        (ty, None) => ty,
                     }
                 }
             },
@@ -581,10 +590,10 @@ impl<'s> TypeBuilder<'s> {
                     return Recursion::Through(union.clone());
                 }
                 Frame::Union(_) => unions_between = true,
-                // A component around the union that refers back to itself: with no other union
+                // A schema around the union that refers back to itself: with no other union
                 // in between, its type is this union (only `$ref`s and one-member `allOf` or
                 // `oneOf` lie between), so the member is the union itself.
-                Frame::Component(key) => {
+                Frame::Schema(key) => {
                     if self.entering.get(key).and_then(Option::as_deref) == Some(member) {
                         return if unions_between {
                             Recursion::Through(member.to_owned())
