@@ -16,6 +16,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod naming;
+mod nesting;
 
 use std::path::Path;
 

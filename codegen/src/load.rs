@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use openapiv3::{
     OpenAPI, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Responses, Schema,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -18,6 +19,10 @@ use crate::error::{Error, Location, Result};
 
 /// How many `$ref`s may be chained (a ref to a ref to ...) before we call it a cycle.
 const MAX_REF_CHAIN: usize = 64;
+
+/// How deep the YAML parser lets collections nest (its recursion limit, which the JSON
+/// parser shares).
+const MAX_NESTING: usize = 128;
 
 /// One spec file, parsed.
 #[derive(Debug)]
@@ -102,6 +107,7 @@ impl Spec {
         for (path, text) in sources {
             let raw = parse_text(&path, &text)?;
             let root = Location::root(&path);
+            check_deep_schemas(&raw, &root)?;
             let doc = typed(&raw, &root).map_err(|e| locate_invalid(&raw, &root).unwrap_or(e))?;
             let name = file_name(&path);
             if let Some((first, _)) = files.iter().find(|(f, _)| f.name == name) {
@@ -407,6 +413,7 @@ impl<'a, T> Start<'a, T> {
 }
 
 /// A step from a JSON node to one of its children.
+#[derive(Clone, Copy)]
 enum Step<'v> {
     /// The member `key` of an object.
     Key(&'v str),
@@ -468,6 +475,17 @@ fn parse_text(path: &Path, text: &str) -> Result<Value> {
             message: e.to_string(),
         })
     } else {
+        // The parser would refuse this too, but only after time in the square of the depth.
+        if let Err(deep) = crate::nesting::flow_depth(text, MAX_NESTING) {
+            return Err(Error::Syntax {
+                file: path.to_path_buf(),
+                line: deep.line,
+                column: deep.column,
+                message: format!(
+                    "flow collections (`[...]`, `{{...}}`) nested more than {MAX_NESTING} deep"
+                ),
+            });
+        }
         yaml_serde::from_str(text).map_err(|e| {
             let (line, column) = e
                 .location()
@@ -506,6 +524,154 @@ fn typed<T: DeserializeOwned>(raw: &Value, at: &Location) -> Result<T> {
             message: e.into_inner().to_string(),
         }
     })
+}
+
+/// How deep a schema may stand (counting schemas: a component is 1, its properties 2) before
+/// [`check_deep_schemas`] checks it on its own.
+///
+/// openapiv3 reads a schema through untagged enums and flattened fields: when a node fails,
+/// every variant of its parent is tried again over the whole subtree, so an invalid node `d`
+/// schemas deep costs time in `2^d` to be refused (hours at 30 deep). Checked on its own, each
+/// node costs its own size. Shallower nodes are left to the typed read of the whole document,
+/// which then costs at most `2^SHALLOW` times the size of the schema that fails.
+const SHALLOW: usize = 6;
+
+/// Checks every schema that stands deeper than [`SHALLOW`], deepest first and each node once
+/// (its child schemas replaced by `{}`), so that reading the document afterwards takes linear
+/// time and an invalid node is named where it stands.
+fn check_deep_schemas(raw: &Value, root: &Location) -> Result<()> {
+    let mut steps = Vec::new();
+    walk_for_schemas(raw, &mut steps).map_err(|(steps, error)| Error::Invalid {
+        at: steps.iter().fold(root.clone(), |at, step| match step {
+            Step::Key(key) => at.join(key),
+            Step::Index(index) => at.index(*index),
+        }),
+        message: error.to_string(),
+    })
+}
+
+/// A schema that failed: where, and why.
+type SchemaFailure<'v> = (Vec<Step<'v>>, serde_json::Error);
+
+/// Walks a node that is not a schema, looking for the schemas below it: the values of
+/// `schema` keys (parameters, headers, media types) and of `components/schemas`. Examples
+/// and extensions are data, and are not walked.
+fn walk_for_schemas<'v>(
+    value: &'v Value,
+    steps: &mut Vec<Step<'v>>,
+) -> std::result::Result<(), SchemaFailure<'v>> {
+    let components = matches!(steps.as_slice(), [Step::Key("components")]);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                steps.push(Step::Key(key));
+                let checked = match key.as_str() {
+                    "schema" => walk_schema(child, 1, steps),
+                    "schemas" if components => match child {
+                        Value::Object(schemas) => schemas.iter().try_for_each(|(name, schema)| {
+                            steps.push(Step::Key(name));
+                            let checked = walk_schema(schema, 1, steps);
+                            steps.pop();
+                            checked
+                        }),
+                        _ => Ok(()),
+                    },
+                    _ => walk_for_schemas(child, steps),
+                };
+                steps.pop();
+                checked?;
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                steps.push(Step::Index(index));
+                let checked = walk_for_schemas(child, steps);
+                steps.pop();
+                checked?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Checks the schema `value`, `depth` schemas deep: its child schemas first, then itself (with
+/// its child schemas replaced by `{}`) if it stands deeper than [`SHALLOW`].
+fn walk_schema<'v>(
+    value: &'v Value,
+    depth: usize,
+    steps: &mut Vec<Step<'v>>,
+) -> std::result::Result<(), SchemaFailure<'v>> {
+    if let Value::Object(map) = value {
+        for (key, child) in map {
+            let children: Vec<(Step<'v>, &'v Value)> = match (key.as_str(), child) {
+                ("properties", Value::Object(properties)) => properties
+                    .iter()
+                    .map(|(name, schema)| (Step::Key(name), schema))
+                    .collect(),
+                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => schemas
+                    .iter()
+                    .enumerate()
+                    .map(|(index, schema)| (Step::Index(index), schema))
+                    .collect(),
+                ("items" | "not" | "additionalProperties", Value::Object(_)) => {
+                    steps.push(Step::Key(key));
+                    let checked = walk_schema(child, depth + 1, steps);
+                    steps.pop();
+                    checked?;
+                    continue;
+                }
+                _ => continue,
+            };
+            steps.push(Step::Key(key));
+            for (step, schema) in children {
+                // On a failure the steps were copied already: no need to unwind them.
+                steps.push(step);
+                walk_schema(schema, depth + 1, steps)?;
+                steps.pop();
+            }
+            steps.pop();
+        }
+    }
+    if depth <= SHALLOW {
+        return Ok(());
+    }
+    match ReferenceOr::<Schema>::deserialize(&shallow(value)) {
+        Ok(_) => Ok(()),
+        Err(error) => Err((steps.clone(), error)),
+    }
+}
+
+/// `schema` with each child schema replaced by `{}` (which is valid: any value), so that
+/// reading it costs its own size only.
+fn shallow(schema: &Value) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let empty = || Value::Object(serde_json::Map::new());
+    let node = map
+        .iter()
+        .map(|(key, child)| {
+            let child = match (key.as_str(), child) {
+                ("properties", Value::Object(properties)) => Value::Object(
+                    properties
+                        .keys()
+                        .map(|name| (name.clone(), empty()))
+                        .collect(),
+                ),
+                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
+                    Value::Array(schemas.iter().map(|_| empty()).collect())
+                }
+                ("items" | "not" | "additionalProperties", Value::Object(_)) => empty(),
+                _ => child.clone(),
+            };
+            (key.clone(), child)
+        })
+        .collect();
+    Value::Object(node)
 }
 
 /// The deepest typed node that fails to deserialise, for a document that failed as a whole:
