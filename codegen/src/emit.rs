@@ -176,6 +176,8 @@ fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return quote! {};
     };
+    // Names and path templates come from the spec too: clean everything, not just descriptions.
+    let text = crate::model::doc_text(text);
     let mut lines = Vec::new();
     let mut in_code = false;
     for line in text.lines() {

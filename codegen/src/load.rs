@@ -607,33 +607,33 @@ fn walk_schema<'v>(
 ) -> std::result::Result<(), SchemaFailure<'v>> {
     if let Value::Object(map) = value {
         for (key, child) in map {
-            let children: Vec<(Step<'v>, &'v Value)> = match (key.as_str(), child) {
-                ("properties", Value::Object(properties)) => properties
-                    .iter()
-                    .map(|(name, schema)| (Step::Key(name), schema))
-                    .collect(),
-                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => schemas
-                    .iter()
-                    .enumerate()
-                    .map(|(index, schema)| (Step::Index(index), schema))
-                    .collect(),
+            match (key.as_str(), child) {
+                ("properties", Value::Object(properties)) => {
+                    steps.push(Step::Key(key));
+                    for (name, schema) in properties {
+                        // On a failure the steps were copied already: no need to unwind them.
+                        steps.push(Step::Key(name));
+                        walk_schema(schema, depth + 1, steps)?;
+                        steps.pop();
+                    }
+                    steps.pop();
+                }
+                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
+                    steps.push(Step::Key(key));
+                    for (index, schema) in schemas.iter().enumerate() {
+                        steps.push(Step::Index(index));
+                        walk_schema(schema, depth + 1, steps)?;
+                        steps.pop();
+                    }
+                    steps.pop();
+                }
                 ("items" | "not" | "additionalProperties", Value::Object(_)) => {
                     steps.push(Step::Key(key));
-                    let checked = walk_schema(child, depth + 1, steps);
+                    walk_schema(child, depth + 1, steps)?;
                     steps.pop();
-                    checked?;
-                    continue;
                 }
-                _ => continue,
-            };
-            steps.push(Step::Key(key));
-            for (step, schema) in children {
-                // On a failure the steps were copied already: no need to unwind them.
-                steps.push(step);
-                walk_schema(schema, depth + 1, steps)?;
-                steps.pop();
+                _ => {}
             }
-            steps.pop();
         }
     }
     if depth <= SHALLOW {

@@ -608,18 +608,21 @@ fn a_handle_and_a_model_of_the_same_name_live_together() {
 #[test]
 fn names_the_generated_code_uses_itself_are_numbered() {
     // A method `from` on a handle would be called by `Handle::from(client)`; a setter
-    // `into_request` would clash with the request type's own method.
+    // `into_request` would clash with the request type's own method; an argument `path` with
+    // the method's local that holds the built path.
     let text = format!(
-        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    get:\n      x-rust-method: from\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: into_request, in: query, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    get:\n      x-rust-method: from\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: into_request, in: query, schema: {{type: string}}}}\n        - {{name: path, in: query, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
     );
     let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
     let code = flat(source(strict(&run)));
     assert!(
-        code.contains("pub fn from_2(&self, account_id: &str)"),
-        "{code}"
-    );
-    assert!(
         code.contains("pub fn into_request_2(mut self, into_request_2: &str)"),
         "{code}"
     );
+    // The method's own `path` (the built path) is not the argument's.
+    assert!(
+        code.contains("pub fn from_2(&self, account_id: &str, path_2: &str)"),
+        "{code}"
+    );
+    assert!(code.contains(r#".query("path", path_2)"#), "{code}");
 }

@@ -149,10 +149,10 @@ pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> 
 /// would be called instead of `From::from`.
 const HANDLE_RESERVED: &[&str] = &["from"];
 
-/// Argument names a method cannot use: `body` is the request body; `self_` stands for
-/// `self`; `into_request` is a method of the request type that carries optional parameters'
-/// setters.
-const ARGUMENT_RESERVED: &[&str] = &["body", "self_", "into_request"];
+/// Argument names a method cannot use: `body` is the request body; `path` is the method's
+/// local that holds the built path; `self_` stands for `self`; `into_request` is a method of
+/// the request type that carries optional parameters' setters.
+const ARGUMENT_RESERVED: &[&str] = &["body", "path", "self_", "into_request"];
 
 fn resource(
     spec: &Spec,
