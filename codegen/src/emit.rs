@@ -172,26 +172,17 @@ fn ident(name: &str) -> Ident {
 const DOC_WIDTH: usize = 88;
 
 /// `#[doc]` attributes, one per line, for `text`, with long prose lines wrapped.
+///
+/// The text is Markdown from the spec, written for web pages; rustdoc and clippy read it more
+/// strictly. Tabs become spaces, and a line that continues a list item or a quote without
+/// its indentation or `>` (a "lazy continuation") gets them, which keeps its meaning.
 fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return quote! {};
     };
     // Names and path templates come from the spec too: clean everything, not just descriptions.
     let text = crate::model::doc_text(text);
-    let mut lines = Vec::new();
-    let mut in_code = false;
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.trim_start().starts_with("```") {
-            in_code = !in_code;
-        }
-        if in_code || line.len() <= DOC_WIDTH || line.starts_with([' ', '|', '#']) {
-            lines.push(line.to_owned());
-        } else {
-            wrap(line, &mut lines);
-        }
-    }
-    let attrs = lines.iter().map(|line| {
+    let attrs = doc_lines(&text).into_iter().map(|line| {
         let line = if line.is_empty() {
             String::new()
         } else {
@@ -202,26 +193,121 @@ fn doc(text: Option<&str>) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
-/// Wraps one prose line at word boundaries; list items continue indented under their text.
-fn wrap(line: &str, out: &mut Vec<String>) {
-    let indent = if line.starts_with("- ") || line.starts_with("* ") {
-        "  "
-    } else {
-        ""
+/// The lines of a doc comment for `text` (see [`doc`]).
+fn doc_lines(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_code = false;
+    // While a paragraph of a list item goes on: the column its text starts at.
+    let mut item_text: Option<usize> = None;
+    // While a paragraph of a quote goes on.
+    let mut in_quote = false;
+    for line in text.lines() {
+        let line = line.trim_end().replace('\t', "    ");
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_code = !in_code;
+            item_text = None;
+            in_quote = false;
+        }
+        if in_code || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            lines.push(line);
+            continue;
+        }
+        if trimmed.is_empty() {
+            item_text = None;
+            in_quote = false;
+            lines.push(String::new());
+            continue;
+        }
+        if interrupts_paragraph(trimmed) {
+            item_text = None;
+            in_quote = trimmed.starts_with('>');
+            lines.push(line);
+            continue;
+        }
+        if let Some(width) = list_marker(trimmed) {
+            item_text = Some(indent + width);
+            in_quote = false;
+            wrap(&line, indent + width, &mut lines);
+            continue;
+        }
+        if in_quote {
+            lines.push(format!("> {trimmed}"));
+            continue;
+        }
+        match item_text {
+            Some(column) => wrap(
+                &format!("{}{trimmed}", " ".repeat(column)),
+                column,
+                &mut lines,
+            ),
+            // Four spaces or more may be a code block: left as it is.
+            None if indent >= 4 => lines.push(line),
+            None => wrap(&line, indent, &mut lines),
+        }
+    }
+    lines
+}
+
+/// The width of the list marker that `line` (without indentation) starts with, spaces
+/// included: `- `, `* `, `+ `, `1. `, `2) `.
+fn list_marker(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().first()? {
+        b'-' | b'*' | b'+' => 1,
+        _ if (1..=9).contains(&digits)
+            && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
+            digits + 1
+        }
+        _ => return None,
     };
-    let mut current = String::new();
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    match (spaces, line.len() == marker) {
+        (_, true) => Some(marker + 1),
+        // Five spaces or more: the item's text is indented code, and starts after one.
+        (1..=4, false) => Some(marker + spaces),
+        (5.., false) => Some(marker + 1),
+        (0, false) => None,
+    }
+}
+
+/// Whether `line` (without indentation) starts a block of its own, which ends the paragraph
+/// above rather than continuing it: a heading, a quote, a table row, a rule or HTML.
+fn interrupts_paragraph(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    let heading =
+        (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' '));
+    let marks: Vec<char> = line.chars().filter(|c| *c != ' ').collect();
+    let rule = marks.len() >= 3 && ['-', '*', '_'].iter().any(|m| marks.iter().all(|c| c == m));
+    heading || rule || line.starts_with(['>', '|', '<'])
+}
+
+/// Wraps one prose line at word boundaries into `out`; the lines it continues on are indented
+/// by `indent`. A word that Markdown would read as the start of a block (`-`, `1.`, `#`, `>`)
+/// never starts a line.
+fn wrap(line: &str, indent: usize, out: &mut Vec<String>) {
+    if line.len() <= DOC_WIDTH {
+        out.push(line.to_owned());
+        return;
+    }
+    let lead = line.len() - line.trim_start().len();
+    let mut current = line[..lead].to_owned();
+    let mut first = true;
     for word in line.split(' ').filter(|w| !w.is_empty()) {
-        if !current.is_empty() && current.len() + 1 + word.len() > DOC_WIDTH {
+        let fits = current.len() + 1 + word.len() <= DOC_WIDTH;
+        let starts_block = list_marker(word).is_some() || interrupts_paragraph(word);
+        if !first && !fits && !starts_block {
             out.push(std::mem::take(&mut current));
-            current.push_str(indent);
-        } else if !current.is_empty() && !current.ends_with(' ') {
+            current.push_str(&" ".repeat(indent));
+        } else if !first {
             current.push(' ');
         }
         current.push_str(word);
+        first = false;
     }
-    if !current.trim().is_empty() {
-        out.push(current);
-    }
+    out.push(current);
 }
 
 fn type_def(def: &TypeDef, enums: &BTreeSet<&str>) -> TokenStream {
@@ -930,4 +1016,70 @@ fn method_doc(op: &Operation) -> String {
         text.push_str(&documented.join("\n"));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        doc_lines(text)
+    }
+
+    #[test]
+    fn lazy_continuations_are_indented_under_their_item() {
+        assert_eq!(
+            lines("Kinds:\n- one\ncontinued\n10. ten\nmore\n\nAfter."),
+            [
+                "Kinds:",
+                "- one",
+                "  continued",
+                "10. ten",
+                "    more",
+                "",
+                "After."
+            ]
+        );
+        assert_eq!(
+            lines("> quoted\nlazy\n\nnot"),
+            ["> quoted", "> lazy", "", "not"]
+        );
+        // A heading or a table ends the item's paragraph instead.
+        assert_eq!(lines("- a\n# H\n| x |"), ["- a", "# H", "| x |"]);
+    }
+
+    #[test]
+    fn tabs_become_spaces_and_code_is_kept() {
+        assert_eq!(lines("a\tb"), ["a    b"]);
+        assert_eq!(
+            lines("```\n- a\nb\n```\n    code"),
+            ["```", "- a", "b", "```", "    code"]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_never_start_a_block() {
+        let long = format!("{} - {} 1. two", "word ".repeat(16).trim(), "x".repeat(5));
+        let wrapped = lines(&long);
+        assert!(wrapped.len() > 1, "{wrapped:?}");
+        for line in &wrapped[1..] {
+            assert!(
+                list_marker(line).is_none() && !interrupts_paragraph(line),
+                "{wrapped:?}"
+            );
+        }
+        let item = format!("- {}", "word ".repeat(30).trim());
+        let wrapped = lines(&item);
+        assert!(wrapped[1].starts_with("  word"), "{wrapped:?}");
+    }
+
+    #[test]
+    fn list_markers() {
+        assert_eq!(list_marker("- a"), Some(2));
+        assert_eq!(list_marker("-"), Some(2));
+        assert_eq!(list_marker("12) a"), Some(4));
+        assert_eq!(list_marker("-1"), None);
+        assert_eq!(list_marker("*bold*"), None);
+        assert_eq!(list_marker("1234567890. a"), None);
+    }
 }
