@@ -201,6 +201,8 @@ fn doc_lines(text: &str) -> Vec<String> {
     let mut item_text: Option<usize> = None;
     // While a paragraph of a quote goes on.
     let mut in_quote = false;
+    // From a table's delimiter row (`---|---`) to the next blank line.
+    let mut in_table = false;
     for line in text.lines() {
         let line = line.trim_end().replace('\t', "    ");
         let trimmed = line.trim_start();
@@ -217,7 +219,24 @@ fn doc_lines(text: &str) -> Vec<String> {
         if trimmed.is_empty() {
             item_text = None;
             in_quote = false;
+            in_table = false;
             lines.push(String::new());
+            continue;
+        }
+        if in_table {
+            // A row that starts like a block (`> | Greater than`) would end the table.
+            if trimmed.starts_with(['>', '<', '#', '-', '+', '*']) {
+                lines.push(format!("{}\\{trimmed}", &line[..indent]));
+            } else {
+                lines.push(line);
+            }
+            continue;
+        }
+        if is_delimiter_row(trimmed) && lines.last().is_some_and(|l: &String| l.contains('|')) {
+            in_table = true;
+            item_text = None;
+            in_quote = false;
+            lines.push(line);
             continue;
         }
         if interrupts_paragraph(trimmed) {
@@ -271,6 +290,13 @@ fn list_marker(line: &str) -> Option<usize> {
         (5.., false) => Some(marker + 1),
         (0, false) => None,
     }
+}
+
+/// Whether `line` (without indentation) is the row under a table's header: `---|:---:`.
+fn is_delimiter_row(line: &str) -> bool {
+    line.contains('-')
+        && line.contains('|')
+        && line.chars().all(|c| matches!(c, '-' | '|' | ':' | ' '))
 }
 
 /// Whether `line` (without indentation) starts a block of its own, which ends the paragraph
@@ -842,8 +868,19 @@ fn method(op: &Operation, local: &Local) -> TokenStream {
         }
         None => (quote!(Request<'c, #result>), request),
     };
+    // One argument per required parameter is the design: past clippy's limit (seven, `self`
+    // included), say so on this method rather than hide the parameters in a struct.
+    let many = (args.len() >= 7).then(|| {
+        quote! {
+            #[allow(
+                clippy::too_many_arguments,
+                reason = "one argument per required parameter of the operation"
+            )]
+        }
+    });
     quote! {
         #docs
+        #many
         pub fn #name(&self, #(#args),*) -> #returns {
             static OPERATION: Operation = Operation {
                 name: #qualified,
@@ -1046,6 +1083,22 @@ mod tests {
         );
         // A heading or a table ends the item's paragraph instead.
         assert_eq!(lines("- a\n# H\n| x |"), ["- a", "# H", "| x |"]);
+    }
+
+    #[test]
+    fn table_rows_that_start_like_a_block_are_escaped() {
+        assert_eq!(
+            lines("Op | Name\n---|---\n== | Equals\n> | Greater\n- | Minus\n\n> quote"),
+            [
+                "Op | Name",
+                "---|---",
+                "== | Equals",
+                "\\> | Greater",
+                "\\- | Minus",
+                "",
+                "> quote"
+            ]
+        );
     }
 
     #[test]

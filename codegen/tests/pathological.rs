@@ -626,3 +626,52 @@ fn names_the_generated_code_uses_itself_are_numbered() {
     );
     assert!(code.contains(r#".query("path", path_2)"#), "{code}");
 }
+
+#[test]
+fn a_union_member_far_larger_than_the_others_is_boxed() {
+    // Twenty strings (480 bytes) against one: every value would pay for the largest.
+    let fields: Vec<String> = (0..20)
+        .map(|i| format!(r#""f{i}": {{"type": "string"}}"#))
+        .collect();
+    let big = format!(
+        r#"{{"type": "object", "properties": {{{}}}}}"#,
+        fields.join(",")
+    );
+    let small = r#"{"type": "object", "properties": {"a": {"type": "string"}}}"#;
+    let schemas = format!(
+        r#"{{"Big": {big}, "Small": {small}, "Either": {{"oneOf": [{}, {}, {{"type": "string"}}]}}}}"#,
+        reference("Big"),
+        reference("Small")
+    );
+    let run = generate_within(SECONDS(10), spec(&reference("Either"), &schemas));
+    let code = flat(source(strict(&run)));
+    assert!(code.contains("Big(Box<Big>)"), "{code}");
+    assert!(code.contains("Small(Small)"), "{code}");
+}
+
+#[test]
+fn methods_keep_within_clippys_conventions() {
+    // Seven required parameters and `self`: past clippy's limit, said on the method. A method
+    // `new` that returns a request would read as a constructor: it is numbered.
+    let params: String = (0..6)
+        .map(|i| {
+            format!(
+                "        - {{name: q{i}, in: query, required: true, schema: {{type: string}}}}\n"
+            )
+        })
+        .collect();
+    let text = format!(
+        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    get:\n      x-rust-method: new\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n{params}      responses: {{'200': {{description: ok}}}}\n    post:\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
+    let code = flat(source(strict(&run)));
+    assert!(
+        code.contains("pub fn new_2( &self, account_id: &str, q0: &str"),
+        "{code}"
+    );
+    assert_eq!(
+        code.matches("clippy::too_many_arguments").count(),
+        1,
+        "{code}"
+    );
+}

@@ -146,8 +146,9 @@ pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> 
 }
 
 /// Method names a handle cannot have: `Handle::from(client)` builds it, and an inherent `from`
-/// would be called instead of `From::from`.
-const HANDLE_RESERVED: &[&str] = &["from"];
+/// would be called instead of `From::from`; a method `new` that does not return the handle
+/// reads as a constructor (clippy's `new_ret_no_self`).
+const HANDLE_RESERVED: &[&str] = &["from", "new"];
 
 /// Argument names a method cannot use: `body` is the request body; `path` is the method's
 /// local that holds the built path; `self_` stands for `self`; `into_request` is a method of

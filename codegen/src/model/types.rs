@@ -281,6 +281,7 @@ impl<'s> TypeBuilder<'s> {
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
         let mut defs = self.defs;
         box_cycles(&mut defs);
+        box_large_variants(&mut defs);
         // A struct is `Eq` when nothing inside it is a float or untyped JSON, directly or
         // through another struct; iterate until no more structs lose `Eq`.
         let mut not_eq: BTreeSet<String> = BTreeSet::new();
@@ -885,6 +886,93 @@ fn box_cycles(defs: &mut [TypeDef]) {
             TypeDef::Enum(_) | TypeDef::Alias(_) => return,
         };
         *ty = TypeRef::Boxed(Box::new(ty.clone()));
+    }
+}
+
+/// How many bytes a union's largest variant may outweigh the next before it is boxed: the
+/// threshold of clippy's `large_enum_variant`, above which every value of the union pays for
+/// its largest member.
+const LARGE_VARIANT: usize = 200;
+
+/// Boxes the largest variant of each union while it outweighs the next by [`LARGE_VARIANT`]
+/// bytes, as [`estimated_size`] counts them.
+fn box_large_variants(defs: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, def)| (def.name().to_owned(), i))
+        .collect();
+    let mut sizes = HashMap::new();
+    for def in 0..defs.len() {
+        while let TypeDef::Union(union) = &defs[def] {
+            let mut by_size: Vec<(usize, usize)> = union
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(slot, (_, ty))| (estimated_size(ty, defs, &index, &mut sizes), slot))
+                .collect();
+            // Largest first; the earlier variant first among equals.
+            by_size.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let [(largest, slot), (next, _), ..] = by_size[..] else {
+                break;
+            };
+            if largest < next + LARGE_VARIANT {
+                break;
+            }
+            if let TypeDef::Union(union) = &mut defs[def] {
+                let ty = &mut union.variants[slot].1;
+                *ty = TypeRef::Boxed(Box::new(ty.clone()));
+            }
+            // Whatever holds this union by value is smaller now.
+            sizes.clear();
+        }
+    }
+}
+
+/// About how many bytes a value of `ty` takes on a 64-bit target (what it holds on the heap
+/// not counted). An estimate: enough to tell a large variant from a small one.
+fn estimated_size(
+    ty: &TypeRef,
+    defs: &[TypeDef],
+    index: &HashMap<String, usize>,
+    sizes: &mut HashMap<usize, usize>,
+) -> usize {
+    match ty {
+        TypeRef::Unit => 0,
+        TypeRef::Boolean => 1,
+        TypeRef::Integer | TypeRef::Number | TypeRef::Boxed(_) => 8,
+        TypeRef::String | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Bytes => 24,
+        TypeRef::Json | TypeRef::JsonObject => 32,
+        TypeRef::File => 64,
+        TypeRef::Named(name) => {
+            let Some(&def) = index.get(name) else {
+                return 0;
+            };
+            if let Some(&size) = sizes.get(&def) {
+                return size;
+            }
+            // Held by value in a cycle cannot be (cycles are boxed): 0 stops a loop anyway.
+            sizes.insert(def, 0);
+            let size = match &defs[def] {
+                TypeDef::Struct(s) => s
+                    .fields
+                    .iter()
+                    .map(|field| estimated_size(&field.ty, defs, index, sizes))
+                    .sum(),
+                TypeDef::Enum(_) => 24,
+                TypeDef::Union(u) => {
+                    8 + u
+                        .variants
+                        .iter()
+                        .map(|(_, ty)| estimated_size(ty, defs, index, sizes))
+                        .max()
+                        .unwrap_or(0)
+                }
+                TypeDef::Alias(a) => estimated_size(&a.target, defs, index, sizes),
+            };
+            sizes.insert(def, size);
+            size
+        }
     }
 }
 
