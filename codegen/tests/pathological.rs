@@ -138,11 +138,12 @@ fn a_schema_that_is_only_itself_is_any_json() {
 
 #[test]
 fn an_inline_schema_that_a_merge_brings_back_inside_itself_is_a_cycle() {
-    // Found by the fuzzer: `T.type.type = allOf [string, T]` merges `T`'s properties, whose
+    // Found by the fuzzer: `T.type.type = allOf [object, T]` merges `T`'s properties, whose
     // inline `type` holds this very `allOf` again. Inline schemas were not tracked, so each
     // round built new structs until the depth limit refused a valid spec.
     let schemas = r##"{"T": {"type": "object", "properties": {"type": {"type": "object",
-        "properties": {"type": {"allOf": [{"type": "string"}, {"$ref": "#/components/schemas/T"}]}}}}}}"##;
+        "properties": {"type": {"allOf": [{"type": "object", "properties": {"x": {"type": "string"}}},
+        {"$ref": "#/components/schemas/T"}]}}}}}}"##;
     let run = generate_within(SECONDS(10), spec(&reference("T"), schemas));
     let code = flat(source(strict(&run)));
     assert!(code.contains("pub struct T {"), "{code}");
@@ -673,5 +674,41 @@ fn methods_keep_within_clippys_conventions() {
         code.matches("clippy::too_many_arguments").count(),
         1,
         "{code}"
+    );
+}
+
+#[test]
+fn all_of_members_that_only_annotate_keep_the_type() {
+    // `allOf: [$ref, {description}]` is the referenced type, and `[string, {minLength}]` a
+    // string: neither is an object (they were read as JSON maps, and failed on every value).
+    let schemas = r##"{"Name": {"type": "string", "maxLength": 5},
+        "Thing": {"type": "object", "properties": {
+            "name": {"allOf": [{"$ref": "#/components/schemas/Name"}, {"description": "The name."}]},
+            "short": {"allOf": [{"type": "string"}, {"minLength": 1}, {"type": "string", "format": "uuid"}]},
+            "count": {"allOf": [{"type": "integer"}, {"nullable": true}]}}}}"##;
+    let run = generate_within(SECONDS(10), spec(&reference("Thing"), schemas));
+    let code = flat(source(strict(&run)));
+    assert!(code.contains("pub name: Option<String>"), "{code}");
+    assert!(code.contains("pub short: Option<String>"), "{code}");
+    assert!(code.contains("pub count: Option<i64>"), "{code}");
+
+    // An object and a string at once cannot be: refused, or any JSON when lenient.
+    let schemas = r##"{"Thing": {"type": "object", "properties": {"mixed": {"allOf": [
+        {"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "string"}]}}}}"##;
+    let run = generate_within(SECONDS(10), spec(&reference("Thing"), schemas));
+    let error = error(strict(&run));
+    assert_eq!(
+        error.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.json#/components/schemas/Thing/properties/mixed"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("different types"), "{error}");
+    let Run::Generated { lenient, .. } = &run else {
+        panic!("not loaded: {run:?}");
+    };
+    let lenient = &lenient.as_ref().expect("lenient generates").source;
+    assert!(
+        flat(lenient).contains("pub mixed: Option<serde_json::Value>"),
+        "{lenient}"
     );
 }

@@ -407,14 +407,44 @@ impl<'s> TypeBuilder<'s> {
             }
             return self.union(resolved, keyword, members, name_source, key);
         }
-        if !shape.all_of.is_empty() && shape.properties.is_empty() && shape.all_of.len() == 1 {
-            // `allOf: [$ref]` with nothing beside it is the referenced type, renamed in spirit.
-            let member_at = at.join("allOf").index(0);
-            let member = self.type_of(file, &member_at, &shape.all_of[0], name_source)?;
-            if let Some(key) = key {
-                self.components.insert(key, member.ty.clone());
+        if !shape.all_of.is_empty() {
+            let kinds = self.member_kinds(resolved, shape.all_of)?;
+            let typed: Vec<usize> = (0..kinds.len())
+                .filter(|i| kinds[*i] != MemberKind::Annotation)
+                .collect();
+            let objects = kinds.iter().filter(|k| **k == MemberKind::Object).count();
+            // Own properties make an object of it, whatever the members say.
+            let own = !shape.properties.is_empty();
+            let member = match typed[..] {
+                // `allOf: [$ref]`, or `[$ref, {description: ...}]`, with nothing beside it is
+                // the referenced type: the other members only annotate it.
+                [] if !own => Some(0),
+                [only] if !own => Some(only),
+                // Several members of one type that is not an object (`string`, and `string`
+                // with a format): that type.
+                [first, ..]
+                    if !own && objects == 0 && typed.iter().all(|i| kinds[*i] == kinds[first]) =>
+                {
+                    Some(first)
+                }
+                _ => None,
+            };
+            if let Some(index) = member {
+                let member_at = at.join("allOf").index(index);
+                let member = self.type_of(file, &member_at, &shape.all_of[index], name_source)?;
+                return Ok(self.remember(key, member.ty));
             }
-            return Ok(member.ty);
+            if typed.len() > objects {
+                // A value cannot be an object and a string at once, nor two kinds of scalar:
+                // the spec contradicts itself.
+                let ty = self.approximate(
+                    at,
+                    "`allOf` whose members are of different types",
+                    "any JSON",
+                    TypeRef::Json,
+                )?;
+                return Ok(self.remember(key, ty));
+            }
         }
         if !shape.all_of.is_empty() || shape.is_object() {
             let mut merged = MergedObject::default();
@@ -747,6 +777,39 @@ impl<'s> TypeBuilder<'s> {
         built
     }
 
+    /// What each `allOf` member of `resolved` says of the value: nothing (only annotations or
+    /// constraints), that it is an object, or that it is of some other type.
+    fn member_kinds(
+        &self,
+        resolved: &Resolved<'_, Schema>,
+        members: &[ReferenceOr<Schema>],
+    ) -> Result<Vec<MemberKind>> {
+        members
+            .iter()
+            .enumerate()
+            .map(|(i, member)| {
+                let member_at = resolved.at.join("allOf").index(i);
+                let member = self.spec.schema(resolved.file, &member_at, member)?;
+                let shape = Shape::of(&member.value);
+                Ok(if shape.is_object() || !shape.all_of.is_empty() {
+                    // An `allOf` inside is merged as an object, as before.
+                    MemberKind::Object
+                } else if shape.ty.is_none()
+                    && shape.enumeration.is_empty()
+                    && shape.one_of.is_empty()
+                    && shape.any_of.is_empty()
+                    && shape.items.is_none()
+                    && shape.additional.is_none()
+                    && !shape.has_not
+                {
+                    MemberKind::Annotation
+                } else {
+                    MemberKind::Other(shape.ty.map(str::to_owned))
+                })
+            })
+            .collect()
+    }
+
     /// Adds the properties of `resolved` (its `allOf` members first, then its own) to `merged`.
     /// Returns whether it is an object at all.
     fn merge_into(
@@ -887,6 +950,17 @@ fn box_cycles(defs: &mut [TypeDef]) {
         };
         *ty = TypeRef::Boxed(Box::new(ty.clone()));
     }
+}
+
+/// What an `allOf` member says of the value (see [`TypeBuilder::member_kinds`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MemberKind {
+    /// Nothing: a description, `nullable`, a constraint such as `minLength`.
+    Annotation,
+    /// That it is an object (or an `allOf` of its own, merged as one).
+    Object,
+    /// That it is of this other type (`None`: a `oneOf`, an untyped `enum`, ...).
+    Other(Option<String>),
 }
 
 /// How many bytes a union's largest variant may outweigh the next before it is boxed: the
