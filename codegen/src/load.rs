@@ -289,7 +289,7 @@ impl Spec {
     /// Splits `reference` (written in `file`, at `at`) into the target file and JSON pointer.
     fn target(&self, file: FileId, at: &Location, reference: &str) -> Result<(FileId, String)> {
         self.split_ref(file, reference)
-            .map(|(target, pointer)| (target, pointer.to_owned()))
+            .map(|(target, pointer)| (target, pointer.into_owned()))
             .map_err(|reason| dangling(at, reference, reason))
     }
 
@@ -299,7 +299,7 @@ impl Spec {
         &self,
         file: FileId,
         reference: &'r str,
-    ) -> std::result::Result<(FileId, &'r str), &'static str> {
+    ) -> std::result::Result<(FileId, Cow<'r, str>), &'static str> {
         let (doc, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let target = if doc.is_empty() {
             file
@@ -319,7 +319,11 @@ impl Spec {
         if !fragment.is_empty() && !fragment.starts_with('/') {
             return Err("the fragment must be a JSON pointer");
         }
-        Ok((target, fragment))
+        // A fragment is part of a URI: `%7B` is `{`, `%20` a space.
+        let pointer = percent_encoding::percent_decode_str(fragment)
+            .decode_utf8()
+            .map_err(|_| "the fragment is not UTF-8 once its `%` escapes are decoded")?;
+        Ok((target, pointer))
     }
 
     /// Checks every `$ref` in every file before anything else looks at them, in document
@@ -381,7 +385,7 @@ impl Spec {
         reference: &str,
     ) -> Result<()> {
         let reason = match self.split_ref(file, reference) {
-            Ok((target, pointer)) if raws[target].pointer(pointer).is_some() => {
+            Ok((target, pointer)) if raws[target].pointer(&pointer).is_some() => {
                 return Ok(());
             }
             Ok(_) => "no such node",
@@ -844,6 +848,22 @@ mod tests {
             resolved.value.schema_kind,
             openapiv3::SchemaKind::Type(openapiv3::Type::Integer(_))
         ));
+    }
+
+    #[test]
+    fn ref_fragments_are_percent_decoded() {
+        let a = format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/My%20B%7Bx%7D'}}\n    'My B{{x}}': {{type: integer}}\n"
+        );
+        let loaded = spec(&[("a.yaml", &a)]).expect("loads");
+        let node = ReferenceOr::Reference {
+            reference: "#/components/schemas/A".to_owned(),
+        };
+        let resolved = loaded.schema(0, &loaded.root(0), &node).expect("resolves");
+        assert_eq!(resolved.component.as_deref(), Some("My B{x}"));
+        let bad = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/%FF'}}\n");
+        let err = spec(&[("a.yaml", &bad)]).expect_err("not UTF-8");
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
     }
 
     #[test]

@@ -167,9 +167,12 @@ impl<'s> TypeBuilder<'s> {
             for name in components.schemas.keys() {
                 let schema_at = at.join(name);
                 let reference = ReferenceOr::Reference {
+                    // A JSON pointer in a URI fragment: `%` is escaped too.
                     reference: format!(
                         "#/components/schemas/{}",
-                        name.replace('~', "~0").replace('/', "~1")
+                        name.replace('~', "~0")
+                            .replace('/', "~1")
+                            .replace('%', "%25")
                     ),
                 };
                 let typed = self.type_of(file_id, &schema_at, &reference, name)?;

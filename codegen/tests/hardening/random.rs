@@ -298,7 +298,11 @@ impl RandomSpec {
     /// The reference, written in file `from`, to component `index`.
     fn reference(&self, from: usize, index: usize) -> String {
         let (name, _, file) = &self.components[index % self.components.len()];
-        let token = name.replace('~', "~0").replace('/', "~1");
+        // A JSON pointer, in a URI fragment: `%` itself is escaped.
+        let token = name
+            .replace('~', "~0")
+            .replace('/', "~1")
+            .replace('%', "%25");
         let doc = if *file == from {
             String::new()
         } else {
