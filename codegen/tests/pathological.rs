@@ -712,3 +712,44 @@ fn all_of_members_that_only_annotate_keep_the_type() {
         "{lenient}"
     );
 }
+
+#[test]
+fn all_of_with_unions_inside_merges_what_it_can_and_says_what_it_cannot() {
+    let object = |name: &str| {
+        format!(r#"{{"type": "object", "properties": {{"{name}": {{"type": "string"}}}}}}"#)
+    };
+    // A union of one object is that object: merged. An untyped `enum` agrees with a boolean.
+    let schemas = format!(
+        r#"{{"Flag": {{"type": "boolean"}}, "Thing": {{"type": "object", "properties": {{
+            "merged": {{"allOf": [{base}, {{"oneOf": [{one}]}}]}},
+            "flag": {{"allOf": [{flag}, {{"enum": [true]}}]}}}}}}}}"#,
+        base = object("base"),
+        one = object("one"),
+        flag = reference("Flag"),
+    );
+    let run = generate_within(SECONDS(10), spec(&reference("Thing"), &schemas));
+    let code = flat(source(strict(&run)));
+    assert!(code.contains("pub base: Option<String>"), "{code}");
+    assert!(code.contains("pub one: Option<String>"), "{code}");
+    assert!(code.contains("pub flag: Option<bool>"), "{code}");
+
+    // A union of several objects beside another member cannot be merged into one struct:
+    // refused, or (lenient) the other members' struct and a note.
+    let schemas = format!(
+        r#"{{"Thing": {{"allOf": [{base}, {{"oneOf": [{a}, {b}]}},
+            {{"anyOf": [{{"required": ["a"]}}, {{"required": ["b"]}}]}}]}}}}"#,
+        base = object("base"),
+        a = object("a"),
+        b = object("b"),
+    );
+    let run = generate_within(SECONDS(10), spec(&reference("Thing"), &schemas));
+    let error = error(strict(&run));
+    assert!(error.to_string().contains("several objects"), "{error}");
+    assert_eq!(
+        error.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.json#/components/schemas/Thing")
+    );
+    let code = flat(source(lenient(&run)));
+    assert!(code.contains("pub struct Thing {"), "{code}");
+    assert!(code.contains("pub base: Option<String>"), "{code}");
+}

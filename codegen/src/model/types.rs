@@ -412,32 +412,24 @@ impl<'s> TypeBuilder<'s> {
         }
         if !shape.all_of.is_empty() {
             let kinds = self.member_kinds(resolved, shape.all_of)?;
-            let typed: Vec<usize> = (0..kinds.len())
-                .filter(|i| kinds[*i] != MemberKind::Annotation)
-                .collect();
-            let objects = kinds.iter().filter(|k| **k == MemberKind::Object).count();
             // Own properties make an object of it, whatever the members say.
             let own = !shape.properties.is_empty();
-            let member = match typed[..] {
-                // `allOf: [$ref]`, or `[$ref, {description: ...}]`, with nothing beside it is
-                // the referenced type: the other members only annotate it.
-                [] if !own => Some(0),
-                [only] if !own => Some(only),
-                // Several members of one type that is not an object (`string`, and `string`
-                // with a format): that type.
-                [first, ..]
-                    if !own && objects == 0 && typed.iter().all(|i| kinds[*i] == kinds[first]) =>
-                {
-                    Some(first)
-                }
-                _ => None,
-            };
-            if let Some(index) = member {
-                let member_at = at.join("allOf").index(index);
-                let member = self.type_of(file, &member_at, &shape.all_of[index], name_source)?;
-                return Ok(self.remember(key, member.ty));
-            }
-            if typed.len() > objects {
+            let count = |wanted: &MemberKind| kinds.iter().filter(|k| *k == wanted).count();
+            let objects = count(&MemberKind::Object) + count(&MemberKind::Union);
+            let others: Vec<usize> = (0..kinds.len())
+                .filter(|i| matches!(kinds[*i], MemberKind::Other(_)))
+                .collect();
+            let scalar_types: BTreeSet<&str> = kinds
+                .iter()
+                .filter_map(|k| match k {
+                    MemberKind::Other(Some(ty)) => Some(ty.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if kinds.contains(&MemberKind::Mixed)
+                || scalar_types.len() > 1
+                || (!others.is_empty() && (own || objects > 0))
+            {
                 // A value cannot be an object and a string at once, nor two kinds of scalar:
                 // the spec contradicts itself.
                 let ty = self.approximate(
@@ -447,6 +439,37 @@ impl<'s> TypeBuilder<'s> {
                     TypeRef::Json,
                 )?;
                 return Ok(self.remember(key, ty));
+            }
+            let member = if own {
+                None
+            } else if objects == 0 {
+                // Scalars of one type and annotations (`[string, {minLength: 1}]`, or
+                // `[$ref: Name, {description: ...}]`): the member that names the type.
+                let typed = others
+                    .iter()
+                    .copied()
+                    .find(|i| matches!(kinds[*i], MemberKind::Other(Some(_))));
+                Some(typed.or(others.first().copied()).unwrap_or(0))
+            } else if objects == 1 && others.is_empty() {
+                // One object (or union) and annotations: that object.
+                kinds
+                    .iter()
+                    .position(|k| matches!(k, MemberKind::Object | MemberKind::Union))
+            } else {
+                None
+            };
+            if let Some(index) = member {
+                let member_at = at.join("allOf").index(index);
+                let member = self.type_of(file, &member_at, &shape.all_of[index], name_source)?;
+                return Ok(self.remember(key, member.ty));
+            }
+            if kinds.contains(&MemberKind::Union) {
+                self.approximate(
+                    at,
+                    "`oneOf` or `anyOf` of several objects beside other members of an `allOf`",
+                    "a struct of the other members' properties (the union's are not read)",
+                    (),
+                )?;
             }
         }
         if !shape.all_of.is_empty() || shape.is_object() {
@@ -780,8 +803,7 @@ impl<'s> TypeBuilder<'s> {
         built
     }
 
-    /// What each `allOf` member of `resolved` says of the value: nothing (only annotations or
-    /// constraints), that it is an object, or that it is of some other type.
+    /// What each `allOf` member of `resolved` says of the value (see [`MemberKind`]).
     fn member_kinds(
         &self,
         resolved: &Resolved<'_, Schema>,
@@ -793,14 +815,42 @@ impl<'s> TypeBuilder<'s> {
             .map(|(i, member)| {
                 let member_at = resolved.at.join("allOf").index(i);
                 let member = self.spec.schema(resolved.file, &member_at, member)?;
-                let shape = Shape::of(&member.value);
-                Ok(if shape.is_object() || !shape.all_of.is_empty() {
-                    // An `allOf` inside is merged as an object, as before.
-                    MemberKind::Object
-                } else if shape.ty.is_none()
+                self.kind_of(&member, 0)
+            })
+            .collect()
+    }
+
+    /// What the schema `resolved` says of a value, looking through `allOf`, and `oneOf` or
+    /// `anyOf`, `depth` levels down already.
+    fn kind_of(&self, resolved: &Resolved<'_, Schema>, depth: usize) -> Result<MemberKind> {
+        let shape = Shape::of(&resolved.value);
+        // Deep (or a cycle): an object, which the merge bounds on its own.
+        if shape.is_object() || depth > 16 {
+            return Ok(MemberKind::Object);
+        }
+        let members = if shape.one_of.is_empty() {
+            (shape.any_of, "anyOf")
+        } else {
+            (shape.one_of, "oneOf")
+        };
+        let (list, keyword) = if shape.all_of.is_empty() {
+            members
+        } else {
+            (shape.all_of, "allOf")
+        };
+        let mut kinds = Vec::with_capacity(list.len());
+        for (i, member) in list.iter().enumerate() {
+            let member_at = resolved.at.join(keyword).index(i);
+            let member = self.spec.schema(resolved.file, &member_at, member)?;
+            kinds.push(self.kind_of(&member, depth + 1)?);
+        }
+        if keyword == "allOf" {
+            return Ok(combined(&kinds));
+        }
+        Ok(match kinds.as_slice() {
+            [] => {
+                if shape.ty.is_none()
                     && shape.enumeration.is_empty()
-                    && shape.one_of.is_empty()
-                    && shape.any_of.is_empty()
                     && shape.items.is_none()
                     && shape.additional.is_none()
                     && !shape.has_not
@@ -808,9 +858,23 @@ impl<'s> TypeBuilder<'s> {
                     MemberKind::Annotation
                 } else {
                     MemberKind::Other(shape.ty.map(str::to_owned))
-                })
-            })
-            .collect()
+                }
+            }
+            // A union of one is that one; members that only annotate (`required: [a]`) say
+            // nothing of the type.
+            several => {
+                let typed: Vec<&MemberKind> = several
+                    .iter()
+                    .filter(|k| **k != MemberKind::Annotation)
+                    .collect();
+                match typed[..] {
+                    [] => MemberKind::Annotation,
+                    [only] => only.clone(),
+                    _ if typed.iter().all(|k| **k == MemberKind::Object) => MemberKind::Union,
+                    _ => MemberKind::Other(None),
+                }
+            }
+        })
     }
 
     /// Adds the properties of `resolved` (its `allOf` members first, then its own) to `merged`.
@@ -851,6 +915,17 @@ impl<'s> TypeBuilder<'s> {
         for (i, member) in shape.all_of.iter().enumerate() {
             let member_at = resolved.at.join("allOf").index(i);
             let member = self.spec.schema(resolved.file, &member_at, member)?;
+            is_object |= self.merge_into(&member, merged, depth + 1)?;
+        }
+        // A union of one member is that member.
+        let (union, keyword) = if shape.one_of.is_empty() {
+            (shape.any_of, "anyOf")
+        } else {
+            (shape.one_of, "oneOf")
+        };
+        if let [only] = union {
+            let member_at = resolved.at.join(keyword).index(0);
+            let member = self.spec.schema(resolved.file, &member_at, only)?;
             is_object |= self.merge_into(&member, merged, depth + 1)?;
         }
         if resolved.component.is_some() {
@@ -955,15 +1030,39 @@ fn box_cycles(defs: &mut [TypeDef]) {
     }
 }
 
-/// What an `allOf` member says of the value (see [`TypeBuilder::member_kinds`]).
+/// What an `allOf` member says of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum MemberKind {
     /// Nothing: a description, `nullable`, a constraint such as `minLength`.
     Annotation,
-    /// That it is an object (or an `allOf` of its own, merged as one).
+    /// That it is an object.
     Object,
-    /// That it is of this other type (`None`: a `oneOf`, an untyped `enum`, ...).
+    /// That it is one of several objects (`oneOf` or `anyOf`).
+    Union,
+    /// That it is of this other type (`None`: untyped, such as an `enum` of values, which
+    /// agrees with any type).
     Other(Option<String>),
+    /// Contradictory: of two types at once.
+    Mixed,
+}
+
+/// What an `allOf` of members of these kinds says of the value.
+fn combined(kinds: &[MemberKind]) -> MemberKind {
+    let mut result = MemberKind::Annotation;
+    for kind in kinds {
+        result = match (&result, kind) {
+            (MemberKind::Mixed, _) | (_, MemberKind::Mixed) => MemberKind::Mixed,
+            (MemberKind::Annotation, kind) | (kind, MemberKind::Annotation) => kind.clone(),
+            (MemberKind::Object | MemberKind::Union, MemberKind::Object | MemberKind::Union) => {
+                MemberKind::Object
+            }
+            (MemberKind::Other(None), MemberKind::Other(ty))
+            | (MemberKind::Other(ty), MemberKind::Other(None)) => MemberKind::Other(ty.clone()),
+            (MemberKind::Other(a), MemberKind::Other(b)) if a == b => MemberKind::Other(a.clone()),
+            (_, _) => MemberKind::Mixed,
+        };
+    }
+    result
 }
 
 /// How many bytes a union's largest variant may outweigh the next before it is boxed: the
