@@ -1130,11 +1130,22 @@ fn estimated_size(
             // Held by value in a cycle cannot be (cycles are boxed): 0 stops a loop anyway.
             sizes.insert(def, 0);
             let size = match &defs[def] {
-                TypeDef::Struct(s) => s
-                    .fields
-                    .iter()
-                    .map(|field| estimated_size(&field.ty, defs, index, sizes))
-                    .sum(),
+                TypeDef::Struct(s) => {
+                    let fields: usize = s
+                        .fields
+                        .iter()
+                        .map(|field| {
+                            let size = estimated_size(&field.ty, defs, index, sizes);
+                            // `Option` of a number needs a tag; of a string, vector or struct
+                            // it uses a value the type never holds.
+                            let tag = field.optional
+                                && matches!(field.ty, TypeRef::Integer | TypeRef::Number);
+                            size + if tag { 8 } else { 0 }
+                        })
+                        .sum();
+                    // Aligned to 8 bytes.
+                    fields.div_ceil(8) * 8
+                }
                 TypeDef::Enum(_) => 24,
                 TypeDef::Union(u) => {
                     8 + u
