@@ -465,6 +465,14 @@ fn struct_def(def: &StructDef) -> TokenStream {
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
     let docs = doc(field.doc.as_deref());
+    if field.flatten {
+        let ty = type_ref(&field.ty, &Local::default());
+        return quote! {
+            #docs
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
+    }
     let plain_name = field.ident.trim_start_matches("r#");
     let mut serde_args = Vec::new();
     if plain_name != field.json_name {

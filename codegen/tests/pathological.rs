@@ -714,7 +714,7 @@ fn all_of_members_that_only_annotate_keep_the_type() {
 }
 
 #[test]
-fn all_of_with_unions_inside_merges_what_it_can_and_says_what_it_cannot() {
+fn all_of_with_unions_inside_flattens_unions_of_objects() {
     let object = |name: &str| {
         format!(r#"{{"type": "object", "properties": {{"{name}": {{"type": "string"}}}}}}"#)
     };
@@ -733,23 +733,49 @@ fn all_of_with_unions_inside_merges_what_it_can_and_says_what_it_cannot() {
     assert!(code.contains("pub one: Option<String>"), "{code}");
     assert!(code.contains("pub flag: Option<bool>"), "{code}");
 
-    // A union of several objects beside another member cannot be merged into one struct:
-    // refused, or (lenient) the other members' struct and a note.
+    // A union of several objects beside another member: a flattened field, read from the
+    // same object. A union of scalars cannot stand beside properties: refused, or (lenient)
+    // the struct without it and a note.
     let schemas = format!(
         r#"{{"Thing": {{"allOf": [{base}, {{"oneOf": [{a}, {b}]}},
-            {{"anyOf": [{{"required": ["a"]}}, {{"required": ["b"]}}]}}]}}}}"#,
+            {{"anyOf": [{{"required": ["a"]}}, {{"required": ["b"]}}]}}]}},
+          "Other": {{"allOf": [{base}, {{"type": "object", "oneOf": [{{"type": "string"}}, {{"type": "integer"}}]}}]}}}}"#,
         base = object("base"),
         a = object("a"),
         b = object("b"),
     );
-    let run = generate_within(SECONDS(10), spec(&reference("Thing"), &schemas));
+    let response = format!(
+        r#"{{"type": "object", "properties": {{"thing": {}, "other": {}}}}}"#,
+        reference("Thing"),
+        reference("Other")
+    );
+    let run = generate_within(SECONDS(10), spec(&response, &schemas));
     let error = error(strict(&run));
-    assert!(error.to_string().contains("several objects"), "{error}");
+    assert!(error.to_string().contains("not objects"), "{error}");
     assert_eq!(
         error.location().map(ToString::to_string).as_deref(),
-        Some("spec/a.json#/components/schemas/Thing")
+        Some("spec/a.json#/components/schemas/Other/allOf/1/oneOf")
     );
     let code = flat(source(lenient(&run)));
-    assert!(code.contains("pub struct Thing {"), "{code}");
-    assert!(code.contains("pub base: Option<String>"), "{code}");
+    assert!(
+        code.contains("pub struct Thing { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub base: Option<String>, /// The members of the `oneOf` beside the other properties, read from the same object. #[serde(flatten)] pub one_of: ThingOneOf, }"),
+        "{code}"
+    );
+    assert!(code.contains("pub struct Other {"), "{code}");
+
+    // A member with a property the struct reads too would never see it: not flattened.
+    let schemas = format!(
+        r#"{{"Thing": {{"allOf": [{base}, {{"oneOf": [{a}, {same}]}}]}}}}"#,
+        base = object("base"),
+        a = object("a"),
+        same = object("base"),
+    );
+    let run = generate_within(SECONDS(10), spec(&reference("Thing"), &schemas));
+    let refused = strict(&run).expect_err("refused");
+    assert!(refused.to_string().contains("also have"), "{refused}");
+    assert_eq!(
+        refused.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.json#/components/schemas/Thing/allOf/1/oneOf/1/properties/base")
+    );
+    assert!(!source(lenient(&run)).contains("flatten"));
 }

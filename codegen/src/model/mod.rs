@@ -355,6 +355,9 @@ pub struct Field {
     pub optional: bool,
     /// The spec requires the key (so `None` is sent as `null` rather than left out).
     pub required: bool,
+    /// Read from, and written into, the struct's own object (`#[serde(flatten)]`): a `oneOf`
+    /// or `anyOf` of objects beside the other members of an `allOf`. `json_name` is empty.
+    pub flatten: bool,
     /// Documentation.
     pub doc: Option<String>,
 }

@@ -24,11 +24,29 @@ pub struct Property {
     pub node: ReferenceOr<Box<Schema>>,
 }
 
+/// A `oneOf` or `anyOf` of objects met while merging an `allOf`: its members' properties
+/// stand beside the merged ones, so it becomes a flattened field.
+#[derive(Debug)]
+pub struct FlatUnion {
+    /// The file of the schema that holds it.
+    pub file: FileId,
+    /// Where that schema stands.
+    pub at: Location,
+    /// That schema.
+    pub schema: Schema,
+    /// `oneOf` or `anyOf`.
+    pub keyword: &'static str,
+}
+
 /// An object's properties after merging `allOf`.
 #[derive(Debug, Default)]
 pub struct MergedObject {
     /// Properties; a later `allOf` member's property replaces an earlier one of the same name.
     pub properties: Vec<Property>,
+    /// Unions of objects, read from the same object as the properties.
+    pub flattened: Vec<FlatUnion>,
+    /// Unions that cannot stand beside properties (a member is not an object).
+    pub unmerged: Vec<Location>,
     /// Names of required properties.
     pub required: BTreeSet<String>,
     /// Where each property is in `properties`, so that huge objects merge in linear time.
@@ -463,19 +481,19 @@ impl<'s> TypeBuilder<'s> {
                 let member = self.type_of(file, &member_at, &shape.all_of[index], name_source)?;
                 return Ok(self.remember(key, member.ty));
             }
-            if kinds.contains(&MemberKind::Union) {
-                self.approximate(
-                    at,
-                    "`oneOf` or `anyOf` of several objects beside other members of an `allOf`",
-                    "a struct of the other members' properties (the union's are not read)",
-                    (),
-                )?;
-            }
         }
         if !shape.all_of.is_empty() || shape.is_object() {
             let mut merged = MergedObject::default();
             self.merge_into(resolved, &mut merged, 0)?;
-            if merged.properties.is_empty() {
+            for union_at in std::mem::take(&mut merged.unmerged) {
+                self.approximate(
+                    &union_at,
+                    "a `oneOf` or `anyOf` with members that are not objects, beside properties",
+                    "a struct without it (its members are not read)",
+                    (),
+                )?;
+            }
+            if merged.properties.is_empty() && merged.flattened.is_empty() {
                 let ty = self.map_type(file, at, shape.additional, name_source)?;
                 if let Some(key) = key {
                     self.components.insert(key, ty.clone());
@@ -679,7 +697,11 @@ impl<'s> TypeBuilder<'s> {
         let is_object = shape.one_of.is_empty()
             && shape.any_of.is_empty()
             && self.merge_into(&resolved, &mut merged, 0)?;
-        if !is_object || merged.properties.is_empty() {
+        if !is_object
+            || merged.properties.is_empty()
+            || !merged.flattened.is_empty()
+            || !merged.unmerged.is_empty()
+        {
             return self.approximate(
                 &resolved.at,
                 "a multipart body that is not an object with properties",
@@ -778,6 +800,8 @@ impl<'s> TypeBuilder<'s> {
         idents: &mut Scope,
         fields: &mut Vec<Field>,
     ) -> Result<()> {
+        // What the struct's own fields read is not there for a flattened union to read.
+        let own: HashSet<String> = merged.properties.iter().map(|p| p.name.clone()).collect();
         for property in merged.properties {
             let hint = format!("{name}_{}", property.name);
             let typed = self.type_of_boxed(property.file, &property.at, &property.node, &hint)?;
@@ -788,10 +812,108 @@ impl<'s> TypeBuilder<'s> {
                 ty: self.boxed_if_cyclic(typed.ty),
                 optional: !required || typed.nullable,
                 required,
+                flatten: false,
                 doc: typed.doc,
             });
         }
+        for flat in merged.flattened {
+            let resolved = Resolved {
+                value: std::borrow::Cow::Owned(flat.schema),
+                at: flat.at,
+                file: flat.file,
+                component: None,
+            };
+            let shape = Shape::of(&resolved.value);
+            let members = if flat.keyword == "oneOf" {
+                shape.one_of
+            } else {
+                shape.any_of
+            };
+            let union_at = resolved.at.join(flat.keyword);
+            let mut shared = None;
+            for (i, member) in members.iter().enumerate() {
+                let member = self
+                    .spec
+                    .schema(resolved.file, &union_at.index(i), member)?;
+                let mut properties = MergedObject::default();
+                self.merge_into(&member, &mut properties, 0)?;
+                shared = shared.or(properties
+                    .properties
+                    .into_iter()
+                    .find(|p| own.contains(&p.name)));
+            }
+            if let Some(property) = shared {
+                self.approximate(
+                    &property.at,
+                    "a `oneOf` or `anyOf` member with a property that the other members of the \
+                     `allOf` also have (the struct reads it, the union cannot)",
+                    "a struct without the union (its members are not read)",
+                    (),
+                )?;
+                continue;
+            }
+            let hint = format!("{name}_{}", flat.keyword);
+            let ty = self.union(&resolved, flat.keyword, members, &hint, None)?;
+            if self.decodes_into_building(&ty) {
+                // Decoding the struct would try the union, which would try the struct, without
+                // reading anything in between.
+                self.approximate(
+                    &resolved.at.join(flat.keyword),
+                    "a `oneOf` or `anyOf` beside properties whose member is the object itself",
+                    "a struct without it (its members are not read)",
+                    (),
+                )?;
+                continue;
+            }
+            fields.push(Field {
+                ident: idents.claim(naming::snake(flat.keyword)),
+                json_name: String::new(),
+                ty,
+                optional: false,
+                required: true,
+                flatten: true,
+                doc: Some(format!(
+                    "The members of the `{}` beside the other properties, read from the same \
+                     object.",
+                    flat.keyword
+                )),
+            });
+        }
         Ok(())
+    }
+
+    /// Whether decoding `ty` may come back to a struct still being built without reading
+    /// anything: through unions, aliases and flattened fields.
+    fn decodes_into_building(&self, ty: &TypeRef) -> bool {
+        let mut seen = HashSet::new();
+        let mut pending = vec![ty.clone()];
+        while let Some(ty) = pending.pop() {
+            let name = match ty {
+                TypeRef::Named(name) => name,
+                TypeRef::Boxed(inner) => {
+                    pending.push(*inner);
+                    continue;
+                }
+                _ => continue,
+            };
+            if self.building.contains(&name) {
+                return true;
+            }
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match self.defs.iter().find(|def| def.name() == name) {
+                Some(TypeDef::Union(u)) => {
+                    pending.extend(u.variants.iter().map(|(_, ty)| ty.clone()));
+                }
+                Some(TypeDef::Alias(a)) => pending.push(a.target.clone()),
+                Some(TypeDef::Struct(s)) => {
+                    pending.extend(s.fields.iter().filter(|f| f.flatten).map(|f| f.ty.clone()))
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// Runs `build` for what an array, map or object holds: decoding it reads input, so the
@@ -917,16 +1039,45 @@ impl<'s> TypeBuilder<'s> {
             let member = self.spec.schema(resolved.file, &member_at, member)?;
             is_object |= self.merge_into(&member, merged, depth + 1)?;
         }
-        // A union of one member is that member.
         let (union, keyword) = if shape.one_of.is_empty() {
             (shape.any_of, "anyOf")
         } else {
             (shape.one_of, "oneOf")
         };
-        if let [only] = union {
-            let member_at = resolved.at.join(keyword).index(0);
-            let member = self.spec.schema(resolved.file, &member_at, only)?;
-            is_object |= self.merge_into(&member, merged, depth + 1)?;
+        match union {
+            [] => {}
+            // A union of one member is that member.
+            [only] => {
+                let member_at = resolved.at.join(keyword).index(0);
+                let member = self.spec.schema(resolved.file, &member_at, only)?;
+                is_object |= self.merge_into(&member, merged, depth + 1)?;
+            }
+            several => {
+                let mut kinds = Vec::with_capacity(several.len());
+                for (i, member) in several.iter().enumerate() {
+                    let member_at = resolved.at.join(keyword).index(i);
+                    let member = self.spec.schema(resolved.file, &member_at, member)?;
+                    kinds.push(self.kind_of(&member, depth + 1)?);
+                }
+                let typed = kinds.iter().filter(|k| **k != MemberKind::Annotation);
+                if typed
+                    .clone()
+                    .all(|k| matches!(k, MemberKind::Object | MemberKind::Union))
+                {
+                    // Only annotations (`anyOf` of `required` lists) say nothing more.
+                    if typed.count() > 0 {
+                        merged.flattened.push(FlatUnion {
+                            file: resolved.file,
+                            at: resolved.at.clone(),
+                            schema: resolved.value.as_ref().clone(),
+                            keyword,
+                        });
+                        is_object = true;
+                    }
+                } else {
+                    merged.unmerged.push(resolved.at.join(keyword));
+                }
+            }
         }
         if resolved.component.is_some() {
             merged.within.pop();

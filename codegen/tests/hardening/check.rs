@@ -322,12 +322,19 @@ pub fn model(api: &Api) -> Vec<String> {
         problems.push(format!("an alias expands forever: {}", cycle.join(" = ")));
     }
     // An untagged union tries its members in turn; one that is (through other unions) itself,
-    // with no object or array in between, recurses without reading anything.
+    // with no object or array in between, recurses without reading anything. A flattened
+    // field is read from its struct's own object: no object in between either.
     let decoding = graph(&api.types, |def| match def {
         TypeDef::Union(u) => u
             .variants
             .iter()
             .filter_map(|(_, ty)| unboxed(ty))
+            .collect(),
+        TypeDef::Struct(s) => s
+            .fields
+            .iter()
+            .filter(|f| f.flatten)
+            .filter_map(|f| unboxed(&f.ty))
             .collect(),
         TypeDef::Alias(a) => unboxed(&a.target).into_iter().collect(),
         _ => Vec::new(),
