@@ -223,6 +223,15 @@ fn doc_lines(text: &str) -> Vec<String> {
             lines.push(String::new());
             continue;
         }
+        // Outside code (four spaces after a blank line may be a code block), bare URLs become
+        // links, which rustdoc asks for.
+        let line =
+            if indent >= 4 && item_text.is_none() && lines.last().is_none_or(String::is_empty) {
+                line
+            } else {
+                autolink(&line)
+            };
+        let trimmed = line.trim_start();
         if in_table {
             // A row that starts like a block (`> | Greater than`) would end the table.
             if trimmed.starts_with(['>', '<', '#', '-', '+', '*']) {
@@ -267,6 +276,39 @@ fn doc_lines(text: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// `line` with each bare `http://` or `https://` URL outside code spans written `<url>`, the
+/// Markdown for a link to itself. URLs already in a link (`[text](url)`, `<url>`) or in an
+/// HTML attribute are left alone; trailing punctuation stays outside.
+fn autolink(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if !in_code
+            && (rest.starts_with("https://") || rest.starts_with("http://"))
+            && !out.ends_with("](")
+            && !out.ends_with(['<', '"', '\'', '='])
+        {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+            if !url.ends_with("//") {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                rest = &rest[url.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The width of the list marker that `line` (without indentation) starts with, spaces
@@ -1132,6 +1174,22 @@ mod tests {
         let item = format!("- {}", "word ".repeat(30).trim());
         let wrapped = lines(&item);
         assert!(wrapped[1].starts_with("  word"), "{wrapped:?}");
+    }
+
+    #[test]
+    fn bare_urls_become_links_outside_code() {
+        assert_eq!(
+            lines("See https://tus.io. Or (https://a.b/c), [x](https://d.e) <https://f.g>."),
+            ["See <https://tus.io>. Or (<https://a.b/c>), [x](https://d.e) <https://f.g>."]
+        );
+        assert_eq!(
+            lines("`https://a.b` and https://"),
+            ["`https://a.b` and https://"]
+        );
+        assert_eq!(
+            lines("```\nhttps://a.b\n```\n\n    https://c.d"),
+            ["```", "https://a.b", "```", "", "    https://c.d"]
+        );
     }
 
     #[test]

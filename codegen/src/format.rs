@@ -1,6 +1,6 @@
 //! Stage 4, **format**: tokens to source text, printed by prettyplease.
 //!
-//! [`format`] prints a whole file at once. [`format_parts`] prints a file cut into parts (see
+//! [`format()`] prints a whole file at once. [`format_parts`] prints a file cut into parts (see
 //! [`crate::emit::Parts`]) one part at a time, on several threads, with the same result: for a
 //! large API that is less than half the memory, and faster.
 
@@ -53,7 +53,7 @@ pub fn threads_for(parts: usize) -> usize {
 /// Prints a file given as a `skeleton` with the [`placeholder`] of each of its top-level parts,
 /// and `part`, which makes the tokens of one of the `count` parts (a sequence of items, with
 /// the placeholders of the parts inside it), as a formatted Rust file: the same text as
-/// [`format`] of the whole file, whatever `threads` is.
+/// [`format()`] of the whole file, whatever `threads` is.
 ///
 /// Parts are made and printed on up to `threads` threads (tokens cannot cross threads, so each
 /// part is made where it is printed), and only those being printed are held as tokens and

@@ -5,7 +5,7 @@
 //! 1. [`load`]: read the spec files, check them against the OpenAPI model, resolve `$ref`s;
 //! 2. [`model`]: decide the Rust types, resources and methods, with their final names;
 //! 3. [`emit`]: turn the model into tokens;
-//! 4. [`format`]: print the tokens with prettyplease.
+//! 4. [`mod@format`]: print the tokens with prettyplease.
 //!
 //! [`generate`] runs all four over a folder. Every failure is an [`Error`] naming the file and
 //! the JSON pointer of the problem; nothing here panics on a bad spec.
