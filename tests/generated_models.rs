@@ -5,7 +5,7 @@
 // The generated code names its models `crate::models`: it stands at the crate root.
 include!("../codegen/tests/fixtures/unions/expected.rs");
 
-use models::{App, AppOneOf, AppOneOfOption1, AppOneOfOption2, Rule, RuleTarget};
+use models::{App, AppOneOf, AppOneOfAccountApp, AppOneOfOption2, Rule, RuleTarget};
 use serde_json::json;
 
 #[test]
@@ -27,7 +27,7 @@ fn a_one_of_beside_properties_is_read_from_the_same_object() {
     );
     let account = App {
         priority: 1,
-        one_of: AppOneOf::AppOneOfOption1(AppOneOfOption1 {
+        one_of: AppOneOf::AppOneOfAccountApp(AppOneOfAccountApp {
             account_app_id: "a".into(),
         }),
     };
@@ -51,7 +51,7 @@ fn untagged_unions_try_their_members_in_order() {
     assert_eq!(rule.target, Some(RuleTarget::String("10.0.0.1".into())));
     assert!(matches!(
         rule.app.map(|app| app.one_of),
-        Some(AppOneOf::AppOneOfOption1(_))
+        Some(AppOneOf::AppOneOfAccountApp(_))
     ));
     let rule: Rule = serde_json::from_value(json!({"target": {"name": "edge"}})).expect("decodes");
     assert!(matches!(rule.target, Some(RuleTarget::Named(_))));

@@ -622,7 +622,20 @@ impl<'s> TypeBuilder<'s> {
         let mut seen = HashSet::new();
         let mut variants: Vec<(String, TypeRef)> = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
-            let hint = format!("{name}_option{}", i + 1);
+            // An inline member is named after its title when it has one (`Account App`), else
+            // after its place.
+            let title = match member {
+                ReferenceOr::Item(schema) => schema
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .filter(|t| t.chars().any(char::is_alphanumeric)),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match title {
+                Some(title) => format!("{name}_{title}"),
+                None => format!("{name}_option{}", i + 1),
+            };
             let member_at = at.join(keyword).index(i);
             let typed = self.type_of(resolved.file, &member_at, member, &hint)?;
             let ty = match typed.ty {
