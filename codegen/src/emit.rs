@@ -195,25 +195,46 @@ fn doc(text: Option<&str>) -> TokenStream {
 
 /// The lines of a doc comment for `text` (see [`doc`]).
 fn doc_lines(text: &str) -> Vec<String> {
+    let source: Vec<String> = text
+        .lines()
+        .map(|line| line.trim_end().replace('\t', "    "))
+        .collect();
     let mut lines = Vec::new();
-    let mut in_code = false;
+    // The fence (```` ``` ````, `~~~`) of the code block we are in.
+    let mut fence: Option<String> = None;
     // While a paragraph of a list item goes on: the column its text starts at.
     let mut item_text: Option<usize> = None;
     // While a paragraph of a quote goes on.
     let mut in_quote = false;
     // From a table's delimiter row (`---|---`) to the next blank line.
     let mut in_table = false;
-    for line in text.lines() {
-        let line = line.trim_end().replace('\t', "    ");
+    let mut next = 0;
+    while next < source.len() {
+        let line = source[next].clone();
+        next += 1;
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
+        if let Some(open) = &fence {
+            if trimmed.starts_with(open.as_str())
+                && trimmed.trim_start_matches(['`', '~']).is_empty()
+            {
+                fence = None;
+            }
+            lines.push(line);
+            continue;
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_code = !in_code;
+            let mark = if trimmed.starts_with('`') { '`' } else { '~' };
+            let length = trimmed.chars().take_while(|c| *c == mark).count();
+            fence = Some(mark.to_string().repeat(length));
             item_text = None;
             in_quote = false;
-        }
-        if in_code || trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            lines.push(line);
+            // rustdoc compiles a block without a language as Rust; the spec's are not.
+            if trimmed[length..].trim().is_empty() {
+                lines.push(format!("{line}text"));
+            } else {
+                lines.push(line);
+            }
             continue;
         }
         if trimmed.is_empty() {
@@ -223,14 +244,31 @@ fn doc_lines(text: &str) -> Vec<String> {
             lines.push(String::new());
             continue;
         }
-        // Outside code (four spaces after a blank line may be a code block), bare URLs become
-        // links, which rustdoc asks for.
-        let line =
-            if indent >= 4 && item_text.is_none() && lines.last().is_none_or(String::is_empty) {
-                line
-            } else {
-                autolink(&line)
-            };
+        if indent >= 4 && item_text.is_none() && lines.last().is_none_or(String::is_empty) {
+            // An indented code block: fenced as text, or rustdoc would compile it as Rust.
+            let mut block = vec![line[4..].to_owned()];
+            while let Some(more) = source.get(next) {
+                let more_indent = more.len() - more.trim_start().len();
+                if !more.is_empty() && more_indent < 4 {
+                    break;
+                }
+                block.push(more.get(4..).unwrap_or_default().to_owned());
+                next += 1;
+            }
+            let mut blank_after = 0;
+            while block.last().is_some_and(String::is_empty) {
+                block.pop();
+                blank_after += 1;
+            }
+            lines.push("```text".to_owned());
+            lines.extend(block);
+            lines.push("```".to_owned());
+            lines.extend(std::iter::repeat_n(String::new(), blank_after));
+            continue;
+        }
+        // Bare URLs become links, and brackets that are not a link are escaped, as rustdoc
+        // asks.
+        let line = inline_markdown(&line);
         let trimmed = line.trim_start();
         if in_table {
             // A row that starts like a block (`> | Greater than`) would end the table.
@@ -279,19 +317,24 @@ fn doc_lines(text: &str) -> Vec<String> {
 }
 
 /// `line` with each bare `http://` or `https://` URL outside code spans written `<url>`, the
-/// Markdown for a link to itself. URLs already in a link (`[text](url)`, `<url>`) or in an
-/// HTML attribute are left alone; trailing punctuation stays outside.
-fn autolink(line: &str) -> String {
+/// Markdown for a link to itself, and each `[text]` that is not a link written `\[text\]`
+/// (rustdoc would look for an item called `text`). URLs already in a link (`[text](url)`,
+/// `<url>`) or in an HTML attribute are left alone; trailing punctuation stays outside.
+fn inline_markdown(line: &str) -> String {
+    let escaped = brackets_to_escape(line);
     let mut out = String::with_capacity(line.len());
     let mut in_code = false;
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
+    let mut at = 0;
+    while let Some(c) = line[at..].chars().next() {
+        let rest = &line[at..];
         if c == '`' {
             in_code = !in_code;
         } else if !in_code
             && (rest.starts_with("https://") || rest.starts_with("http://"))
             && !out.ends_with("](")
-            && !out.ends_with(['<', '"', '\'', '='])
+            && !out.ends_with(['<', '='])
+            && !out.ends_with("=\"")
+            && !out.ends_with("='")
         {
             let end = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
@@ -301,14 +344,47 @@ fn autolink(line: &str) -> String {
                 out.push('<');
                 out.push_str(url);
                 out.push('>');
-                rest = &rest[url.len()..];
+                at += url.len();
                 continue;
             }
         }
+        if escaped.contains(&at) {
+            out.push('\\');
+        }
         out.push(c);
-        rest = &rest[c.len_utf8()..];
+        at += c.len_utf8();
     }
     out
+}
+
+/// Where `line`'s brackets that do not make a link stand: the `[` and `]` of each `[text]`
+/// outside code spans, not followed by `(url)`, `[label]` or `: url`, nor an image or a label.
+fn brackets_to_escape(line: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut in_code = false;
+    let mut open: Option<usize> = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'`' => {
+                in_code = !in_code;
+                open = None;
+            }
+            _ if in_code => {}
+            // After `]`, a reference label: `[text][label]`.
+            b'[' if at == 0 || !matches!(bytes[at - 1], b'\\' | b'!' | b']') => open = Some(at),
+            b']' => {
+                if let Some(start) = open.take()
+                    && !matches!(bytes.get(at + 1), Some(b'(' | b'[' | b':'))
+                {
+                    found.push(start);
+                    found.push(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// The width of the list marker that `line` (without indentation) starts with, spaces
@@ -1156,7 +1232,28 @@ mod tests {
         assert_eq!(lines("a\tb"), ["a    b"]);
         assert_eq!(
             lines("```\n- a\nb\n```\n    code"),
-            ["```", "- a", "b", "```", "    code"]
+            ["```text", "- a", "b", "```", "    code"]
+        );
+        // rustdoc would compile an indented block, or a fenced one without a language, as Rust.
+        assert_eq!(
+            lines(
+                "Run:\n\n    curl -X GET \\\n        -H x\n\n    more\n\nDone.\n```json\n{}\n```"
+            ),
+            [
+                "Run:",
+                "",
+                "```text",
+                "curl -X GET \\",
+                "    -H x",
+                "",
+                "more",
+                "```",
+                "",
+                "Done.",
+                "```json",
+                "{}",
+                "```"
+            ]
         );
     }
 
@@ -1188,7 +1285,27 @@ mod tests {
         );
         assert_eq!(
             lines("```\nhttps://a.b\n```\n\n    https://c.d"),
-            ["```", "https://a.b", "```", "", "    https://c.d"]
+            [
+                "```text",
+                "https://a.b",
+                "```",
+                "",
+                "```text",
+                "https://c.d",
+                "```"
+            ]
+        );
+        assert_eq!(
+            lines(r#"E.g. "https://a.b" or <a href="https://c.d">"#),
+            [r#"E.g. "<https://a.b>" or <a href="https://c.d">"#]
+        );
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            lines("A [JSONata] expression; http_status:[code]; [x](https://a.b); [r][1]; `[c]`"),
+            [r"A \[JSONata\] expression; http_status:\[code\]; [x](https://a.b); [r][1]; `[c]`"]
         );
     }
 
