@@ -135,6 +135,8 @@ pub enum Node {
     AnyOf(Vec<Node>),
     Nullable(Box<Node>),
     Described(Box<Node>, String),
+    /// With a `title`, which names an inline union member.
+    Titled(Box<Node>, String),
     Bounded(Box<Node>, Option<u64>, Option<u64>),
 }
 
@@ -160,6 +162,7 @@ pub fn node() -> impl Strategy<Value = Node> {
             prop::collection::vec(inner.clone(), 2..3).prop_map(Node::AnyOf),
             inner.clone().prop_map(|n| Node::Nullable(Box::new(n))),
             (inner.clone(), text()).prop_map(|(n, d)| Node::Described(Box::new(n), d)),
+            (inner.clone(), name()).prop_map(|(n, t)| Node::Titled(Box::new(n), t)),
             (
                 inner,
                 prop::option::of(0..100u64),
@@ -355,6 +358,11 @@ impl RandomSpec {
             Node::Described(inner, text) => {
                 let mut schema = self.beside(from, inner);
                 schema["description"] = json!(text);
+                schema
+            }
+            Node::Titled(inner, title) => {
+                let mut schema = self.beside(from, inner);
+                schema["title"] = json!(title);
                 schema
             }
             Node::Bounded(inner, min, max) => {
