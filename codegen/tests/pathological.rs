@@ -779,3 +779,23 @@ fn all_of_with_unions_inside_flattens_unions_of_objects() {
     );
     assert!(!source(lenient(&run)).contains("flatten"));
 }
+
+#[test]
+fn a_union_met_again_through_a_union_built_inside_its_object_member_is_refused() {
+    // Found by the fuzzer: `T = {t: X} | X`, `X = T | any`. `X` is first built for the
+    // property `t` (inside an object, where trying `T` again reads input first), then `T`'s
+    // second member is `X`, which tries `T` without reading anything: endless decoding.
+    let schemas = r##"{"T": {"oneOf": [{"type": "object", "properties": {"t": {"$ref": "#/components/schemas/X"}}},
+        {"$ref": "#/components/schemas/X"}]},
+        "X": {"anyOf": [{"$ref": "#/components/schemas/T"}, {}]}}"##;
+    let run = generate_within(SECONDS(10), spec(&reference("T"), schemas));
+    let refused = strict(&run).expect_err("refused");
+    assert_eq!(
+        refused.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.json#/components/schemas/T/oneOf/1"),
+        "{refused}"
+    );
+    // Leniently the member is any JSON, and the model check finds no endless decoding.
+    let output = lenient(&run).expect("generates");
+    assert!(output.problems.is_empty(), "{:?}", output.problems);
+}

@@ -640,6 +640,25 @@ impl<'s> TypeBuilder<'s> {
             let typed = self.type_of(resolved.file, &member_at, member, &hint)?;
             let ty = match typed.ty {
                 TypeRef::Named(member) => match self.recursion(&member, name) {
+                    // A member built before, which tries this union in turn (it was built
+                    // inside an object of this union, where the union did not count).
+                    Recursion::None
+                        if self.decode_reaches(
+                            &TypeRef::Named(member.clone()),
+                            |n| n == name,
+                            false,
+                        ) =>
+                    {
+                        self.approximate(
+                            &member_at,
+                            &format!(
+                                "a `{keyword}` member that is, through `{member}`, the union \
+                                 itself, with no object or array in between"
+                            ),
+                            "any JSON",
+                            TypeRef::Json,
+                        )?
+                    }
                     Recursion::None => TypeRef::Named(member),
                     // `U = U | X` is `X` (and decoding would try `U` for ever).
                     Recursion::Itself => continue,
@@ -895,9 +914,18 @@ impl<'s> TypeBuilder<'s> {
         Ok(())
     }
 
-    /// Whether decoding `ty` may come back to a struct still being built without reading
-    /// anything: through unions, aliases and flattened fields.
+    /// Whether decoding `ty` may come back to a type still being built without reading
+    /// anything: through unions, aliases and flattened fields. A type not defined yet is one
+    /// being built (a struct, a union, or the alias of a schema that contains itself), so
+    /// meeting one counts.
     fn decodes_into_building(&self, ty: &TypeRef) -> bool {
+        self.decode_reaches(ty, |name| self.building.iter().any(|b| b == name), true)
+    }
+
+    /// Whether decoding `ty` tries a type that `hit` accepts before reading anything: through
+    /// the types defined so far (unions try their members, aliases their target, structs
+    /// their flattened fields). `undefined` is the answer for a type not defined yet.
+    fn decode_reaches(&self, ty: &TypeRef, hit: impl Fn(&str) -> bool, undefined: bool) -> bool {
         let mut seen = HashSet::new();
         let mut pending = vec![ty.clone()];
         while let Some(ty) = pending.pop() {
@@ -909,7 +937,7 @@ impl<'s> TypeBuilder<'s> {
                 }
                 _ => continue,
             };
-            if self.building.contains(&name) {
+            if hit(&name) {
                 return true;
             }
             if !seen.insert(name.clone()) {
@@ -923,7 +951,9 @@ impl<'s> TypeBuilder<'s> {
                 Some(TypeDef::Struct(s)) => {
                     pending.extend(s.fields.iter().filter(|f| f.flatten).map(|f| f.ty.clone()))
                 }
-                _ => {}
+                Some(TypeDef::Enum(_)) => {}
+                None if undefined => return true,
+                None => {}
             }
         }
         false
