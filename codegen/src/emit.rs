@@ -14,6 +14,7 @@ use crate::model::{
     Api, Body, EnumDef, Field, Operation, Param, ParamType, PathPart, Resource, ResponseFormat,
     StructDef, TypeDef, TypeRef, UnionDef,
 };
+use crate::naming::{self, Scope};
 
 /// Tokens for the whole API, in one piece.
 pub fn api(api: &Api) -> TokenStream {
@@ -803,7 +804,12 @@ fn resource(
         }
     });
     let local = Local::of(resource);
-    let methods = resource.operations.iter().map(|op| method(op, &local));
+    let (path_helpers, helpers) = path_helpers(resource, &local);
+    let methods = resource
+        .operations
+        .iter()
+        .zip(&helpers)
+        .map(|(op, helper)| method(op, &local, helper.as_ref()));
     let request_types = resource.operations.iter().filter_map(|op| {
         op.request_type
             .as_deref()
@@ -832,6 +838,8 @@ fn resource(
                 #(#accessors)*
                 #(#methods)*
             }
+
+            #(#path_helpers)*
 
             #(#request_types)*
 
@@ -909,7 +917,99 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
-fn method(op: &Operation, local: &Local) -> TokenStream {
+/// The calls on a `PathBuilder` that build `op`'s path from its arguments.
+fn path_calls(op: &Operation) -> Vec<TokenStream> {
+    op.path
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => quote! { .literal(#text) },
+            PathPart::Param(index) => {
+                let param = &op.path_params[*index];
+                let wire = &param.name;
+                let arg = ident(&param.ident);
+                let value = match &param.ty {
+                    ParamType::Str => quote!(#arg),
+                    ParamType::Enum(_) => quote!(#arg.as_str()),
+                    _ => quote!(&#arg.to_string()),
+                };
+                let min = param.min_length.map(|n| {
+                    let n = Literal::usize_unsuffixed(n);
+                    quote!(.min_length(#n))
+                });
+                let max = param.max_length.map(|n| {
+                    let n = Literal::usize_unsuffixed(n);
+                    quote!(.max_length(#n))
+                });
+                quote! { .param(PathParam::new(#wire, #value)#min #max) }
+            }
+        })
+        .collect()
+}
+
+/// The functions that build a path several methods of a resource share, one per path (and
+/// way of checking its parameters), and which of them each operation calls.
+fn path_helpers(resource: &Resource, local: &Local) -> (Vec<TokenStream>, Vec<Option<Ident>>) {
+    // Operations that build the same path the same way, by the code that builds it.
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (index, op) in resource.operations.iter().enumerate() {
+        let calls = path_calls(op);
+        let types = op.path_params.iter().map(|p| arg_type(&p.ty, local));
+        let key = quote!(#(#calls)* #(#types)*).to_string();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, ops)) => ops.push(index),
+            None => groups.push((key, vec![index])),
+        }
+    }
+    let mut names = Scope::default();
+    let mut helpers = Vec::new();
+    let mut chosen = vec![None; resource.operations.len()];
+    for (_, ops) in groups.iter().filter(|(_, ops)| ops.len() > 1) {
+        let op = &resource.operations[ops[0]];
+        // `/accounts/{account_id}/stream/{identifier}/downloads` is `downloads_path`; a
+        // trailing parameter is part of the name: `downloads_download_type_path`.
+        let mut words: Vec<String> = Vec::new();
+        for part in op.path.iter().rev() {
+            match part {
+                PathPart::Param(index) if words.is_empty() => {
+                    words.push(
+                        op.path_params[*index]
+                            .ident
+                            .trim_start_matches("r#")
+                            .to_owned(),
+                    );
+                }
+                PathPart::Literal(text) => {
+                    if let Some(segment) = text.split('/').rev().find(|s| !s.is_empty()) {
+                        words.push(naming::snake(segment).trim_start_matches("r#").to_owned());
+                        break;
+                    }
+                }
+                PathPart::Param(_) => {}
+            }
+        }
+        words.reverse();
+        words.push("path".to_owned());
+        let name = ident(&names.claim(naming::snake(&words.join("_"))));
+        let args = op.path_params.iter().map(|p| arg(p, local));
+        let calls = path_calls(op);
+        let docs = doc(Some(&format!(
+            "The path `{}`, each parameter checked and encoded.",
+            op.path_template
+        )));
+        helpers.push(quote! {
+            #docs
+            fn #name(#(#args),*) -> Result<String, ::cloudflare_stream::Error> {
+                PathBuilder::new() #(#calls)* .finish()
+            }
+        });
+        for &index in ops {
+            chosen[index] = Some(name.clone());
+        }
+    }
+    (helpers, chosen)
+}
+
+fn method(op: &Operation, local: &Local, helper: Option<&Ident>) -> TokenStream {
     let name = ident(&op.method_name);
     let docs = doc(Some(&method_doc(op)));
     let result = {
@@ -955,28 +1055,16 @@ fn method(op: &Operation, local: &Local) -> TokenStream {
         ResponseFormat::Text => quote! { .text() },
         ResponseFormat::Bytes => quote! { .bytes() },
     };
-    let path_calls = op.path.iter().map(|part| match part {
-        PathPart::Literal(text) => quote! { .literal(#text) },
-        PathPart::Param(index) => {
-            let param = &op.path_params[*index];
-            let wire = &param.name;
-            let arg = ident(&param.ident);
-            let value = match &param.ty {
-                ParamType::Str => quote!(#arg),
-                ParamType::Enum(_) => quote!(#arg.as_str()),
-                _ => quote!(&#arg.to_string()),
-            };
-            let min = param.min_length.map(|n| {
-                let n = Literal::usize_unsuffixed(n);
-                quote!(.min_length(#n))
-            });
-            let max = param.max_length.map(|n| {
-                let n = Literal::usize_unsuffixed(n);
-                quote!(.max_length(#n))
-            });
-            quote! { .param(PathParam::new(#wire, #value)#min #max) }
+    let path = match helper {
+        Some(helper) => {
+            let args = op.path_params.iter().map(|p| ident(&p.ident));
+            quote! { #helper(#(#args),*) }
         }
-    });
+        None => {
+            let calls = path_calls(op);
+            quote! { PathBuilder::new() #(#calls)* .finish() }
+        }
+    };
     let param_calls = required().map(|p| param_call(p, &ident(&p.ident), op));
     let qualified = &op.qualified_name;
     let method = format_ident!("{}", op.http_method);
@@ -1013,9 +1101,7 @@ fn method(op: &Operation, local: &Local) -> TokenStream {
                 method: Method::#method,
                 path_template: #template,
             };
-            let path = PathBuilder::new()
-                #(#path_calls)*
-                .finish();
+            let path = #path;
             #value
         }
     }

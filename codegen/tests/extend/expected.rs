@@ -323,13 +323,7 @@ pub mod stream {
                     method: Method::GET,
                     path_template: "/accounts/{account_id}/stream/{identifier}/downloads",
                 };
-                let path = PathBuilder::new()
-                    .literal("/accounts/")
-                    .param(PathParam::new("account_id", account_id).max_length(32))
-                    .literal("/stream/")
-                    .param(PathParam::new("identifier", identifier).max_length(32))
-                    .literal("/downloads")
-                    .finish();
+                let path = downloads_path(account_id, identifier);
                 Request::new(self.client, &OPERATION, path)
             }
             /// Create the default MP4 download of a video.
@@ -353,13 +347,7 @@ pub mod stream {
                     method: Method::POST,
                     path_template: "/accounts/{account_id}/stream/{identifier}/downloads",
                 };
-                let path = PathBuilder::new()
-                    .literal("/accounts/")
-                    .param(PathParam::new("account_id", account_id).max_length(32))
-                    .literal("/stream/")
-                    .param(PathParam::new("identifier", identifier).max_length(32))
-                    .literal("/downloads")
-                    .finish();
+                let path = downloads_path(account_id, identifier);
                 Request::new(self.client, &OPERATION, path)
                     .json_body(&serde_json::Map::new())
             }
@@ -383,13 +371,7 @@ pub mod stream {
                     method: Method::DELETE,
                     path_template: "/accounts/{account_id}/stream/{identifier}/downloads",
                 };
-                let path = PathBuilder::new()
-                    .literal("/accounts/")
-                    .param(PathParam::new("account_id", account_id).max_length(32))
-                    .literal("/stream/")
-                    .param(PathParam::new("identifier", identifier).max_length(32))
-                    .literal("/downloads")
-                    .finish();
+                let path = downloads_path(account_id, identifier);
                 Request::new(self.client, &OPERATION, path)
             }
             /// Create one download of a video.
@@ -415,14 +397,11 @@ pub mod stream {
                     method: Method::POST,
                     path_template: "/accounts/{account_id}/stream/{identifier}/downloads/{download_type}",
                 };
-                let path = PathBuilder::new()
-                    .literal("/accounts/")
-                    .param(PathParam::new("account_id", account_id).max_length(32))
-                    .literal("/stream/")
-                    .param(PathParam::new("identifier", identifier).max_length(32))
-                    .literal("/downloads/")
-                    .param(PathParam::new("download_type", download_type.as_str()))
-                    .finish();
+                let path = downloads_download_type_path(
+                    account_id,
+                    identifier,
+                    download_type,
+                );
                 Request::new(self.client, &OPERATION, path)
             }
             /// Delete one download of a video.
@@ -445,16 +424,43 @@ pub mod stream {
                     method: Method::DELETE,
                     path_template: "/accounts/{account_id}/stream/{identifier}/downloads/{download_type}",
                 };
-                let path = PathBuilder::new()
-                    .literal("/accounts/")
-                    .param(PathParam::new("account_id", account_id).max_length(32))
-                    .literal("/stream/")
-                    .param(PathParam::new("identifier", identifier).max_length(32))
-                    .literal("/downloads/")
-                    .param(PathParam::new("download_type", download_type.as_str()))
-                    .finish();
+                let path = downloads_download_type_path(
+                    account_id,
+                    identifier,
+                    download_type,
+                );
                 Request::new(self.client, &OPERATION, path)
             }
+        }
+        /// The path `/accounts/{account_id}/stream/{identifier}/downloads`, each parameter checked
+        /// and encoded.
+        fn downloads_path(
+            account_id: &str,
+            identifier: &str,
+        ) -> Result<String, ::cloudflare_stream::Error> {
+            PathBuilder::new()
+                .literal("/accounts/")
+                .param(PathParam::new("account_id", account_id).max_length(32))
+                .literal("/stream/")
+                .param(PathParam::new("identifier", identifier).max_length(32))
+                .literal("/downloads")
+                .finish()
+        }
+        /// The path `/accounts/{account_id}/stream/{identifier}/downloads/{download_type}`, each
+        /// parameter checked and encoded.
+        fn downloads_download_type_path(
+            account_id: &str,
+            identifier: &str,
+            download_type: DownloadType,
+        ) -> Result<String, ::cloudflare_stream::Error> {
+            PathBuilder::new()
+                .literal("/accounts/")
+                .param(PathParam::new("account_id", account_id).max_length(32))
+                .literal("/stream/")
+                .param(PathParam::new("identifier", identifier).max_length(32))
+                .literal("/downloads/")
+                .param(PathParam::new("download_type", download_type.as_str()))
+                .finish()
         }
     }
 }
