@@ -309,7 +309,8 @@ fn doc_lines(text: &str) -> Vec<String> {
                 column,
                 &mut lines,
             ),
-            // Four spaces or more may be a code block: left as it is.
+            // A paragraph's line indented four spaces or more (not a code block: those follow a
+            // blank line, and were fenced above) is left as it is.
             None if indent >= 4 => lines.push(line),
             None => wrap(&line, indent, &mut lines),
         }
@@ -782,10 +783,10 @@ fn resource(
         (None, false) => format!("The `{}` resource.", resource.segment),
     };
     let module_docs = doc(Some(&module_doc));
-    let handle_doc = format!(
-        " Handle on the `{}` resource; cheap to copy, borrows the [`Client`].",
+    let handle_docs = doc(Some(&format!(
+        "Handle on the `{}` resource; cheap to copy, borrows the [`Client`].",
         resource.segment
-    );
+    )));
     let accessors = resource.children.iter().map(|child| {
         let accessor = ident(&child.accessor);
         let child_module = ident(&child.module);
@@ -822,7 +823,7 @@ fn resource(
         pub mod #module {
             #imports
 
-            #[doc = #handle_doc]
+            #handle_docs
             #[derive(Debug, Clone, Copy)]
             pub struct #handle<'c> {
                 client: &'c Client,
@@ -967,29 +968,16 @@ fn path_helpers(resource: &Resource, local: &Local) -> (Vec<TokenStream>, Vec<Op
         let op = &resource.operations[ops[0]];
         // `/accounts/{account_id}/stream/{identifier}/downloads` is `downloads_path`; a
         // trailing parameter is part of the name: `downloads_download_type_path`.
-        let mut words: Vec<String> = Vec::new();
-        for part in op.path.iter().rev() {
-            match part {
-                PathPart::Param(index) if words.is_empty() => {
-                    words.push(
-                        op.path_params[*index]
-                            .ident
-                            .trim_start_matches("r#")
-                            .to_owned(),
-                    );
-                }
-                PathPart::Literal(text) => {
-                    if let Some(segment) = text.split('/').rev().find(|s| !s.is_empty()) {
-                        words.push(naming::snake(segment).trim_start_matches("r#").to_owned());
-                        break;
-                    }
-                }
-                PathPart::Param(_) => {}
-            }
-        }
-        words.reverse();
-        words.push("path".to_owned());
-        let name = ident(&names.claim(naming::snake(&words.join("_"))));
+        let segment = op
+            .path_template
+            .rsplit('/')
+            .find(|s| !s.is_empty() && !s.contains('{'))
+            .unwrap_or_default();
+        let trailing = match op.path.last() {
+            Some(PathPart::Param(index)) => op.path_params[*index].name.as_str(),
+            _ => "",
+        };
+        let name = ident(&names.claim(naming::snake(&format!("{segment}_{trailing}_path"))));
         let args = op.path_params.iter().map(|p| arg(p, local));
         let calls = path_calls(op);
         let docs = doc(Some(&format!(
@@ -1168,10 +1156,10 @@ fn request_type(op: &Operation, wrapper: &str, local: &Local) -> TokenStream {
             ty
         }
     };
-    let about = format!(
-        " The request of `{}`: set optional parameters, then `.await` it.",
+    let about = doc(Some(&format!(
+        "The request of `{}`: set optional parameters, then `.await` it.",
         op.qualified_name
-    );
+    )));
     let setters = op.optional_params().map(|param| {
         let setter = ident(&param.ident);
         let value = ident(&param.ident);
@@ -1193,7 +1181,7 @@ fn request_type(op: &Operation, wrapper: &str, local: &Local) -> TokenStream {
         }
     });
     quote! {
-        #[doc = #about]
+        #about
         #[must_use = "a request does nothing until it is awaited"]
         #[derive(Debug)]
         pub struct #wrapper<'c> {
@@ -1269,11 +1257,8 @@ fn method_doc(op: &Operation) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::doc_lines as lines;
     use super::*;
-
-    fn lines(text: &str) -> Vec<String> {
-        doc_lines(text)
-    }
 
     #[test]
     fn lazy_continuations_are_indented_under_their_item() {

@@ -391,11 +391,7 @@ impl Spec {
             Ok(_) => "no such node",
             Err(reason) => reason,
         };
-        let at = steps.iter().fold(self.root(file), |at, step| match step {
-            Step::Key(key) => at.join(key),
-            Step::Index(index) => at.index(*index),
-        });
-        Err(dangling(&at, reference, reason))
+        Err(dangling(&locate(self.root(file), steps), reference, reason))
     }
 }
 
@@ -423,6 +419,15 @@ enum Step<'v> {
     Key(&'v str),
     /// The item at this index of an array.
     Index(usize),
+}
+
+/// The location `steps` below `root`. Built only for an error: a large spec has a million
+/// nodes, and walking them keeps steps, not locations.
+fn locate(root: Location, steps: &[Step<'_>]) -> Location {
+    steps.iter().fold(root, |at, step| match step {
+        Step::Key(key) => at.join(key),
+        Step::Index(index) => at.index(*index),
+    })
 }
 
 /// Every `.yaml`, `.yml` and `.json` file directly inside `dir`, sorted: the spec, and what a
@@ -466,6 +471,17 @@ fn dangling(at: &Location, reference: &str, reason: &str) -> Error {
 
 fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The `$ref` to component `name` of `kind` (`schemas`, `parameters`, ...) in the same file:
+/// a JSON pointer (`~` and `/` escaped) written as a URI fragment (`%` escaped), which
+/// [`Spec::schema`] and the other look-ups read back to `name`.
+pub fn component_ref(kind: &str, name: &str) -> String {
+    let token = name
+        .replace('~', "~0")
+        .replace('/', "~1")
+        .replace('%', "%25");
+    format!("#/components/{kind}/{token}")
 }
 
 /// Parses YAML or JSON text into a JSON value, with the line and column of a syntax error.
@@ -546,10 +562,7 @@ const SHALLOW: usize = 6;
 fn check_deep_schemas(raw: &Value, root: &Location) -> Result<()> {
     let mut steps = Vec::new();
     walk_for_schemas(raw, &mut steps).map_err(|(steps, error)| Error::Invalid {
-        at: steps.iter().fold(root.clone(), |at, step| match step {
-            Step::Key(key) => at.join(key),
-            Step::Index(index) => at.index(*index),
-        }),
+        at: locate(root.clone(), &steps),
         message: error.to_string(),
     })
 }
@@ -611,33 +624,29 @@ fn walk_schema<'v>(
 ) -> std::result::Result<(), SchemaFailure<'v>> {
     if let Value::Object(map) = value {
         for (key, child) in map {
-            match (key.as_str(), child) {
-                ("properties", Value::Object(properties)) => {
-                    steps.push(Step::Key(key));
-                    for (name, schema) in properties {
-                        // On a failure the steps were copied already: no need to unwind them.
+            let Some(children) = SchemaChildren::of(key, child) else {
+                continue;
+            };
+            // On a failure the steps were copied already: no need to unwind them.
+            steps.push(Step::Key(key));
+            match children {
+                SchemaChildren::Named(schemas) => {
+                    for (name, schema) in schemas {
                         steps.push(Step::Key(name));
                         walk_schema(schema, depth + 1, steps)?;
                         steps.pop();
                     }
-                    steps.pop();
                 }
-                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
-                    steps.push(Step::Key(key));
+                SchemaChildren::Listed(schemas) => {
                     for (index, schema) in schemas.iter().enumerate() {
                         steps.push(Step::Index(index));
                         walk_schema(schema, depth + 1, steps)?;
                         steps.pop();
                     }
-                    steps.pop();
                 }
-                ("items" | "not" | "additionalProperties", Value::Object(_)) => {
-                    steps.push(Step::Key(key));
-                    walk_schema(child, depth + 1, steps)?;
-                    steps.pop();
-                }
-                _ => {}
+                SchemaChildren::One(schema) => walk_schema(schema, depth + 1, steps)?,
             }
+            steps.pop();
         }
     }
     if depth <= SHALLOW {
@@ -646,6 +655,28 @@ fn walk_schema<'v>(
     match ReferenceOr::<Schema>::deserialize(&shallow(value)) {
         Ok(_) => Ok(()),
         Err(error) => Err((steps.clone(), error)),
+    }
+}
+
+/// The schemas a member of a schema holds, by how they are reached from it.
+enum SchemaChildren<'v> {
+    /// By name: `properties`.
+    Named(&'v serde_json::Map<String, Value>),
+    /// By index: `allOf`, `anyOf`, `oneOf`.
+    Listed(&'v [Value]),
+    /// The member itself: `items`, `not`, and `additionalProperties` when it is a schema.
+    One(&'v Value),
+}
+
+impl<'v> SchemaChildren<'v> {
+    /// The schemas held by the member `key` of a schema, whose value is `value`.
+    fn of(key: &str, value: &'v Value) -> Option<Self> {
+        match (key, value) {
+            ("properties", Value::Object(schemas)) => Some(Self::Named(schemas)),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => Some(Self::Listed(schemas)),
+            ("items" | "not" | "additionalProperties", Value::Object(_)) => Some(Self::One(value)),
+            _ => None,
+        }
     }
 }
 
@@ -659,18 +690,15 @@ fn shallow(schema: &Value) -> Value {
     let node = map
         .iter()
         .map(|(key, child)| {
-            let child = match (key.as_str(), child) {
-                ("properties", Value::Object(properties)) => Value::Object(
-                    properties
-                        .keys()
-                        .map(|name| (name.clone(), empty()))
-                        .collect(),
-                ),
-                ("allOf" | "anyOf" | "oneOf", Value::Array(schemas)) => {
+            let child = match SchemaChildren::of(key, child) {
+                Some(SchemaChildren::Named(schemas)) => {
+                    Value::Object(schemas.keys().map(|name| (name.clone(), empty())).collect())
+                }
+                Some(SchemaChildren::Listed(schemas)) => {
                     Value::Array(schemas.iter().map(|_| empty()).collect())
                 }
-                ("items" | "not" | "additionalProperties", Value::Object(_)) => empty(),
-                _ => child.clone(),
+                Some(SchemaChildren::One(_)) => empty(),
+                None => child.clone(),
             };
             (key.clone(), child)
         })

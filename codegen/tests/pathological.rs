@@ -549,12 +549,16 @@ fn with_paths(paths: &[&str], response: &str, schemas: &str) -> Vec<(PathBuf, St
 #[test]
 fn descriptions_that_a_doc_comment_cannot_hold_are_cleaned() {
     // A bare carriage return ends a doc comment for rustc ("bare CR not allowed"), and the
-    // direction overrides are denied in comments: both made the output unusable.
+    // direction overrides are denied in comments: both made the output unusable. A path
+    // template goes into method docs too.
     let schemas = "    Note: {type: object, description: \"first\\rsecond \\u202Eevil\", properties: {a: {type: string, description: \"x\\r\\ny\\rz\"}}}\n";
     let run = generate_within(
         SECONDS(10),
         with_paths(
-            &["/accounts/{account_id}/notes"],
+            &[
+                "/accounts/{account_id}/notes",
+                "/accounts/{account_id}/no\u{202E}tes",
+            ],
             "{$ref: '#/components/schemas/Note'}",
             schemas,
         ),
@@ -648,6 +652,21 @@ fn a_union_member_far_larger_than_the_others_is_boxed() {
     let code = flat(source(strict(&run)));
     assert!(code.contains("Big(Box<Big>)"), "{code}");
     assert!(code.contains("Small(Small)"), "{code}");
+
+    // Fifteen optional integers: 16 bytes each with the tag of their `Option` (240), against
+    // a string (24). Without counting the tags it would look like 120, and stay unboxed.
+    let numbers: Vec<String> = (0..15)
+        .map(|i| format!(r#""n{i}": {{"type": "integer"}}"#))
+        .collect();
+    let schemas = format!(
+        r#"{{"Counts": {{"type": "object", "properties": {{{}}}}},
+            "Either": {{"oneOf": [{}, {{"type": "string"}}]}}}}"#,
+        numbers.join(","),
+        reference("Counts")
+    );
+    let run = generate_within(SECONDS(10), spec(&reference("Either"), &schemas));
+    let code = flat(source(strict(&run)));
+    assert!(code.contains("Counts(Box<Counts>)"), "{code}");
 }
 
 #[test]
@@ -798,4 +817,60 @@ fn a_union_met_again_through_a_union_built_inside_its_object_member_is_refused()
     // Leniently the member is any JSON, and the model check finds no endless decoding.
     let output = lenient(&run).expect("generates");
     assert!(output.problems.is_empty(), "{:?}", output.problems);
+}
+
+#[test]
+fn a_union_beside_properties_that_decodes_back_into_its_struct_is_not_flattened() {
+    // Found by the fuzzer: `T = anyOf [allOf [T, object], {}]`. Flattened, the struct would
+    // try the union, which would try the struct, without reading anything.
+    let schemas = r##"{"T": {"anyOf": [{"allOf": [{"$ref": "#/components/schemas/T"},
+        {"type": "object"}]}, {}]}}"##;
+    let run = generate_within(SECONDS(10), spec(&reference("T"), schemas));
+    let refused = strict(&run).expect_err("refused");
+    assert!(
+        refused.to_string().contains("the object itself"),
+        "{refused}"
+    );
+    assert_eq!(
+        refused.location().map(ToString::to_string).as_deref(),
+        Some("spec/a.json#/components/schemas/T/anyOf")
+    );
+    let output = lenient(&run).expect("generates");
+    assert!(output.problems.is_empty(), "{:?}", output.problems);
+    assert!(!output.source.contains("flatten"), "{}", output.source);
+}
+
+#[test]
+fn a_multipart_body_with_a_union_beside_its_properties_is_a_form_the_caller_builds() {
+    // A form's parts are its fields; a flattened union has none to send.
+    let text = format!(
+        "{HEAD}paths:\n  /accounts/{{account_id}}/uploads:\n    post:\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              allOf:\n                - {{type: object, properties: {{name: {{type: string}}}}}}\n                - oneOf:\n                    - {{type: object, properties: {{a: {{type: string}}}}}}\n                    - {{type: object, properties: {{b: {{type: string}}}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
+    let refused = strict(&run).expect_err("refused");
+    assert!(
+        refused
+            .to_string()
+            .contains("not an object with properties"),
+        "{refused}"
+    );
+    let code = flat(source(lenient(&run)));
+    assert!(
+        code.contains("body: ::cloudflare_stream::runtime::Form"),
+        "{code}"
+    );
+}
+
+#[test]
+fn every_schema_refers_to_components_whose_names_hold_a_percent_sign() {
+    // `$ref` fragments are percent-decoded: the reference to `%41` is `#/.../%2541` (written
+    // `#/.../%41`, it would be the component `A`, which does not exist).
+    let schemas = r#"{"%41": {"type": "object", "properties": {"x": {"type": "string"}}}}"#;
+    let run = generate_within(SECONDS(10), spec(r#"{"type": "string"}"#, schemas));
+    let output = lenient(&run).expect("generates every schema");
+    assert!(
+        output.source.contains("pub struct N41"),
+        "{}",
+        output.source
+    );
 }

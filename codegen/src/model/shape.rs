@@ -148,6 +148,16 @@ impl<'a> Shape<'a> {
     pub fn is_object(&self) -> bool {
         self.ty == Some("object") || !self.properties.is_empty()
     }
+
+    /// The members of the union, with its keyword: `oneOf` if it has members, else `anyOf`
+    /// (whose members may be none).
+    pub fn union(&self) -> (&'a [ReferenceOr<Schema>], &'static str) {
+        if self.one_of.is_empty() {
+            (self.any_of, "anyOf")
+        } else {
+            (self.one_of, "oneOf")
+        }
+    }
 }
 
 fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {

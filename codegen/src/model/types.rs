@@ -34,8 +34,6 @@ pub struct FlatUnion {
     pub at: Location,
     /// That schema.
     pub schema: Schema,
-    /// `oneOf` or `anyOf`.
-    pub keyword: &'static str,
 }
 
 /// An object's properties after merging `allOf`.
@@ -185,13 +183,7 @@ impl<'s> TypeBuilder<'s> {
             for name in components.schemas.keys() {
                 let schema_at = at.join(name);
                 let reference = ReferenceOr::Reference {
-                    // A JSON pointer in a URI fragment: `%` is escaped too.
-                    reference: format!(
-                        "#/components/schemas/{}",
-                        name.replace('~', "~0")
-                            .replace('/', "~1")
-                            .replace('%', "%25")
-                    ),
+                    reference: crate::load::component_ref("schemas", name),
                 };
                 let typed = self.type_of(file_id, &schema_at, &reference, name)?;
                 if matches!(typed.ty, TypeRef::Named(_)) {
@@ -301,8 +293,10 @@ impl<'s> TypeBuilder<'s> {
     /// approximated.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
         let mut defs = self.defs;
-        box_cycles(&mut defs);
-        box_large_variants(&mut defs);
+        // Boxing changes types, never names: one index serves both.
+        let index = index_by_name(&defs);
+        box_cycles(&mut defs, &index);
+        box_large_variants(&mut defs, &index);
         // A struct is `Eq` when nothing inside it is a float or untyped JSON, directly or
         // through another struct; iterate until no more structs lose `Eq`.
         let mut not_eq: BTreeSet<String> = BTreeSet::new();
@@ -406,17 +400,8 @@ impl<'s> TypeBuilder<'s> {
             )?;
             return Ok(self.remember(key, ty));
         }
-        let members = if shape.one_of.is_empty() {
-            shape.any_of
-        } else {
-            shape.one_of
-        };
+        let (members, keyword) = shape.union();
         if !members.is_empty() {
-            let keyword = if shape.one_of.is_empty() {
-                "anyOf"
-            } else {
-                "oneOf"
-            };
             if !shape.properties.is_empty() || !shape.all_of.is_empty() {
                 let ty = self.approximate(
                     at,
@@ -429,7 +414,7 @@ impl<'s> TypeBuilder<'s> {
             return self.union(resolved, keyword, members, name_source, key);
         }
         if !shape.all_of.is_empty() {
-            let kinds = self.member_kinds(resolved, shape.all_of)?;
+            let kinds = self.kinds_of(resolved, "allOf", shape.all_of, 0)?;
             // Own properties make an object of it, whatever the members say.
             let own = !shape.properties.is_empty();
             let count = |wanted: &MemberKind| kinds.iter().filter(|k| *k == wanted).count();
@@ -856,12 +841,8 @@ impl<'s> TypeBuilder<'s> {
                 component: None,
             };
             let shape = Shape::of(&resolved.value);
-            let members = if flat.keyword == "oneOf" {
-                shape.one_of
-            } else {
-                shape.any_of
-            };
-            let union_at = resolved.at.join(flat.keyword);
+            let (members, keyword) = shape.union();
+            let union_at = resolved.at.join(keyword);
             let mut shared = None;
             for (i, member) in members.iter().enumerate() {
                 let member = self
@@ -884,13 +865,13 @@ impl<'s> TypeBuilder<'s> {
                 )?;
                 continue;
             }
-            let hint = format!("{name}_{}", flat.keyword);
-            let ty = self.union(&resolved, flat.keyword, members, &hint, None)?;
+            let hint = format!("{name}_{keyword}");
+            let ty = self.union(&resolved, keyword, members, &hint, None)?;
             if self.decodes_into_building(&ty) {
                 // Decoding the struct would try the union, which would try the struct, without
                 // reading anything in between.
                 self.approximate(
-                    &resolved.at.join(flat.keyword),
+                    &union_at,
                     "a `oneOf` or `anyOf` beside properties whose member is the object itself",
                     "a struct without it (its members are not read)",
                     (),
@@ -898,16 +879,15 @@ impl<'s> TypeBuilder<'s> {
                 continue;
             }
             fields.push(Field {
-                ident: idents.claim(naming::snake(flat.keyword)),
+                ident: idents.claim(naming::snake(keyword)),
                 json_name: String::new(),
                 ty,
                 optional: false,
                 required: true,
                 flatten: true,
                 doc: Some(format!(
-                    "The members of the `{}` beside the other properties, read from the same \
-                     object.",
-                    flat.keyword
+                    "The members of the `{keyword}` beside the other properties, read from the \
+                     same object."
                 )),
             });
         }
@@ -968,19 +948,22 @@ impl<'s> TypeBuilder<'s> {
         built
     }
 
-    /// What each `allOf` member of `resolved` says of the value (see [`MemberKind`]).
-    fn member_kinds(
+    /// What each member of `resolved`'s `keyword` (`allOf`, `oneOf`, `anyOf`) says of the
+    /// value (see [`MemberKind`]), looked at `depth` levels down.
+    fn kinds_of(
         &self,
         resolved: &Resolved<'_, Schema>,
+        keyword: &str,
         members: &[ReferenceOr<Schema>],
+        depth: usize,
     ) -> Result<Vec<MemberKind>> {
         members
             .iter()
             .enumerate()
             .map(|(i, member)| {
-                let member_at = resolved.at.join("allOf").index(i);
+                let member_at = resolved.at.join(keyword).index(i);
                 let member = self.spec.schema(resolved.file, &member_at, member)?;
-                self.kind_of(&member, 0)
+                self.kind_of(&member, depth)
             })
             .collect()
     }
@@ -993,22 +976,12 @@ impl<'s> TypeBuilder<'s> {
         if shape.is_object() || depth > 16 {
             return Ok(MemberKind::Object);
         }
-        let members = if shape.one_of.is_empty() {
-            (shape.any_of, "anyOf")
-        } else {
-            (shape.one_of, "oneOf")
-        };
         let (list, keyword) = if shape.all_of.is_empty() {
-            members
+            shape.union()
         } else {
             (shape.all_of, "allOf")
         };
-        let mut kinds = Vec::with_capacity(list.len());
-        for (i, member) in list.iter().enumerate() {
-            let member_at = resolved.at.join(keyword).index(i);
-            let member = self.spec.schema(resolved.file, &member_at, member)?;
-            kinds.push(self.kind_of(&member, depth + 1)?);
-        }
+        let kinds = self.kinds_of(resolved, keyword, list, depth + 1)?;
         if keyword == "allOf" {
             return Ok(combined(&kinds));
         }
@@ -1082,11 +1055,7 @@ impl<'s> TypeBuilder<'s> {
             let member = self.spec.schema(resolved.file, &member_at, member)?;
             is_object |= self.merge_into(&member, merged, depth + 1)?;
         }
-        let (union, keyword) = if shape.one_of.is_empty() {
-            (shape.any_of, "anyOf")
-        } else {
-            (shape.one_of, "oneOf")
-        };
+        let (union, keyword) = shape.union();
         match union {
             [] => {}
             // A union of one member is that member.
@@ -1096,12 +1065,7 @@ impl<'s> TypeBuilder<'s> {
                 is_object |= self.merge_into(&member, merged, depth + 1)?;
             }
             several => {
-                let mut kinds = Vec::with_capacity(several.len());
-                for (i, member) in several.iter().enumerate() {
-                    let member_at = resolved.at.join(keyword).index(i);
-                    let member = self.spec.schema(resolved.file, &member_at, member)?;
-                    kinds.push(self.kind_of(&member, depth + 1)?);
-                }
+                let kinds = self.kinds_of(resolved, keyword, several, depth + 1)?;
                 let typed = kinds.iter().filter(|k| **k != MemberKind::Annotation);
                 if typed
                     .clone()
@@ -1113,7 +1077,6 @@ impl<'s> TypeBuilder<'s> {
                             file: resolved.file,
                             at: resolved.at.clone(),
                             schema: resolved.value.as_ref().clone(),
-                            keyword,
                         });
                         is_object = true;
                     }
@@ -1203,18 +1166,21 @@ fn mentions(ty: &TypeRef, name: &str) -> bool {
     }
 }
 
+/// Where each model stands in `defs`, by name.
+fn index_by_name(defs: &[TypeDef]) -> HashMap<String, usize> {
+    defs.iter()
+        .enumerate()
+        .map(|(i, def)| (def.name().to_owned(), i))
+        .collect()
+}
+
 /// Boxes one field or union variant on every cycle of types held by value (a struct holding a
 /// union holding the struct, say), which would have no size. Fields that refer to a struct
 /// still being built are boxed as they are made; this catches the cycles through unions and
 /// aliases. Deterministic: the first cycle found in definition order, the edge that closes it.
-fn box_cycles(defs: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = defs
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name().to_owned(), i))
-        .collect();
+fn box_cycles(defs: &mut [TypeDef], index: &HashMap<String, usize>) {
     // Each round boxes one edge, so there are at most as many rounds as edges.
-    while let Some((def, slot)) = by_value_cycle(defs, &index) {
+    while let Some((def, slot)) = by_value_cycle(defs, index) {
         let ty = match &mut defs[def] {
             TypeDef::Struct(s) => &mut s.fields[slot].ty,
             TypeDef::Union(u) => &mut u.variants[slot].1,
@@ -1266,12 +1232,7 @@ const LARGE_VARIANT: usize = 200;
 
 /// Boxes the largest variant of each union while it outweighs the next by [`LARGE_VARIANT`]
 /// bytes, as [`estimated_size`] counts them.
-fn box_large_variants(defs: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = defs
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name().to_owned(), i))
-        .collect();
+fn box_large_variants(defs: &mut [TypeDef], index: &HashMap<String, usize>) {
     let mut sizes = HashMap::new();
     for def in 0..defs.len() {
         while let TypeDef::Union(union) = &defs[def] {
@@ -1279,7 +1240,7 @@ fn box_large_variants(defs: &mut [TypeDef]) {
                 .variants
                 .iter()
                 .enumerate()
-                .map(|(slot, (_, ty))| (estimated_size(ty, defs, &index, &mut sizes), slot))
+                .map(|(slot, (_, ty))| (estimated_size(ty, defs, index, &mut sizes), slot))
                 .collect();
             // Largest first; the earlier variant first among equals.
             by_size.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

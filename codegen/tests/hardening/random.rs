@@ -301,17 +301,12 @@ impl RandomSpec {
     /// The reference, written in file `from`, to component `index`.
     fn reference(&self, from: usize, index: usize) -> String {
         let (name, _, file) = &self.components[index % self.components.len()];
-        // A JSON pointer, in a URI fragment: `%` itself is escaped.
-        let token = name
-            .replace('~', "~0")
-            .replace('/', "~1")
-            .replace('%', "%25");
         let doc = if *file == from {
             String::new()
         } else {
             self.file_name(*file)
         };
-        format!("{doc}#/components/schemas/{token}")
+        format!("{doc}{}", codegen::load::component_ref("schemas", name))
     }
 
     fn schema(&self, from: usize, node: &Node) -> Value {
