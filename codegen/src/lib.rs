@@ -16,30 +16,17 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod naming;
-mod nesting;
-
+mod options;
 use std::path::Path;
 
 pub use error::{Error, Location, Result};
 pub use load::spec_files;
 /// The OpenAPI document model the loader hands out.
 pub use openapiv3;
+pub use options::Options;
 
 /// The name of the generated file, in `generated/` and in the build script's `OUT_DIR`.
 pub const OUTPUT_FILE: &str = "api.rs";
-
-/// How to generate.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Give what cannot be expressed exactly the nearest faithful type and list it in
-    /// [`Generated::notes`], instead of failing. For specs we do not control (Cloudflare's own);
-    /// the SDK's `spec/` is generated strictly.
-    pub lenient: bool,
-    /// Give every component schema a type, even those no operation uses (plain ones as
-    /// aliases). Off by default: the SDK's own spec holds the envelope schemas the runtime
-    /// handles itself.
-    pub every_schema: bool,
-}
 
 /// The output of a generation.
 #[derive(Debug)]

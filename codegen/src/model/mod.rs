@@ -10,6 +10,7 @@ mod types;
 
 use crate::error::{Location, Result};
 use crate::load::Spec;
+use crate::options::Options;
 
 pub use types::TypeBuilder;
 
@@ -35,7 +36,7 @@ impl Api {
     /// It runs on a thread of its own with a large stack ([`BUILD_STACK`]), whatever thread
     /// calls it: schemas may nest 128 deep, and a debug build needs more stack for that than
     /// a test thread's 2 MiB.
-    pub fn build(spec: &Spec, options: crate::Options) -> Result<Self> {
+    pub fn build(spec: &Spec, options: Options) -> Result<Self> {
         std::thread::scope(|scope| {
             let builder = std::thread::Builder::new()
                 .name("codegen-model".into())
@@ -50,7 +51,7 @@ impl Api {
         })
     }
 
-    fn build_here(spec: &Spec, options: crate::Options) -> Result<Self> {
+    fn build_here(spec: &Spec, options: Options) -> Result<Self> {
         let mut types = TypeBuilder::new(spec, options.lenient);
         let roots = resources::build(spec, &mut types)?;
         if options.every_schema {

@@ -179,13 +179,9 @@ impl<'s> TypeBuilder<'s> {
             let Some(components) = &file.doc.components else {
                 continue;
             };
-            let at = spec.root(file_id).join("components").join("schemas");
             for name in components.schemas.keys() {
-                let schema_at = at.join(name);
-                let reference = ReferenceOr::Reference {
-                    reference: crate::load::component_ref("schemas", name),
-                };
-                let typed = self.type_of(file_id, &schema_at, &reference, name)?;
+                let resolved = spec.component_schema(file_id, name)?;
+                let typed = self.nested(resolved, name)?;
                 if matches!(typed.ty, TypeRef::Named(_)) {
                     continue;
                 }
