@@ -127,7 +127,7 @@ fn generator(c: &mut Criterion) {
             );
         });
         // What `generate` does: emit and format part by part, on one thread or on every core.
-        let parts = emit::Parts::new(&api);
+        let parts = format::Parts::new(&api);
         let in_parts = |threads: usize| {
             format::format_parts(
                 parts.skeleton(format::placeholder),

@@ -15,12 +15,13 @@ pub mod error;
 pub mod format;
 pub mod load;
 pub mod model;
-pub mod naming;
 mod options;
 use std::path::Path;
 
 pub use error::{Error, Location, Result};
 pub use load::spec_files;
+/// Rust names from spec names (the model's naming rules), for tools and tests.
+pub use model::names as naming;
 /// The OpenAPI document model the loader hands out.
 pub use openapiv3;
 pub use options::Options;
@@ -53,26 +54,10 @@ pub fn generate_spec(spec: &load::Spec) -> Result<String> {
     generate_spec_with(spec, Options::default()).map(|g| g.source)
 }
 
-/// Below this many parts, the file is printed in one piece.
-const SMALL_API_PARTS: usize = 8;
-
 /// Generates the client for an already loaded spec with `options`.
 pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
     let api = model::Api::build(spec, options)?;
-    // A large API is emitted and printed in parts, on every core: the same text as printing
-    // the whole file at once, in a fraction of the memory (see `emit::Parts`). A small one
-    // (the SDK's own spec) is printed whole, which is a tenth faster than in parts.
-    let parts = emit::Parts::new(&api);
-    let source = if parts.len() < SMALL_API_PARTS {
-        format::format(emit::api(&api))?
-    } else {
-        format::format_parts(
-            parts.skeleton(format::placeholder),
-            parts.len(),
-            |index| parts.part(index, &mut format::placeholder),
-            format::threads_for(parts.len()),
-        )?
-    };
+    let source = format::api(&api)?;
     Ok(Generated {
         source,
         notes: api.notes,

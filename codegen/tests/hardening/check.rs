@@ -280,7 +280,7 @@ pub fn model(api: &Api) -> Vec<String> {
             }
             _ => {}
         }
-        for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
+        for param in &op.params {
             let mut ty = &param.ty;
             while let ParamType::List(inner) = ty {
                 ty = inner;

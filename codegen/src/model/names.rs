@@ -1,4 +1,5 @@
-//! Rust names from spec names: case conversion, keyword and prelude escaping, uniqueness.
+//! Rust names from spec names: case conversion, keyword and prelude escaping, uniqueness, and
+//! every word a generated name must not take because the emitted code uses it.
 //!
 //! Every function here returns a string that is a valid Rust identifier (possibly a raw one,
 //! `r#type`), so the emitter can build idents without ever failing.
@@ -68,6 +69,25 @@ const RESERVED_TYPES: &[&str] = &[
     "Drop",
     "Unpin",
 ];
+
+/// Module names taken at the top of the generated file: `models`, the module that holds every
+/// model type (`crate::models::Name` in the emitted resource modules).
+pub const TOP_LEVEL_MODULES: &[&str] = &["models"];
+
+/// Method names a resource handle cannot have: the emitted `impl From<&Client> for Handle`
+/// builds it, and an inherent `from` would be called instead of `From::from`; a method `new`
+/// that does not return the handle reads as a constructor (clippy's `new_ret_no_self`).
+pub const HANDLE_RESERVED: &[&str] = &["from", "new"];
+
+/// Argument names a method cannot use: `body` is the emitted request-body argument; `path` is
+/// the emitted method's local that holds the built path; `self_` stands for `self`;
+/// `into_request` is a method of the emitted request type, which also has a setter named after
+/// each optional parameter.
+pub const ARGUMENT_RESERVED: &[&str] = &["body", "path", "self_", "into_request"];
+
+/// Names tried, in order, for the variant of an emitted string enum that keeps a value the spec
+/// does not list; the first that no listed value takes is used.
+pub const ENUM_FALLBACKS: &[&str] = &["Unknown", "Other", "UnknownValue"];
 
 /// A `snake_case` name for a field, parameter, method or module.
 pub fn snake(name: &str) -> String {

@@ -1,0 +1,137 @@
+//! Cloudflare's conventions, in one place: what its paths, responses and verbs mean, and the
+//! `x-rust-*` extensions a spec author uses where a convention would mislead.
+//!
+//! Everything else in the model is plain OpenAPI; a generator for another API would change
+//! this file.
+
+use serde_json::Value;
+
+use super::ir::{HttpMethod, TypeRef};
+use super::types::{MergedObject, Property};
+use crate::error::{Error, Location, Result};
+
+/// Leading `{scope}/{id}` pairs that say whose resource it is rather than what it is.
+pub const SCOPES: &[&str] = &["accounts", "zones"];
+
+/// Names the resource of an operation (`stream.downloads`), instead of its path.
+pub const RESOURCE_EXTENSION: &str = "x-rust-resource";
+
+/// Names the method of an operation (`create_type`), instead of its verb.
+pub const METHOD_EXTENSION: &str = "x-rust-method";
+
+/// The literal segments of `path` that name resources: `/accounts/{account_id}/stream/{id}/
+/// downloads` is about `stream` → `downloads`; `/accounts/{account_id}` itself is about
+/// `accounts`.
+pub fn resource_chain(path: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut rest = segments.as_slice();
+    if let [scope, id, tail @ ..] = rest
+        && SCOPES.contains(scope)
+        && is_param(id)
+        && tail.iter().any(|s| !is_param(s))
+    {
+        rest = tail;
+    }
+    rest.iter()
+        .filter(|s| !is_param(s))
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+/// Whether a path segment is a parameter (`{id}`).
+pub fn is_param(segment: &str) -> bool {
+    segment.len() > 2 && segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// The method a verb gives, before any suffix: `get` (`list` when the result is an array),
+/// `create`, `update`, `edit`, `delete`, as Cloudflare's own SDKs name them.
+pub fn verb_method(method: HttpMethod, result: &TypeRef) -> &'static str {
+    match method {
+        HttpMethod::Get if matches!(result, TypeRef::Array(_)) => "list",
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "create",
+        HttpMethod::Put => "update",
+        HttpMethod::Patch => "edit",
+        HttpMethod::Delete => "delete",
+        HttpMethod::Head => "head",
+        HttpMethod::Options => "options",
+        HttpMethod::Trace => "trace",
+    }
+}
+
+/// What a response object is to the envelope convention.
+#[derive(Debug)]
+pub enum Envelope<'a> {
+    /// Not an envelope: the body is the value.
+    No,
+    /// `{success, errors, messages}` with no `result`: nothing to return.
+    WithoutResult,
+    /// `{success, errors, messages, result}`: the caller gets `result`.
+    Result(&'a Property),
+}
+
+/// Whether `object`, a JSON response body, is Cloudflare's `{success, errors, messages,
+/// result}` envelope: it has `success`, and `result` or `errors`.
+pub fn envelope(object: &MergedObject) -> Envelope<'_> {
+    let success = object.get("success").is_some();
+    match object.get("result") {
+        Some(result) if success => Envelope::Result(result),
+        None if success && object.get("errors").is_some() => Envelope::WithoutResult,
+        _ => Envelope::No,
+    }
+}
+
+/// The string `value` of the extension `key` (standing at `at`), trimmed; an error naming the
+/// extension if it is there but not a non-empty string.
+pub fn extension_str(value: Option<&Value>, key: &str, at: &Location) -> Result<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_owned())),
+        Some(_) => Err(Error::Invalid {
+            at: at.join(key),
+            message: "must be a non-empty string".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_come_from_literal_segments_after_the_scope() {
+        assert_eq!(
+            resource_chain("/accounts/{account_id}/stream/{identifier}/downloads/{download_type}"),
+            ["stream", "downloads"]
+        );
+        assert_eq!(resource_chain("/accounts/{id}/stream"), ["stream"]);
+        assert_eq!(
+            resource_chain("/zones/{zone_id}/stream/keys"),
+            ["stream", "keys"]
+        );
+        assert_eq!(resource_chain("/user/tokens"), ["user", "tokens"]);
+        assert_eq!(resource_chain("/accounts/{account_id}"), ["accounts"]);
+        assert!(resource_chain("/{x}").is_empty());
+    }
+
+    #[test]
+    fn verbs_name_methods_and_a_get_of_a_list_is_list() {
+        let list = TypeRef::Array(Box::new(TypeRef::String));
+        assert_eq!(verb_method(HttpMethod::Get, &list), "list");
+        assert_eq!(verb_method(HttpMethod::Get, &TypeRef::String), "get");
+        assert_eq!(verb_method(HttpMethod::Put, &list), "update");
+        assert_eq!(verb_method(HttpMethod::Patch, &list), "edit");
+    }
+
+    #[test]
+    fn extensions_must_be_non_empty_strings() {
+        let at = Location::root(std::path::Path::new("a.yaml"));
+        let upload = Value::from(" upload ");
+        let named = extension_str(Some(&upload), METHOD_EXTENSION, &at);
+        assert_eq!(named.ok().flatten().as_deref(), Some("upload"));
+        assert!(extension_str(None, RESOURCE_EXTENSION, &at).is_ok_and(|v| v.is_none()));
+        let blank = Value::from(" ");
+        let error = extension_str(Some(&blank), RESOURCE_EXTENSION, &at).expect_err("refused");
+        assert!(error.to_string().contains("x-rust-resource"), "{error}");
+    }
+}

@@ -1,0 +1,556 @@
+//! The intermediate representation: the whole API with final Rust names and final doc text.
+//!
+//! Everything the emitter prints is decided here; every item keeps the [`Location`] of what it
+//! was made from, so that later passes (notes, the changelog) can point back into the spec.
+
+use crate::error::Location;
+
+/// The whole API, ready to print.
+#[derive(Debug, Default)]
+pub struct Api {
+    /// Top-level resources (`stream`), each with its nested resources.
+    pub roots: Vec<Resource>,
+    /// Every model type, in the order they were first reached (deterministic).
+    pub types: Vec<TypeDef>,
+    /// What a lenient build approximated, each with its location (empty when strict).
+    pub notes: Vec<crate::Error>,
+}
+
+/// A resource: a handle type with methods, and nested resources.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The path segment it stands for (`downloads`).
+    pub segment: String,
+    /// Dotted name (`stream.downloads`), as errors and logs name its operations.
+    pub qualified_name: String,
+    /// Module name (`downloads`).
+    pub module: String,
+    /// Handle type name (`Downloads`).
+    pub handle: String,
+    /// Name of the method on the parent that returns this resource (`downloads`).
+    pub accessor: String,
+    /// The module's documentation: the description of the operations' tag, or a fallback.
+    pub doc: String,
+    /// The handle type's documentation.
+    pub handle_doc: String,
+    /// The operations on this resource.
+    pub operations: Vec<Operation>,
+    /// Functions that build a path several operations share.
+    pub shared_paths: Vec<SharedPath>,
+    /// Nested resources.
+    pub children: Vec<Resource>,
+}
+
+/// A function that builds one path, for the operations of a resource that share it.
+#[derive(Debug, Clone)]
+pub struct SharedPath {
+    /// Function name (`downloads_path`).
+    pub name: String,
+    /// Its documentation.
+    pub doc: String,
+    /// The operation whose path and path parameters it builds (an index into
+    /// [`Resource::operations`]); every operation that calls it builds the same path the same way.
+    pub operation: usize,
+}
+
+/// One HTTP operation, as a method on a resource handle.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Method name (`create_type`).
+    pub method_name: String,
+    /// Dotted name for errors and logs (`stream.downloads.create_type`).
+    pub qualified_name: String,
+    /// HTTP method.
+    pub http_method: HttpMethod,
+    /// The path template as written in the spec.
+    pub path_template: String,
+    /// The path, split into literal text and parameters (indexes into `params`).
+    pub path: Vec<PathPart>,
+    /// Every parameter: the path's, in path order, then query and header parameters in the
+    /// order the spec declares them.
+    pub params: Vec<Param>,
+    /// The shared path function the method calls (an index into [`Resource::shared_paths`]),
+    /// if several methods build this path.
+    pub shared_path: Option<usize>,
+    /// The request type that carries the optional parameters' setters, if there are any.
+    pub request_type: Option<RequestType>,
+    /// What is sent as the body.
+    pub body: Body,
+    /// What a successful response holds.
+    pub response: ResponseBody,
+    /// First line of the spec's documentation.
+    pub summary: Option<String>,
+    /// The rest of the spec's documentation.
+    pub description: Option<String>,
+    /// The method's documentation: summary, description, `METHOD /path`, arguments.
+    pub doc: String,
+    /// Where the operation is defined.
+    pub at: Location,
+}
+
+/// The type a method returns when the operation has optional parameters: the runtime's request
+/// with a setter for each.
+#[derive(Debug, Clone)]
+pub struct RequestType {
+    /// Rust name (`StreamListRequest`).
+    pub name: String,
+    /// Its documentation.
+    pub doc: String,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order OpenAPI lists them in a path item.
+    pub const ALL: [Self; 8] = [
+        Self::Get,
+        Self::Put,
+        Self::Post,
+        Self::Delete,
+        Self::Options,
+        Self::Head,
+        Self::Patch,
+        Self::Trace,
+    ];
+
+    /// The method as HTTP writes it (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// The key of the operation in an OpenAPI path item (`get`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// The method of a path item key, if it is one.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.key() == key)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// The parameter at this index of [`Operation::params`].
+    Param(usize),
+}
+
+impl Resource {
+    /// The accessor's documentation: the first sentence of the module's.
+    pub fn accessor_doc(&self) -> String {
+        super::docs::first_sentence(&self.doc)
+    }
+}
+
+impl Operation {
+    /// Path parameters, in path order.
+    pub fn path_params(&self) -> impl Iterator<Item = &Param> {
+        self.in_location(ParamLocation::Path)
+    }
+
+    /// Parameters in `location`, in the order the spec declares them.
+    pub fn in_location(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.location == location)
+    }
+
+    /// The method's positional parameters: the path's, then required query parameters, then
+    /// required headers.
+    pub fn positional_params(&self) -> impl Iterator<Item = &Param> {
+        let required = |location| self.in_location(location).filter(|p| p.required);
+        self.path_params()
+            .chain(required(ParamLocation::Query))
+            .chain(required(ParamLocation::Header))
+    }
+
+    /// Required query and header parameters, in that order (positional after the path's).
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.positional_params()
+            .filter(|p| p.location != ParamLocation::Path)
+    }
+
+    /// Query and header parameters the caller may leave out: setters on the request type.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        let optional = |location| self.in_location(location).filter(|p| !p.required);
+        optional(ParamLocation::Query).chain(optional(ParamLocation::Header))
+    }
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// A segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+impl ParamLocation {
+    /// The word OpenAPI uses (`path`, `query`, `header`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+        }
+    }
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Name in the spec (`account_id`, `Upload-Length`).
+    pub name: String,
+    /// Rust argument (and setter) name.
+    pub ident: String,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// Its Rust type.
+    pub ty: ParamType,
+    /// Must be given (always true for path parameters).
+    pub required: bool,
+    /// Documentation from the spec.
+    pub doc: Option<String>,
+    /// The setter's documentation (for optional parameters).
+    pub setter_doc: String,
+    /// `maxLength`, refused before sending when exceeded.
+    pub max_length: Option<usize>,
+    /// `minLength`, refused before sending when not met.
+    pub min_length: Option<usize>,
+    /// Where the parameter is defined.
+    pub at: Location,
+}
+
+/// How a parameter is passed, and so how it is written in the request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ParamType {
+    /// `&str`.
+    Str,
+    /// A generated string enum, passed by value.
+    Enum(String),
+    /// `i64`, sent in decimal.
+    Integer,
+    /// `f64`, sent in decimal.
+    Number,
+    /// `bool`, sent as `true` or `false`.
+    Boolean,
+    /// A list of scalars, sent as a repeated query parameter.
+    List(Box<ParamType>),
+}
+
+impl ParamType {
+    /// The scalar inside any list.
+    pub fn scalar(&self) -> &ParamType {
+        match self {
+            Self::List(inner) => inner.scalar(),
+            other => other,
+        }
+    }
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body.
+    None,
+    /// The JSON object `{}`: the spec asks for an object with nothing in it.
+    EmptyObject,
+    /// A JSON body of this type, a positional argument after the path parameters.
+    Json(TypeRef),
+    /// A `multipart/form-data` body: the named model, whose `to_form` builds the parts.
+    Multipart(String),
+    /// A `multipart/form-data` body the caller builds (its parts have no fixed names).
+    Form,
+    /// Bytes sent as they are, with this content type (`application/octet-stream`, ...).
+    Raw(String),
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseBody {
+    /// The Rust type the caller gets.
+    pub ty: TypeRef,
+    /// How the body is read.
+    pub format: ResponseFormat,
+    /// `null` is a possible value: the caller gets an `Option`.
+    pub nullable: bool,
+}
+
+/// How a successful response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseFormat {
+    /// JSON in the `{success, errors, messages, result}` envelope; the caller gets `result`.
+    Envelope,
+    /// JSON, as it is (or no body at all).
+    Json,
+    /// Text (`text/vtt`, `text/html`): a `String`.
+    Text,
+    /// Anything else (`application/octet-stream`, images): the bytes.
+    Bytes,
+}
+
+/// A Rust type, as used in a field, argument or result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// `()`: nothing useful in the body.
+    Unit,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`: an object with no declared properties.
+    JsonObject,
+    /// A generated model.
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `std::collections::BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// A file sent as one part of a multipart form (`cloudflare_stream::FilePart`).
+    File,
+    /// `Vec<u8>`: a body that is neither JSON nor text.
+    Bytes,
+    /// `Box<T>`: a field or variant whose type contains the type that holds it.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The one type inside the containers (`Vec`, map, `Box`) around it, or itself.
+    ///
+    /// Each container holds exactly one type, so this is the whole walk over a `TypeRef`: what
+    /// a type refers to is what its leaf is.
+    pub fn leaf(&self) -> &TypeRef {
+        match self {
+            Self::Array(inner) | Self::Map(inner) | Self::Boxed(inner) => inner.leaf(),
+            other => other,
+        }
+    }
+
+    /// The model this type refers to, inside any containers.
+    pub fn named(&self) -> Option<&str> {
+        match self.leaf() {
+            Self::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// A generated model type.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum that keeps unknown values.
+    Enum(EnumDef),
+    /// One of several types (`oneOf`/`anyOf`), decoded by trying each in order.
+    Union(UnionDef),
+    /// Another name for a type (an array or map that contains itself, or a component schema
+    /// that is a plain type).
+    Alias(AliasDef),
+}
+
+impl TypeDef {
+    /// The type's Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(s) => &s.name,
+            Self::Enum(e) => &e.name,
+            Self::Union(u) => &u.name,
+            Self::Alias(a) => &a.name,
+        }
+    }
+
+    /// Where the schema it was made from stands.
+    pub fn at(&self) -> &Location {
+        match self {
+            Self::Struct(s) => &s.at,
+            Self::Enum(e) => &e.at,
+            Self::Union(u) => &u.at,
+            Self::Alias(a) => &a.at,
+        }
+    }
+}
+
+/// A struct model.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Fields, in spec order.
+    pub fields: Vec<Field>,
+    /// Whether every field is optional (so `Default` makes sense).
+    pub all_optional: bool,
+    /// Whether every field's type is `Eq` (no floats or JSON inside).
+    pub is_eq: bool,
+    /// Sent as a multipart form rather than JSON: no serde derives, a `to_form` method
+    /// instead, each field sent as its [`Field::form_part`] says.
+    pub form: bool,
+    /// Where the schema stands.
+    pub at: Location,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub ident: String,
+    /// JSON name.
+    pub json_name: String,
+    /// Its type, without the `Option` that `optional` adds.
+    pub ty: TypeRef,
+    /// Absent or `null` is allowed: the field is an `Option`.
+    pub optional: bool,
+    /// The spec requires the key (so `None` is sent as `null` rather than left out).
+    pub required: bool,
+    /// Read from, and written into, the struct's own object (`#[serde(flatten)]`): a `oneOf`
+    /// or `anyOf` of objects beside the other members of an `allOf`. `json_name` is empty.
+    pub flatten: bool,
+    /// How the field is sent as a part of a multipart form (set in form structs only).
+    pub form_part: Option<FormPart>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Where the property's schema stands.
+    pub at: Location,
+}
+
+/// How a field of a multipart body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormPart {
+    /// A file part.
+    File,
+    /// One file part per item.
+    Files,
+    /// The text itself.
+    Text,
+    /// The value's `Display` text (numbers, booleans).
+    Display,
+    /// The enum's value as text.
+    EnumText,
+    /// The value as JSON text.
+    Json,
+}
+
+/// A string enum model, with a catch-all variant for values the spec does not list.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Known values.
+    pub variants: Vec<Variant>,
+    /// Name of the variant that carries any other value.
+    pub fallback: String,
+    /// Where the schema stands.
+    pub at: Location,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust name.
+    pub ident: String,
+    /// The JSON string.
+    pub value: String,
+}
+
+/// A type that is one of several (`oneOf`/`anyOf`), as an untagged enum.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// One variant per member schema, in spec order (the order decoding tries them).
+    pub variants: Vec<(String, TypeRef)>,
+    /// Whether every variant's type is `Eq`.
+    pub is_eq: bool,
+    /// Where the schema stands.
+    pub at: Location,
+}
+
+/// `type Name = Target;`.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// What it stands for.
+    pub target: TypeRef,
+    /// Where the schema stands.
+    pub at: Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaves_are_inside_every_container() {
+        let ty = TypeRef::Boxed(Box::new(TypeRef::Array(Box::new(TypeRef::Map(Box::new(
+            TypeRef::Named("A".into()),
+        ))))));
+        assert_eq!(ty.leaf(), &TypeRef::Named("A".into()));
+        assert_eq!(ty.named(), Some("A"));
+        assert_eq!(TypeRef::Array(Box::new(TypeRef::String)).named(), None);
+    }
+
+    #[test]
+    fn http_methods_round_trip_through_their_keys() {
+        for method in HttpMethod::ALL {
+            assert_eq!(HttpMethod::from_key(method.key()), Some(method));
+            assert_eq!(method.as_str().to_ascii_lowercase(), method.key());
+        }
+        assert_eq!(HttpMethod::from_key("connect"), None);
+    }
+}

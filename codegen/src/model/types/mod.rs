@@ -1,0 +1,402 @@
+//! Schemas to model types: what each schema becomes in Rust, and the name it gets.
+//!
+//! One [`TypeBuilder`] holds the state of the conversion; its work is split by concern:
+//!
+//! - this file: the entry points, and what a schema not seen before becomes;
+//! - [`merge`]: `allOf` merging, and what the members of a combination say of the value;
+//! - [`objects`]: structs, their fields, maps and string enums;
+//! - [`unions`]: `oneOf`/`anyOf` as untagged enums, and schemas that contain themselves;
+//! - [`forms`]: multipart bodies;
+//! - [`layout`]: the passes over the finished types: boxing cycles and large variants, `Eq`.
+
+mod forms;
+mod layout;
+mod merge;
+mod objects;
+mod unions;
+
+use std::collections::HashMap;
+
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::docs::describe;
+use super::ir::{AliasDef, TypeDef, TypeRef};
+use super::names::{self, Scope};
+use super::shape::Shape;
+use crate::error::{Error, Location, Result};
+use crate::load::{FileId, Resolved, Spec};
+
+pub use merge::{MergedObject, Property};
+use unions::{Entered, Frame, self_contained};
+
+/// A type with what a field of that type needs to know.
+#[derive(Debug, Clone)]
+pub struct Typed {
+    /// The type.
+    pub ty: TypeRef,
+    /// `null` is an allowed value.
+    pub nullable: bool,
+    /// Documentation of the schema (description, then constraints).
+    pub doc: Option<String>,
+    /// `minLength`, `maxLength` of a string.
+    pub length: (Option<usize>, Option<usize>),
+}
+
+/// Builds model types on demand, naming each once.
+#[derive(Debug)]
+pub struct TypeBuilder<'s> {
+    spec: &'s Spec,
+    names: Scope,
+    components: HashMap<(FileId, String), TypeRef>,
+    defs: Vec<TypeDef>,
+    /// Where each model stands in `defs`, by name.
+    index: HashMap<String, usize>,
+    depth: usize,
+    lenient: bool,
+    notes: Vec<Error>,
+    /// Schemas being resolved (components, and inline schemas, which a merged `allOf` can
+    /// bring back inside themselves), with the alias name given to one that turned out to
+    /// contain itself (through an array, a map or another schema's properties).
+    entering: HashMap<Entered, Option<String>>,
+    /// Structs whose fields are being built: a field of one of these types needs a `Box`.
+    building: Vec<String>,
+    /// The unions whose members are being built and the schemas being resolved, innermost
+    /// last, since the last object, array or map (decoding one of those reads input, so it
+    /// clears the list): a union member that is one of these would make decoding try itself
+    /// without reading anything.
+    unions: Vec<Frame>,
+}
+
+/// How deeply schemas may nest inside one another before we stop: a pathological spec (a
+/// schema met again inside itself is a cycle, and stops at once). The model is built on a
+/// thread whose stack holds this depth even in a debug build (`model::BUILD_STACK`).
+const MAX_DEPTH: usize = 128;
+
+impl<'s> TypeBuilder<'s> {
+    /// A builder with no types yet. A `lenient` builder gives constructs it cannot express
+    /// exactly the nearest faithful type and records a note; a strict one fails on them.
+    pub fn new(spec: &'s Spec, lenient: bool) -> Self {
+        Self {
+            lenient,
+            notes: Vec::new(),
+            entering: HashMap::new(),
+            building: Vec::new(),
+            unions: Vec::new(),
+            spec,
+            names: Scope::default(),
+            components: HashMap::new(),
+            defs: Vec::new(),
+            index: HashMap::new(),
+            depth: 0,
+        }
+    }
+
+    /// Keeps `name` from being given to a model (it names something else at the crate root).
+    pub fn reserve(&mut self, name: &str) {
+        if !self.names.contains(name) {
+            self.names.claim(name.to_owned());
+        }
+    }
+
+    /// Gives every component schema of every file a type, including those no operation uses;
+    /// one that is a plain type (`string`, an array) becomes an alias (`type VideoId = String`).
+    pub fn every_component(&mut self) -> Result<()> {
+        let spec = self.spec;
+        for (file_id, file) in spec.files.iter().enumerate() {
+            let Some(components) = &file.doc.components else {
+                continue;
+            };
+            for name in components.schemas.keys() {
+                let resolved = spec.component_schema(file_id, name)?;
+                let at = spec
+                    .root(file_id)
+                    .join("components")
+                    .join("schemas")
+                    .join(name);
+                let typed = self.nested(resolved, name)?;
+                if matches!(typed.ty, TypeRef::Named(_)) {
+                    continue;
+                }
+                let alias = self.names.claim(names::type_name(name));
+                self.push_def(TypeDef::Alias(AliasDef {
+                    name: alias,
+                    doc: typed.doc,
+                    target: typed.ty,
+                    at,
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Claims a type name for something other than a model (a request type), so no model takes it.
+    pub fn claim_name(&mut self, source: &str) -> String {
+        self.names.claim(names::type_name(source))
+    }
+
+    /// Whether the model called `name` is a string enum.
+    pub fn is_enum(&self, name: &str) -> bool {
+        matches!(self.def(name), Some(TypeDef::Enum(_)))
+    }
+
+    /// The model called `name`, if it is defined yet.
+    fn def(&self, name: &str) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.defs[i])
+    }
+
+    /// Defines a model (its name was claimed before).
+    fn push_def(&mut self, def: TypeDef) {
+        self.index.insert(def.name().to_owned(), self.defs.len());
+        self.defs.push(def);
+    }
+
+    /// The spec being read.
+    pub fn spec(&self) -> &'s Spec {
+        self.spec
+    }
+
+    /// The type of the schema `node` (standing at `at` in `file`); `hint` names it if it is an
+    /// inline schema that needs a named type.
+    pub fn type_of(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Schema>,
+        hint: &str,
+    ) -> Result<Typed> {
+        let resolved = self.spec.schema(file, at, node)?;
+        self.nested(resolved, hint)
+    }
+
+    /// [`TypeBuilder::type_of`] for a boxed schema (properties, items).
+    pub fn type_of_boxed(
+        &mut self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+    ) -> Result<Typed> {
+        let resolved = self.spec.boxed_schema(file, at, node)?;
+        self.nested(resolved, hint)
+    }
+
+    fn nested(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
+        if self.depth >= MAX_DEPTH {
+            return Err(unsupported(
+                &resolved.at,
+                "schemas nested more than 128 deep (through `$ref`s, arrays, maps or properties)",
+            ));
+        }
+        self.depth += 1;
+        let typed = self.resolved(resolved, hint);
+        self.depth -= 1;
+        typed
+    }
+
+    /// The properties of `node` if it is an object (merging `allOf`), else `None`.
+    pub fn object(
+        &self,
+        file: FileId,
+        at: &Location,
+        node: &ReferenceOr<Schema>,
+    ) -> Result<Option<MergedObject>> {
+        let resolved = self.spec.schema(file, at, node)?;
+        let mut merged = MergedObject::default();
+        if self.merge_into(&resolved, &mut merged, 0)? {
+            Ok(Some(merged))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Reports `what` at `at`: an error when strict; when lenient, a note saying it was
+    /// generated `as` something near, and `fallback`.
+    pub fn approximate<T>(
+        &mut self,
+        at: &Location,
+        what: &str,
+        as_: &str,
+        fallback: T,
+    ) -> Result<T> {
+        if self.lenient {
+            self.notes
+                .push(unsupported(at, &format!("{what}; generated as {as_}")));
+            Ok(fallback)
+        } else {
+            Err(unsupported(at, what))
+        }
+    }
+
+    /// The model types built so far, in the order they were named, and the notes on what was
+    /// approximated.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
+        (layout::finish(self.defs), self.notes)
+    }
+
+    fn resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
+        let schema = resolved.value.as_ref();
+        let shape = Shape::of(schema);
+        let nullable = schema.schema_data.nullable || shape.enumeration.contains(&Value::Null);
+        let doc = describe(schema, &shape);
+        let length = (shape.min_length, shape.max_length);
+        let key = resolved.component.clone().map(|c| (resolved.file, c));
+        let entered = match &key {
+            Some(key) => Entered::Component(key.clone()),
+            None => Entered::Inline(resolved.at.clone()),
+        };
+        let ty = match key.as_ref().and_then(|k| self.components.get(k)) {
+            Some(known) => known.clone(),
+            None => match self.entering.get_mut(&entered) {
+                // Back at a schema we are inside of: it contains itself. Refer to it by an
+                // alias, defined once the schema is done.
+                Some(alias) => {
+                    let name = match alias {
+                        Some(name) => name.clone(),
+                        None => {
+                            let source = resolved.component.as_deref().unwrap_or(hint);
+                            let name = self.names.claim(names::type_name(source));
+                            *alias = Some(name.clone());
+                            name
+                        }
+                    };
+                    TypeRef::Named(name)
+                }
+                None => {
+                    let name_source = resolved.component.as_deref().unwrap_or(hint);
+                    self.entering.insert(entered.clone(), None);
+                    self.unions.push(Frame::Schema(entered.clone()));
+                    let built = self.new_type(&resolved, &shape, name_source, key.clone());
+                    self.unions.pop();
+                    let alias = self.entering.remove(&entered).flatten();
+                    match (built?, alias) {
+                        (ty, Some(alias)) => {
+                            let doc = describe(schema, &shape);
+                            self.push_def(self_contained(
+                                alias.clone(),
+                                doc,
+                                ty,
+                                resolved.at.clone(),
+                            ));
+                            self.remember(key, TypeRef::Named(alias))
+                        }
+                        (ty, None) => ty,
+                    }
+                }
+            },
+        };
+        Ok(Typed {
+            ty,
+            nullable,
+            doc,
+            length,
+        })
+    }
+
+    /// Decides what a schema not seen before becomes, and builds its model if it needs one.
+    fn new_type(
+        &mut self,
+        resolved: &Resolved<'_, Schema>,
+        shape: &Shape<'_>,
+        name_source: &str,
+        key: Option<(FileId, String)>,
+    ) -> Result<TypeRef> {
+        let at = &resolved.at;
+        let file = resolved.file;
+        if shape.has_not {
+            let ty = self.approximate(
+                at,
+                "`not` schemas have no Rust equivalent",
+                "any JSON",
+                TypeRef::Json,
+            )?;
+            return Ok(self.remember(key, ty));
+        }
+        let (members, keyword) = shape.union();
+        if !members.is_empty() {
+            if !shape.properties.is_empty() || !shape.all_of.is_empty() {
+                let ty = self.approximate(
+                    at,
+                    &format!("`{keyword}` beside properties or `allOf`"),
+                    "any JSON",
+                    TypeRef::Json,
+                )?;
+                return Ok(self.remember(key, ty));
+            }
+            return self.union(resolved, keyword, members, name_source, key);
+        }
+        if !shape.all_of.is_empty()
+            && let Some(ty) = self.all_of_type(resolved, shape, name_source)?
+        {
+            return Ok(self.remember(key, ty));
+        }
+        if !shape.all_of.is_empty() || shape.is_object() {
+            return self.object_type(resolved, shape, name_source, key);
+        }
+        let ty = match shape.ty {
+            Some("string") | None
+                if shape.enumeration.iter().any(Value::is_string)
+                    && shape
+                        .enumeration
+                        .iter()
+                        .all(|v| v.is_string() || v.is_null()) =>
+            {
+                let name = self.names.claim(names::type_name(name_source));
+                let doc = describe(&resolved.value, shape);
+                let def = objects::enum_def(name.clone(), doc, shape, at.clone());
+                self.push_def(TypeDef::Enum(def));
+                TypeRef::Named(name)
+            }
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::Integer,
+            Some("number") => TypeRef::Number,
+            Some("boolean") => TypeRef::Boolean,
+            Some("array") => match shape.items {
+                Some(items) => {
+                    let item_hint = format!("{name_source}Item");
+                    let items_at = at.join("items");
+                    let item = self.in_container(|this| {
+                        this.type_of_boxed(file, &items_at, items, &item_hint)
+                    })?;
+                    TypeRef::Array(Box::new(item.ty))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            None => TypeRef::Json,
+            Some(other) => {
+                return Err(Error::Invalid {
+                    at: at.join("type"),
+                    message: format!("unknown type `{other}`"),
+                });
+            }
+        };
+        if let Some(key) = key {
+            self.components.insert(key, ty.clone());
+        }
+        Ok(ty)
+    }
+
+    /// `ty` in a `Box` when it is a struct still being built: a struct that contains itself
+    /// directly would have no size.
+    fn boxed_if_cyclic(&self, ty: TypeRef) -> TypeRef {
+        match &ty {
+            TypeRef::Named(name) if self.building.contains(name) => TypeRef::Boxed(Box::new(ty)),
+            _ => ty,
+        }
+    }
+
+    /// Registers what a component became (so it is built once) and returns it.
+    fn remember(&mut self, key: Option<(FileId, String)>, ty: TypeRef) -> TypeRef {
+        if let Some(key) = key {
+            self.components.insert(key, ty.clone());
+        }
+        ty
+    }
+}
+
+fn unsupported(at: &Location, what: &str) -> Error {
+    Error::Unsupported {
+        at: at.clone(),
+        what: what.to_owned(),
+    }
+}
