@@ -96,3 +96,54 @@ impl TypeBuilder<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::Spec;
+
+    #[test]
+    fn form_fields_know_how_they_are_sent() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Kind: {type: string, enum: [a, b]}\n    Upload:\n      type: object\n      required: [file]\n      properties:\n        file: {type: string, format: binary}\n        curl: {type: string, example: '@/path/to/video.mp4'}\n        files: {type: array, items: {type: string, format: binary}}\n        name: {type: string}\n        size: {type: integer}\n        kind: {$ref: '#/components/schemas/Kind'}\n        meta: {type: object, properties: {a: {type: string}}}\n";
+        let spec = Spec::from_sources(vec![(PathBuf::from("t.yaml"), text.to_owned())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut builder = TypeBuilder::new(&spec, false);
+        let kind = ReferenceOr::Reference {
+            reference: "#/components/schemas/Kind".into(),
+        };
+        builder
+            .type_of(0, &spec.root(0), &kind, "Kind")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let node = ReferenceOr::Reference {
+            reference: "#/components/schemas/Upload".into(),
+        };
+        let name = builder
+            .form_struct(0, &spec.root(0), &node, "Upload")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(name.as_deref(), Some("Upload"));
+        let (defs, _) = builder.finish();
+        let Some(TypeDef::Struct(upload)) = defs.iter().find(|d| d.name() == "Upload") else {
+            panic!("{defs:#?}")
+        };
+        let parts: Vec<(&str, Option<FormPart>)> = upload
+            .fields
+            .iter()
+            .map(|f| (f.json_name.as_str(), f.form_part))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("file", Some(FormPart::File)),
+                ("curl", Some(FormPart::File)),
+                ("files", Some(FormPart::Files)),
+                ("name", Some(FormPart::Text)),
+                ("size", Some(FormPart::Display)),
+                ("kind", Some(FormPart::EnumText)),
+                ("meta", Some(FormPart::Json)),
+            ]
+        );
+        assert!(upload.form && !upload.is_eq);
+    }
+}

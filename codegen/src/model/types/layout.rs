@@ -249,3 +249,74 @@ fn is_eq(ty: &TypeRef, not_eq: &BTreeSet<String>) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{def, types};
+    use super::*;
+
+    #[test]
+    fn a_cycle_through_a_union_is_boxed_once() {
+        let defs = types(
+            "    A: {type: object, required: [b], properties: {b: {$ref: '#/components/schemas/B'}}}\n    B: {oneOf: [{$ref: '#/components/schemas/A'}, {type: string}]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let boxed = |ty: &TypeRef| matches!(ty, TypeRef::Boxed(_));
+        let TypeDef::Struct(a) = def(&defs, "A") else {
+            panic!("{defs:#?}")
+        };
+        let TypeDef::Union(b) = def(&defs, "B") else {
+            panic!("{defs:#?}")
+        };
+        let count = a.fields.iter().filter(|f| boxed(&f.ty)).count()
+            + b.variants.iter().filter(|(_, ty)| boxed(ty)).count();
+        assert_eq!(count, 1, "{defs:#?}");
+    }
+
+    #[test]
+    fn sizes_are_estimated_with_option_tags_and_alignment() {
+        let defs = types(
+            "    Small: {type: object, properties: {n: {type: integer}, b: {type: boolean}}}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let index = index_by_name(&defs);
+        let size = estimated_size(
+            &TypeRef::Named("Small".into()),
+            &defs,
+            &index,
+            &mut HashMap::new(),
+        );
+        // `Option<i64>` is 16 bytes, `Option<bool>` 1, aligned to 8: 24.
+        assert_eq!(size, 24);
+    }
+
+    #[test]
+    fn a_far_larger_variant_is_boxed() {
+        let big: String = (0..12)
+            .map(|i| format!("p{i}: {{type: string}}, "))
+            .collect();
+        let defs = types(
+            &format!("    Big: {{type: object, properties: {{{big}}}}}\n    U: {{oneOf: [{{$ref: '#/components/schemas/Big'}}, {{type: boolean}}]}}\n"),
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Union(u) = def(&defs, "U") else {
+            panic!("{defs:#?}")
+        };
+        assert!(matches!(u.variants[0].1, TypeRef::Boxed(_)), "{u:#?}");
+        assert_eq!(u.variants[1].1, TypeRef::Boolean);
+    }
+
+    #[test]
+    fn floats_and_json_take_eq_away_through_other_types() {
+        let defs = types(
+            "    Inner: {type: object, properties: {x: {type: number}}}\n    Outer: {type: object, properties: {inner: {$ref: '#/components/schemas/Inner'}}}\n    Plain: {type: object, properties: {s: {type: string}}}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let eq = |name| matches!(def(&defs, name), TypeDef::Struct(s) if s.is_eq);
+        assert!(!eq("Inner") && !eq("Outer") && eq("Plain"));
+    }
+}

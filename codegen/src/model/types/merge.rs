@@ -338,3 +338,71 @@ impl TypeBuilder<'_> {
         Ok(is_object)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{def, types};
+    use super::*;
+    use crate::model::ir::TypeDef;
+
+    #[test]
+    fn combining_kinds() {
+        use MemberKind::*;
+        assert_eq!(combined(&[Annotation, Object]), Object);
+        assert_eq!(combined(&[Object, Union]), Object);
+        assert_eq!(
+            combined(&[Other(None), Other(Some("string".into()))]),
+            Other(Some("string".into()))
+        );
+        assert_eq!(
+            combined(&[Other(Some("integer".into())), Other(Some("string".into()))]),
+            Mixed
+        );
+        assert_eq!(combined(&[Object, Other(Some("string".into()))]), Mixed);
+        assert_eq!(combined(&[]), Annotation);
+    }
+
+    #[test]
+    fn all_of_merges_properties_later_members_winning() {
+        let defs = types(
+            "    Base: {type: object, required: [a], properties: {a: {type: string}, b: {type: string}}}\n    Both: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {b: {type: integer}, c: {type: boolean}}}]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Struct(both) = def(&defs, "Both") else {
+            panic!("{defs:#?}")
+        };
+        let fields: Vec<(&str, &TypeRef, bool)> = both
+            .fields
+            .iter()
+            .map(|f| (f.json_name.as_str(), &f.ty, f.optional))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("a", &TypeRef::String, false),
+                ("b", &TypeRef::Integer, true),
+                ("c", &TypeRef::Boolean, true)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_all_of_that_only_annotates_keeps_the_member_type() {
+        let defs = types(
+            "    Name: {type: string}\n    Label: {allOf: [{$ref: '#/components/schemas/Name'}, {description: A label., minLength: 1}]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(def(&defs, "Label"), TypeDef::Alias(a) if a.target == TypeRef::String));
+    }
+
+    #[test]
+    fn members_of_different_types_contradict_each_other() {
+        let schemas =
+            "    Odd: {allOf: [{type: string}, {type: object, properties: {a: {type: string}}}]}\n";
+        let error = types(schemas, false).expect_err("strict");
+        assert!(error.to_string().contains("different types"), "{error}");
+        assert!(types(schemas, true).is_ok());
+    }
+}

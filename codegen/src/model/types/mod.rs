@@ -400,3 +400,74 @@ fn unsupported(at: &Location, what: &str) -> Error {
         what: what.to_owned(),
     }
 }
+
+/// Builds types from small specs, for the unit tests of this module's files.
+#[cfg(test)]
+pub(super) mod testing {
+    use std::path::PathBuf;
+
+    use super::TypeBuilder;
+    use crate::load::Spec;
+    use crate::model::ir::TypeDef;
+
+    /// A spec of one file whose component schemas are `schemas` (YAML, indented by four).
+    pub fn spec(schemas: &str) -> Spec {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        Spec::from_sources(vec![(PathBuf::from("t.yaml"), text)]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Every component of `schemas` as a type, finished; or the error.
+    pub fn types(schemas: &str, lenient: bool) -> crate::Result<Vec<TypeDef>> {
+        let spec = spec(schemas);
+        let mut builder = TypeBuilder::new(&spec, lenient);
+        builder.every_component()?;
+        Ok(builder.finish().0)
+    }
+
+    /// The type called `name`.
+    pub fn def<'a>(defs: &'a [TypeDef], name: &str) -> &'a TypeDef {
+        defs.iter()
+            .find(|d| d.name() == name)
+            .unwrap_or_else(|| panic!("no type {name} in {defs:#?}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{def, types};
+    use crate::model::ir::TypeDef;
+
+    #[test]
+    fn plain_components_become_aliases_and_objects_structs() {
+        let defs = types(
+            "    Id: {type: string, maxLength: 32}\n    Video: {type: object, properties: {id: {$ref: '#/components/schemas/Id'}}}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Alias(id) = def(&defs, "Id") else {
+            panic!("{defs:#?}")
+        };
+        assert_eq!(id.doc.as_deref(), Some("At most 32 characters."));
+        assert_eq!(id.at.pointer, "/components/schemas/Id");
+        let TypeDef::Struct(video) = def(&defs, "Video") else {
+            panic!("{defs:#?}")
+        };
+        assert_eq!(
+            video.fields[0].at.pointer,
+            "/components/schemas/Video/properties/id"
+        );
+    }
+
+    #[test]
+    fn not_schemas_are_refused_strictly_and_any_json_leniently() {
+        let schemas = "    No: {not: {type: string}}\n";
+        let error = types(schemas, false).expect_err("strict");
+        assert!(error.to_string().contains("`not`"), "{error}");
+        let defs = types(schemas, true).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            matches!(def(&defs, "No"), TypeDef::Alias(a) if a.target == crate::model::TypeRef::Json)
+        );
+    }
+}

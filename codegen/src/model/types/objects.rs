@@ -222,3 +222,54 @@ pub(super) fn enum_def(
         at,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{def, types};
+    use super::*;
+
+    #[test]
+    fn enums_keep_each_value_once_and_find_a_free_fallback() {
+        let defs = types(
+            "    Status: {type: string, enum: [ready, ready, unknown, other]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Enum(status) = def(&defs, "Status") else {
+            panic!("{defs:#?}")
+        };
+        let values: Vec<&str> = status.variants.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["ready", "unknown", "other"]);
+        assert_eq!(status.fallback, "UnknownValue");
+    }
+
+    #[test]
+    fn objects_without_properties_are_maps_or_json_objects() {
+        let defs = types(
+            "    Tags: {type: object, additionalProperties: {type: string}}\n    Any: {type: object}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            matches!(def(&defs, "Tags"), TypeDef::Alias(a) if a.target == TypeRef::Map(Box::new(TypeRef::String)))
+        );
+        assert!(matches!(def(&defs, "Any"), TypeDef::Alias(a) if a.target == TypeRef::JsonObject));
+    }
+
+    #[test]
+    fn a_struct_that_holds_itself_is_boxed_and_nullable_fields_are_options() {
+        let defs = types(
+            "    Node: {type: object, required: [next], properties: {next: {allOf: [{$ref: '#/components/schemas/Node'}], nullable: true}}}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Struct(node) = def(&defs, "Node") else {
+            panic!("{defs:#?}")
+        };
+        assert_eq!(
+            node.fields[0].ty,
+            TypeRef::Boxed(Box::new(TypeRef::Named("Node".into())))
+        );
+        assert!(node.fields[0].optional && node.fields[0].required);
+    }
+}

@@ -299,3 +299,67 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{def, types};
+    use super::*;
+
+    #[test]
+    fn variants_are_named_after_their_types() {
+        assert_eq!(variant_name(&TypeRef::String), "String");
+        assert_eq!(
+            variant_name(&TypeRef::Array(Box::new(TypeRef::Named("Rule".into())))),
+            "RuleList"
+        );
+        assert_eq!(
+            variant_name(&TypeRef::Map(Box::new(TypeRef::Integer))),
+            "IntegerMap"
+        );
+        assert_eq!(
+            variant_name(&TypeRef::Boxed(Box::new(TypeRef::Named("A".into())))),
+            "A"
+        );
+    }
+
+    #[test]
+    fn a_union_of_one_is_its_member_and_duplicates_collapse() {
+        let defs = types(
+            "    One: {oneOf: [{type: string}]}\n    Two: {anyOf: [{type: string}, {type: string}, {type: integer}]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(def(&defs, "One"), TypeDef::Alias(a) if a.target == TypeRef::String));
+        let TypeDef::Union(two) = def(&defs, "Two") else {
+            panic!("{defs:#?}")
+        };
+        let names: Vec<&str> = two.variants.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["String", "Integer"]);
+    }
+
+    #[test]
+    fn a_union_that_is_itself_drops_the_member() {
+        let defs = types(
+            "    U: {oneOf: [{$ref: '#/components/schemas/U'}, {type: string}, {type: boolean}]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Union(u) = def(&defs, "U") else {
+            panic!("{defs:#?}")
+        };
+        assert_eq!(u.variants.len(), 2);
+    }
+
+    #[test]
+    fn an_array_of_itself_is_a_one_variant_union() {
+        let defs = types(
+            "    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Union(tree) = def(&defs, "Tree") else {
+            panic!("{defs:#?}")
+        };
+        assert_eq!(tree.variants[0].0, "TreeList");
+    }
+}
