@@ -1,113 +1,9 @@
-//! What the user sees: tables or JSON on stdout, progress bars and errors on stderr.
-//!
-//! Nothing here prints a credential: errors come from the SDK, whose messages never contain
-//! them, and the environment is never echoed.
+//! What the user sees of a result: tables or JSON on stdout, progress bars on stderr. Errors
+//! are [`failure`](crate::failure)'s.
 
-use std::process::ExitCode;
-
-use cloudflare_stream::{Download, DownloadType, Error, WaitError};
+use cloudflare_stream::{Download, DownloadType};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value, json};
-
-/// Why a command did not succeed.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// The command line is incomplete.
-    Usage(String),
-    /// A call failed, or the client could not be built.
-    Sdk(Error),
-    /// Waiting for a download did not end with it ready.
-    Wait(WaitError),
-}
-
-impl Failure {
-    /// The process exit status, as `--help` documents it.
-    fn exit_status(&self) -> u8 {
-        match self {
-            Failure::Usage(_) => 2,
-            Failure::Wait(WaitError::Failed { .. }) => 3,
-            Failure::Wait(WaitError::DeadlineExceeded { .. }) => 4,
-            Failure::Sdk(_) | Failure::Wait(_) => 1,
-        }
-    }
-
-    fn sdk_error(&self) -> Option<&Error> {
-        match self {
-            Failure::Sdk(error) => Some(error),
-            Failure::Wait(error) => error.request_error(),
-            Failure::Usage(_) => None,
-        }
-    }
-
-    /// The error and its causes (for a connection failure, why it failed), on one line.
-    fn message(&self) -> String {
-        let error: &dyn std::error::Error = match self {
-            Failure::Usage(message) => return message.clone(),
-            Failure::Sdk(error) => error,
-            Failure::Wait(error) => error,
-        };
-        let mut message = error.to_string();
-        let mut cause = error.source();
-        while let Some(source) = cause {
-            let text = source.to_string();
-            // Transparent wrappers repeat their source's text.
-            if !message.ends_with(&text) {
-                message = format!("{message}: {text}");
-            }
-            cause = source.source();
-        }
-        message
-    }
-
-    /// A next step for the user, when the failure suggests one.
-    fn hint(&self) -> Option<&'static str> {
-        let error = self.sdk_error()?;
-        if error.is_unauthorized() {
-            Some(
-                "check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), and \
-                 --base-url if you meant a local emulator",
-            )
-        } else if error.is_forbidden() {
-            Some("the credentials do not reach this account: check --account")
-        } else {
-            None
-        }
-    }
-
-    fn to_json(&self) -> Value {
-        let api = self.sdk_error().and_then(Error::api_error);
-        json!({
-            "success": false,
-            "error": self.message(),
-            "status": self.sdk_error().and_then(Error::status).map(|status| status.as_u16()),
-            "errors": api.map(|api| json!(api.errors)).unwrap_or_else(|| json!([])),
-            "exit_status": self.exit_status(),
-        })
-    }
-}
-
-/// Prints every failure on stderr; the exit status is the first one's.
-pub(crate) fn report(failures: &[Failure], json: bool) -> ExitCode {
-    for failure in failures {
-        if json {
-            eprintln!("{}", failure.to_json());
-            continue;
-        }
-        eprintln!("error: {}", failure.message());
-        let ray = failure
-            .sdk_error()
-            .and_then(Error::api_error)
-            .and_then(|api| api.headers.get("cf-ray"))
-            .and_then(|ray| ray.to_str().ok());
-        if let Some(ray) = ray {
-            eprintln!("  ray ID: {ray}");
-        }
-        if let Some(hint) = failure.hint() {
-            eprintln!("  hint: {hint}");
-        }
-    }
-    ExitCode::from(failures.first().map_or(1, Failure::exit_status))
-}
 
 /// Downloads as a table, or as JSON keyed by type (the API's own shape).
 pub(crate) fn downloads(video: &str, rows: &[(DownloadType, Download)], json: bool) {
@@ -169,34 +65,5 @@ pub(crate) fn progress_bar(download_type: &DownloadType) -> ProgressBar {
         Ok(style) => bar.with_style(style.progress_chars("=> ")),
         // The template is a constant; should it ever not parse, the default bar still works.
         Err(_) => bar,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exit_statuses_tell_outcomes_apart() {
-        let failed = Failure::Wait(WaitError::Failed {
-            download_type: DownloadType::Audio,
-            download: Download::default(),
-        });
-        let late = Failure::Wait(WaitError::DeadlineExceeded {
-            download_type: DownloadType::Audio,
-            waited: std::time::Duration::from_secs(1),
-            last: None,
-        });
-        let missing = Failure::Wait(WaitError::Missing {
-            download_type: DownloadType::Audio,
-        });
-        let usage = Failure::Usage("no account".into());
-        let statuses: Vec<u8> = [&usage, &failed, &late, &missing]
-            .iter()
-            .map(|failure| failure.exit_status())
-            .collect();
-        assert_eq!(statuses, [2, 3, 4, 1]);
-        assert_eq!(usage.to_json()["errors"], json!([]));
-        assert_eq!(late.to_json()["exit_status"], json!(4));
     }
 }
