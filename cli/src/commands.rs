@@ -31,7 +31,7 @@ impl Context<'_> {
             .get(self.account, video)
             .await
             .map_err(Failure::Sdk)?;
-        output::downloads(video, &rows(&downloads), self.json);
+        output::downloads(video, &rows(&downloads), self.json).map_err(Failure::Output)?;
         Ok(())
     }
 
@@ -62,8 +62,9 @@ impl Context<'_> {
                 .into_iter()
                 .filter(|(download_type, _)| types.contains(download_type))
                 .collect();
-            output::downloads(video, &created, self.json);
-            return Ok(());
+            return output::downloads(video, &created, self.json).map_err(|error| {
+                Failed::from(Failure::Output(error)).after(Action::Created, types)
+            });
         };
 
         // Drawn on stderr, and only on a terminal: stdout stays clean for the result.
@@ -116,14 +117,17 @@ impl Context<'_> {
                 shown.push((download_type, last));
             }
         }
-        let Some(failed) = Failed::new(failures) else {
-            output::downloads(video, &shown, self.json);
-            return Ok(());
-        };
-        if failed.keeps_result() {
-            output::downloads(video, &shown, self.json);
+        // Downloads that failed or were still going have a last state to show; a failure to ask
+        // leaves the result incomplete, and stdout empty.
+        if failures.iter().all(Failure::is_download_outcome)
+            && let Err(error) = output::downloads(video, &shown, self.json)
+        {
+            failures.push(Failure::Output(error));
         }
-        Err(failed.after(Action::Created, types))
+        match Failed::new(failures) {
+            None => Ok(()),
+            Some(failed) => Err(failed.after(Action::Created, types)),
+        }
     }
 
     /// Deletes each type in turn, stopping at the first failure. Nothing is printed on stdout
@@ -138,8 +142,8 @@ impl Context<'_> {
                     Failed::from(Failure::Sdk(error)).after(Action::Deleted, &types[..done])
                 })?;
         }
-        output::deleted(video, types, self.json);
-        Ok(())
+        output::deleted(video, types, self.json)
+            .map_err(|error| Failed::from(Failure::Output(error)).after(Action::Deleted, types))
     }
 }
 

@@ -22,6 +22,8 @@ pub(crate) enum Failure {
     Wait(WaitError),
     /// The async runtime could not start.
     Runtime(std::io::Error),
+    /// The result could not be written to stdout (closed early, say, by `| head`).
+    Output(std::io::Error),
 }
 
 /// What a failure is, as the `kind` of its JSON; each kind has one exit status.
@@ -38,6 +40,7 @@ pub(crate) enum Kind {
     WaitTimedOut,
     DownloadMissing,
     Runtime,
+    Output,
     /// An SDK error of a kind this CLI does not know yet.
     Other,
 }
@@ -56,6 +59,7 @@ impl Kind {
             | Kind::Decode
             | Kind::DownloadMissing
             | Kind::Runtime
+            | Kind::Output
             | Kind::Other => 1,
         }
     }
@@ -73,6 +77,7 @@ impl Kind {
             Kind::WaitTimedOut => "wait_timed_out",
             Kind::DownloadMissing => "download_missing",
             Kind::Runtime => "runtime",
+            Kind::Output => "output",
             Kind::Other => "other",
         }
     }
@@ -101,6 +106,7 @@ impl Failure {
             Failure::Wait(WaitError::Missing { .. }) => Kind::DownloadMissing,
             Failure::Wait(_) => Kind::Other,
             Failure::Runtime(_) => Kind::Runtime,
+            Failure::Output(_) => Kind::Output,
         }
     }
 
@@ -114,7 +120,9 @@ impl Failure {
         match self {
             Failure::Sdk(error) => Some(error),
             Failure::Wait(error) => error.request_error(),
-            Failure::Usage(_) | Failure::Config(_) | Failure::Runtime(_) => None,
+            Failure::Usage(_) | Failure::Config(_) | Failure::Runtime(_) | Failure::Output(_) => {
+                None
+            }
         }
     }
 
@@ -128,6 +136,7 @@ impl Failure {
             Failure::Runtime(error) => {
                 return format!("cannot start the async runtime: {error}");
             }
+            Failure::Output(error) => return format!("cannot write the result to stdout: {error}"),
         };
         let mut message = error.to_string();
         let mut cause = error.source();

@@ -20,7 +20,7 @@ with CLOUDFLARE_API_KEY, or CLOUDFLARE_API_USER_SERVICE_KEY. They are never prin
 
 Exit status:
   0  done
-  1  the API refused a request, or could not be reached
+  1  the API refused a request or could not be reached (or stdout was closed)
   2  bad usage or configuration, found before anything was sent: an unknown option or bad
      value, no credentials, no account, a bad base URL, a video ID the API cannot take
   3  a download failed to generate (status error)

@@ -1,61 +1,74 @@
 //! What the user sees of a result: tables or JSON on stdout, progress bars on stderr. Errors
 //! are [`failure`](crate::failure)'s.
 
+use std::io::{self, Write};
+
 use cloudflare_stream::{Download, DownloadType};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Map, Value, json};
 
 /// Downloads as a table, or as JSON keyed by type (the API's own shape).
-pub(crate) fn downloads(video: &str, rows: &[(DownloadType, Download)], json: bool) {
+pub(crate) fn downloads(
+    video: &str,
+    rows: &[(DownloadType, Download)],
+    json: bool,
+) -> io::Result<()> {
     if json {
         let object: Map<String, Value> = rows
             .iter()
             .map(|(download_type, download)| (download_type.as_str().to_owned(), json!(download)))
             .collect();
-        print_json(&Value::Object(object));
-        return;
+        return print_json(&Value::Object(object));
     }
     if rows.is_empty() {
-        println!("No downloads for video {video}.");
-        return;
+        return print(format!("No downloads for video {video}.\n"));
     }
-    println!("{:<8} {:<10} {:>8}  URL", "TYPE", "STATUS", "PROGRESS");
+    let mut table = format!("{:<8} {:<10} {:>8}  URL\n", "TYPE", "STATUS", "PROGRESS");
     for (download_type, download) in rows {
         let status = download
             .status
             .as_ref()
             .map_or("-", |status| status.as_str());
-        println!(
-            "{:<8} {:<10} {:>7.1}%  {}",
+        table += &format!(
+            "{:<8} {:<10} {:>7.1}%  {}\n",
             download_type.as_str(),
             status,
             download.percent_complete.unwrap_or(0.0),
             download.url.as_deref().unwrap_or("-")
         );
     }
+    print(table)
 }
 
 /// What was deleted, in words or as `{"deleted": [...]}`.
-pub(crate) fn deleted(video: &str, types: &[DownloadType], json: bool) {
+pub(crate) fn deleted(video: &str, types: &[DownloadType], json: bool) -> io::Result<()> {
     if json {
         let names: Vec<&str> = types.iter().map(DownloadType::as_str).collect();
-        print_json(&json!({ "deleted": names }));
-        return;
+        return print_json(&json!({ "deleted": names }));
     }
-    for download_type in types {
-        println!(
-            "Deleted the {} download of video {video}.",
-            download_type.as_str()
-        );
-    }
+    let lines: String = types
+        .iter()
+        .map(|download_type| {
+            format!(
+                "Deleted the {} download of video {video}.\n",
+                download_type.as_str()
+            )
+        })
+        .collect();
+    print(lines)
 }
 
-fn print_json(value: &Value) {
+fn print_json(value: &Value) -> io::Result<()> {
     // Serialising a `Value` cannot fail.
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
+    print(serde_json::to_string_pretty(value).unwrap_or_default() + "\n")
+}
+
+/// Writes a whole result at once. Unlike `println!`, a closed stdout (`| head`) is an error to
+/// report, not a panic.
+fn print(text: String) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 /// A bar from 0 to 100 for one download type.

@@ -866,3 +866,32 @@ fn no_credential_appears_in_any_output() {
         );
     }
 }
+
+#[test]
+fn a_closed_stdout_is_reported_not_a_panic() {
+    let emulator = emulator();
+    run(&mut cfstream(&emulator), &["downloads", "create", VIDEO]).expect(0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"))
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .env_remove("CLOUDFLARE_BASE_URL")
+        .args(["--base-url", emulator.base_url()])
+        .args(["downloads", "delete", VIDEO, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    // Closed before the answer comes back, as `| head` would.
+    drop(child.stdout.take());
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let error: Value = serde_json::from_str(stderr.trim())
+        .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{stderr}"));
+    assert_eq!(error["kind"], json!("output"), "{error}");
+    // The deletion did happen, and the error says so.
+    assert_eq!(error["deleted"], json!(["default"]), "{error}");
+    assert!(emulator.downloads(seeds::ACCOUNT_ID, VIDEO).is_empty());
+}
