@@ -59,6 +59,8 @@ fn bare() -> Command {
     for variable in VARIABLES {
         command.env_remove(variable);
     }
+    // Plain text, whatever the terminal the tests run from asks for.
+    command.env_remove("CLICOLOR_FORCE");
     command.timeout(Duration::from_secs(20));
     command
 }
@@ -496,6 +498,16 @@ fn usage_errors_with_json_are_one_json_object_on_stderr() {
         assert_eq!(error["status"], json!(null), "{error}");
         assert_eq!(error["usage"], json!(usage), "{args:?}: {error}");
     }
+
+    // Colour forced on, as on a terminal: the text error has it, the JSON never.
+    let mut coloured = bare();
+    coloured.env("CLICOLOR_FORCE", "1");
+    let text = run(&mut coloured, &["--bogus"]).expect(2);
+    assert!(text.stderr.contains('\x1b'), "{}", text.stderr);
+    let mut coloured = bare();
+    coloured.env("CLICOLOR_FORCE", "1");
+    let error = run(&mut coloured, &["--bogus", "--json"]).json_error(2, "usage");
+    assert_eq!(error["error"], json!("unexpected argument '--bogus' found"));
 
     // After `--`, `--json` is a value, not the option: the error is text.
     let text = run(
