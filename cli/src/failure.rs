@@ -96,6 +96,7 @@ fn sdk_kind(error: &Error) -> Kind {
 }
 
 impl Failure {
+    /// What this failure is; its exit status follows from that.
     pub(crate) fn kind(&self) -> Kind {
         match self {
             Failure::Usage(_) => Kind::Usage,
