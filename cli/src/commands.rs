@@ -6,7 +6,8 @@ use cloudflare_stream::{Client, Download, DownloadType, VideoDownloads};
 use futures_util::future::join_all;
 use indicatif::MultiProgress;
 
-use crate::output::{self, Failure};
+use crate::failure::{Action, Failed, Failure};
+use crate::output;
 
 /// What every command needs.
 pub(crate) struct Context<'a> {
@@ -22,40 +23,48 @@ pub(crate) struct Wait {
 }
 
 impl Context<'_> {
-    pub(crate) async fn list(&self, video: &str) -> Result<(), Vec<Failure>> {
+    pub(crate) async fn list(&self, video: &str) -> Result<(), Failed> {
         let downloads = self
             .client
             .stream()
             .downloads()
             .get(self.account, video)
             .await
-            .map_err(|error| vec![Failure::Sdk(error)])?;
-        output::downloads(video, &rows(&downloads), self.json);
+            .map_err(Failure::Sdk)?;
+        output::downloads(video, &rows(&downloads), self.json).map_err(Failure::Output)?;
         Ok(())
     }
 
-    /// Creates each type in turn; with `wait`, then follows them all at once.
+    /// Creates each type in turn, stopping at the first failure; with `wait`, then follows
+    /// them all at once.
+    ///
+    /// On success, and when waiting ends with downloads failed or still going (exit 3 or 4),
+    /// stdout has each download's last state. Otherwise it is empty, and the error names the
+    /// downloads created before the failure.
     pub(crate) async fn create(
         &self,
         video: &str,
         types: &[DownloadType],
         wait: Option<Wait>,
-    ) -> Result<(), Vec<Failure>> {
+    ) -> Result<(), Failed> {
         let downloads = self.client.stream().downloads();
         let mut latest = VideoDownloads::default();
-        for download_type in types {
+        for (done, download_type) in types.iter().enumerate() {
             latest = downloads
                 .create_type(self.account, video, download_type.clone())
                 .await
-                .map_err(|error| vec![Failure::Sdk(error)])?;
+                .map_err(|error| {
+                    Failed::from(Failure::Sdk(error)).after(Action::Created, &types[..done])
+                })?;
         }
         let Some(wait) = wait else {
             let created: Vec<_> = rows(&latest)
                 .into_iter()
                 .filter(|(download_type, _)| types.contains(download_type))
                 .collect();
-            output::downloads(video, &created, self.json);
-            return Ok(());
+            return output::downloads(video, &created, self.json).map_err(|error| {
+                Failed::from(Failure::Output(error)).after(Action::Created, types)
+            });
         };
 
         // Drawn on stderr, and only on a terminal: stdout stays clean for the result.
@@ -86,47 +95,55 @@ impl Context<'_> {
             eprintln!();
         }
 
+        let created = rows(&latest);
         let mut shown = Vec::new();
         let mut failures = Vec::new();
         for (download_type, result) in results {
-            match result {
-                Ok(download) => shown.push((download_type, download)),
+            let last = match result {
+                Ok(download) => Some(download),
                 Err(error) => {
-                    if let Some(last) = error.last_download() {
-                        shown.push((download_type, last.clone()));
-                    }
+                    // Seen last while waiting, or else when it was created.
+                    let last = error.last_download().cloned().or_else(|| {
+                        created
+                            .iter()
+                            .find(|(created_type, _)| *created_type == download_type)
+                            .map(|(_, download)| download.clone())
+                    });
                     failures.push(Failure::Wait(error));
+                    last
                 }
+            };
+            if let Some(last) = last {
+                shown.push((download_type, last));
             }
         }
-        output::downloads(video, &shown, self.json);
-        if failures.is_empty() {
-            Ok(())
-        } else {
-            Err(failures)
+        // Downloads that failed or were still going have a last state to show; a failure to ask
+        // leaves the result incomplete, and stdout empty.
+        if failures.iter().all(Failure::is_download_outcome)
+            && let Err(error) = output::downloads(video, &shown, self.json)
+        {
+            failures.push(Failure::Output(error));
+        }
+        match Failed::new(failures) {
+            None => Ok(()),
+            Some(failed) => Err(failed.after(Action::Created, types)),
         }
     }
 
-    /// Deletes each type in turn, stopping at the first failure.
-    pub(crate) async fn delete(
-        &self,
-        video: &str,
-        types: &[DownloadType],
-    ) -> Result<(), Vec<Failure>> {
+    /// Deletes each type in turn, stopping at the first failure. Nothing is printed on stdout
+    /// then: the error names the downloads deleted before it.
+    pub(crate) async fn delete(&self, video: &str, types: &[DownloadType]) -> Result<(), Failed> {
         let downloads = self.client.stream().downloads();
-        let mut deleted = Vec::new();
-        for download_type in types {
-            let result = downloads
+        for (done, download_type) in types.iter().enumerate() {
+            downloads
                 .delete_type(self.account, video, download_type.clone())
-                .await;
-            if let Err(error) = result {
-                output::deleted(video, &deleted, self.json);
-                return Err(vec![Failure::Sdk(error)]);
-            }
-            deleted.push(download_type.clone());
+                .await
+                .map_err(|error| {
+                    Failed::from(Failure::Sdk(error)).after(Action::Deleted, &types[..done])
+                })?;
         }
-        output::deleted(video, &deleted, self.json);
-        Ok(())
+        output::deleted(video, types, self.json)
+            .map_err(|error| Failed::from(Failure::Output(error)).after(Action::Deleted, types))
     }
 }
 

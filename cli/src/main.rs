@@ -2,22 +2,32 @@
 //! `cloudflare-stream` SDK.
 
 mod commands;
+mod failure;
 mod output;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cloudflare_stream::{ClientBuilder, DownloadType};
 
-use crate::output::Failure;
+use crate::failure::{Failed, Failure};
 
 const AFTER_HELP: &str = "\
 Credentials come from the environment, as for the SDK: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL
 with CLOUDFLARE_API_KEY, or CLOUDFLARE_API_USER_SERVICE_KEY. They are never printed.
 
-Exit status: 0 done, 1 the API or the connection failed, 2 bad usage, 3 a download failed to
-generate (status error), 4 --wait ran out of time.
+Exit status:
+  0  done
+  1  the API refused a request or could not be reached (or stdout was closed)
+  2  bad usage or configuration, found before anything was sent: an unknown option or bad
+     value, no credentials, no account, a bad base URL, a video ID the API cannot take
+  3  a download failed to generate (status error)
+  4  --wait ran out of time (--timeout)
+On 1 and 2 nothing is printed on stdout; the error names any download the command created or
+deleted before it failed. On 3 and 4 stdout has the last state of every download. With --json,
+each error is one JSON object on stderr, usage errors included (\"kind\": \"usage\").
 
 Examples:
   cfstream downloads create ea95132c15732412d22c1476fa83f27a --type default,audio --wait
@@ -36,7 +46,15 @@ const GLOBAL: &str = "Global options";
 #[command(name = "cfstream", version, after_help = AFTER_HELP)]
 struct Cli {
     /// The account that owns the videos.
-    #[arg(long, global = true, env = "CLOUDFLARE_ACCOUNT_ID", value_name = "ID", help_heading = GLOBAL)]
+    // Values from the environment are not shown in `--help`: a base URL can carry a password.
+    #[arg(
+        long,
+        global = true,
+        env = "CLOUDFLARE_ACCOUNT_ID",
+        hide_env_values = true,
+        value_name = "ID",
+        help_heading = GLOBAL
+    )]
     account: Option<String>,
 
     // Help given as text, not a doc comment: rustdoc would want the URL in angle brackets.
@@ -44,6 +62,7 @@ struct Cli {
         long,
         global = true,
         env = "CLOUDFLARE_BASE_URL",
+        hide_env_values = true,
         value_name = "URL",
         help_heading = GLOBAL,
         help = "The API's base URL, e.g. a local emulator's \
@@ -151,36 +170,79 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
 }
 
+/// Whether `--json` is on the command line (before any `--`): known even when clap refuses the
+/// rest of it, so that its error is JSON too.
+fn json_requested(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|arg| *arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+/// Parses the command line, with usage lines that never show an option as required because it
+/// was given (or set in the environment).
+fn parse(args: &[OsString], json: bool) -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    command.build();
+    settle(&mut command, json);
+    let mut matches = command.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut command))
+}
+
+/// Fixes each command's usage line to the one `--help` shows (clap's error usage lines list the
+/// options given as if they were required); with `--json`, a missing subcommand is an error
+/// rather than a help page.
+fn settle(command: &mut clap::Command, json: bool) {
+    let usage = command.render_usage().to_string();
+    let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage).to_owned();
+    let help_when_empty = command.is_arg_required_else_help_set() && !json;
+    *command = std::mem::take(command)
+        .override_usage(usage)
+        .arg_required_else_help(help_when_empty);
+    for subcommand in command.get_subcommands_mut() {
+        settle(subcommand, json);
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let json = json_requested(&args);
+    let cli = match parse(&args, json) {
+        Ok(cli) => cli,
+        // `--help` and `--version`: plain text on stdout, whatever else is asked. Should stdout
+        // be closed there is nowhere left to say so.
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => return failure::report(&Failure::Usage(error).into(), json),
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(error) => return failure::report(&Failure::Runtime(error).into(), cli.json),
     };
     match runtime.block_on(run(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failures) => output::report(&failures, cli.json),
+        Err(failed) => failure::report(&failed, cli.json),
     }
 }
 
-async fn run(cli: &Cli) -> Result<(), Vec<Failure>> {
+async fn run(cli: &Cli) -> Result<(), Failed> {
     let Some(account) = cli.account.as_deref() else {
-        return Err(vec![Failure::Usage(
+        return Err(Failure::Config(
             "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID".into(),
-        )]);
+        )
+        .into());
     };
     // Credentials by the SDK's own rules; `--base-url` (or CLOUDFLARE_BASE_URL) on top.
-    let mut builder = ClientBuilder::from_env().map_err(|error| vec![Failure::Sdk(error)])?;
+    let mut builder = ClientBuilder::from_env().map_err(Failure::Sdk)?;
     if let Some(base_url) = &cli.base_url {
         builder = builder.base_url(base_url.as_str());
     }
-    let client = builder.build().map_err(|error| vec![Failure::Sdk(error)])?;
+    let client = builder.build().map_err(Failure::Sdk)?;
     let Command::Downloads(command) = &cli.command;
     let context = commands::Context {
         client: &client,
@@ -211,11 +273,64 @@ async fn run(cli: &Cli) -> Result<(), Vec<Failure>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+        for json in [false, true] {
+            let mut command = Cli::command();
+            command.build();
+            settle(&mut command, json);
+            command.debug_assert();
+        }
+    }
+
+    #[test]
+    fn usage_lines_are_the_ones_help_shows() {
+        let mut command = Cli::command();
+        command.build();
+        settle(&mut command, false);
+        let usage = |command: &mut clap::Command| command.render_usage().to_string();
+        assert_eq!(usage(&mut command), "Usage: cfstream [OPTIONS] <COMMAND>");
+        let Some(downloads) = command.find_subcommand_mut("downloads") else {
+            panic!("no downloads command");
+        };
+        assert_eq!(
+            usage(downloads),
+            "Usage: cfstream downloads [OPTIONS] <COMMAND>"
+        );
+        assert!(downloads.is_arg_required_else_help_set());
+        for name in ["list", "create", "delete"] {
+            let Some(subcommand) = downloads.find_subcommand_mut(name) else {
+                panic!("no {name} command");
+            };
+            assert_eq!(
+                usage(subcommand),
+                format!("Usage: cfstream downloads {name} [OPTIONS] <VIDEO>")
+            );
+        }
+    }
+
+    #[test]
+    fn json_is_found_anywhere_before_a_double_dash() {
+        let json = |args: &[&str]| {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            json_requested(&args)
+        };
+        assert!(json(&["cfstream", "--bogus", "--json"]));
+        assert!(json(&["cfstream", "--json", "downloads", "lst"]));
+        assert!(json(&[
+            "cfstream",
+            "downloads",
+            "list",
+            "--json",
+            "--",
+            "x"
+        ]));
+        assert!(!json(&["cfstream", "downloads", "list", "--", "--json"]));
+        assert!(!json(&["cfstream", "downloads", "list", "--jsonx"]));
+        // The program's own name is not an argument.
+        assert!(!json(&["--json", "downloads"]));
     }
 
     #[test]

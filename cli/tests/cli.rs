@@ -43,12 +43,24 @@ fn cfstream(emulator: &Emulator) -> Command {
     command
 }
 
+/// `cfstream` configured by the environment alone.
+fn from_env(emulator: &Emulator) -> Command {
+    let mut command = bare();
+    command
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .env("CLOUDFLARE_BASE_URL", emulator.base_url());
+    command
+}
+
 /// `cfstream` with none of the variables it reads.
 fn bare() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cfstream"));
     for variable in VARIABLES {
         command.env_remove(variable);
     }
+    // Plain text, whatever the terminal the tests run from asks for.
+    command.env_remove("CLICOLOR_FORCE");
     command.timeout(Duration::from_secs(20));
     command
 }
@@ -91,6 +103,27 @@ impl Run {
     fn stderr_json(&self) -> Value {
         serde_json::from_str(self.stderr.trim())
             .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{}", self.stderr))
+    }
+
+    /// A failure with `--json`: nothing on stdout, one JSON object on one line of stderr, in
+    /// the shape every error has.
+    fn json_error(self, code: i32, kind: &str) -> Value {
+        let run = self.expect(code);
+        assert_eq!(run.stdout, "", "stderr:\n{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(!run.stderr.contains('\x1b'), "{}", run.stderr);
+        let error = run.stderr_json();
+        assert_eq!(error["success"], json!(false), "{error}");
+        assert_eq!(error["kind"], json!(kind), "{error}");
+        assert_eq!(error["exit_status"], json!(code), "{error}");
+        assert!(error["error"].is_string(), "{error}");
+        assert_eq!(error["errors"], json!([]), "{error}");
+        error
+    }
+
+    /// The message of a `--json` error.
+    fn json_message(error: &Value) -> &str {
+        error["error"].as_str().unwrap_or_default()
     }
 }
 
@@ -241,11 +274,13 @@ fn api_errors_print_their_codes_and_exit_1() {
         &["downloads", "delete", VIDEO, "--json"],
     )
     .expect(1);
-    assert_eq!(failed.json(), json!({"deleted": []}));
+    assert_eq!(failed.stdout, "");
     let error = failed.stderr_json();
+    assert_eq!(error["kind"], json!("api"));
     assert_eq!(error["status"], json!(404));
     assert_eq!(error["errors"][0]["code"], json!(10006));
     assert_eq!(error["exit_status"], json!(1));
+    assert_eq!(error["deleted"], json!([]));
 
     let failed = run(
         &mut cfstream(&emulator),
@@ -281,7 +316,7 @@ fn wrong_credentials_are_reported_without_being_printed() {
     let mut both = cfstream(&emulator);
     both.env("CLOUDFLARE_API_TOKEN", SECRET)
         .env("CLOUDFLARE_API_USER_SERVICE_KEY", SECRET);
-    let conflict = run(&mut both, &["downloads", "list", VIDEO]).expect(1);
+    let conflict = run(&mut both, &["downloads", "list", VIDEO]).expect(2);
     assert!(conflict.stderr.contains("CLOUDFLARE_API_USER_SERVICE_KEY"));
 
     for output in [&failed, &failed_key, &conflict] {
@@ -294,12 +329,11 @@ fn wrong_credentials_are_reported_without_being_printed() {
 fn configuration_comes_from_the_environment_or_the_options() {
     let emulator = emulator();
     // Everything from the environment.
-    let mut command = bare();
-    command
-        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
-        .env("CLOUDFLARE_BASE_URL", emulator.base_url());
-    run(&mut command, &["downloads", "list", VIDEO, "--json"]).expect(0);
+    run(
+        &mut from_env(&emulator),
+        &["downloads", "list", VIDEO, "--json"],
+    )
+    .expect(0);
 
     // The account as an option, after the subcommand.
     let mut command = cfstream(&emulator);
@@ -323,7 +357,7 @@ fn configuration_comes_from_the_environment_or_the_options() {
     // No credentials: named, not guessed.
     let mut command = cfstream(&emulator);
     command.env_remove("CLOUDFLARE_API_TOKEN");
-    let failed = run(&mut command, &["downloads", "list", VIDEO]).expect(1);
+    let failed = run(&mut command, &["downloads", "list", VIDEO]).expect(2);
     assert!(
         failed.stderr.contains("no credentials"),
         "{}",
@@ -418,4 +452,458 @@ fn rate_limits_that_outlast_the_retries_are_reported() {
     );
     emulator.clear_faults();
     run(&mut cfstream(&emulator), &["downloads", "list", VIDEO]).expect(0);
+}
+
+#[test]
+fn usage_errors_with_json_are_one_json_object_on_stderr() {
+    // `--json` before the subcommand, after it, and after the error clap stops at.
+    let cases: [(&[&str], &str, Option<&str>); 6] = [
+        (
+            &["--json", "--bogus", "downloads", "list", VIDEO],
+            "unexpected argument '--bogus' found",
+            Some("cfstream [OPTIONS] <COMMAND>"),
+        ),
+        (
+            &["downloads", "list", "--json"],
+            "the following required arguments were not provided: <VIDEO>",
+            Some("cfstream downloads list [OPTIONS] <VIDEO>"),
+        ),
+        (
+            &["downloads", "lst", VIDEO, "--json"],
+            "unrecognized subcommand 'lst'; tip: a similar subcommand exists: 'list'",
+            Some("cfstream downloads [OPTIONS] <COMMAND>"),
+        ),
+        (
+            &["--json"],
+            "'cfstream' requires a subcommand but one was not provided",
+            Some("cfstream [OPTIONS] <COMMAND>"),
+        ),
+        (
+            &["downloads", "create", VIDEO, "--timeout", "0", "--json"],
+            "invalid value '0' for '--timeout <SECONDS>'",
+            None,
+        ),
+        (
+            &["downloads", "list", VIDEO, "--json", "extra"],
+            "unexpected argument 'extra' found",
+            Some("cfstream downloads list [OPTIONS] <VIDEO>"),
+        ),
+    ];
+    for (args, message, usage) in cases {
+        let error = run(&mut bare(), args).json_error(2, "usage");
+        assert!(
+            Run::json_message(&error).starts_with(message),
+            "{args:?}: {error}"
+        );
+        assert_eq!(error["status"], json!(null), "{error}");
+        assert_eq!(error["usage"], json!(usage), "{args:?}: {error}");
+    }
+
+    // Colour forced on, as on a terminal: the text error has it, the JSON never.
+    let mut coloured = bare();
+    coloured.env("CLICOLOR_FORCE", "1");
+    let text = run(&mut coloured, &["--bogus"]).expect(2);
+    assert!(text.stderr.contains('\x1b'), "{}", text.stderr);
+    let mut coloured = bare();
+    coloured.env("CLICOLOR_FORCE", "1");
+    let error = run(&mut coloured, &["--bogus", "--json"]).json_error(2, "usage");
+    assert_eq!(error["error"], json!("unexpected argument '--bogus' found"));
+
+    // After `--`, `--json` is a value, not the option: the error is text.
+    let text = run(
+        &mut bare(),
+        &["downloads", "list", "--bogus", "--", "--json"],
+    )
+    .expect(2);
+    assert_eq!(text.stdout, "");
+    assert!(
+        text.stderr
+            .starts_with("error: unexpected argument '--bogus' found"),
+        "{}",
+        text.stderr
+    );
+}
+
+#[test]
+fn a_bad_type_is_a_usage_error_with_or_without_json() {
+    let emulator = emulator();
+    let args = ["downloads", "create", VIDEO, "--type", "hd"];
+    let text = run(&mut cfstream(&emulator), &args).expect(2);
+    assert_eq!(text.stdout, "");
+    assert_eq!(
+        text.stderr,
+        "error: invalid value 'hd' for '--type <TYPE>'\n  [possible values: default, audio]\n\n\
+         For more information, try '--help'.\n"
+    );
+
+    let error =
+        run(&mut cfstream(&emulator), &[&args[..], &["--json"]].concat()).json_error(2, "usage");
+    assert_eq!(
+        error["error"],
+        json!("invalid value 'hd' for '--type <TYPE>' [possible values: default, audio]")
+    );
+    // Refused before any request.
+    assert_eq!(emulator.request_count(), 0);
+}
+
+/// `delete` with the environment changed by `configure` fails with exit 2, before any request,
+/// saying `message`, as text and as JSON.
+fn expect_config_error(emulator: &Emulator, configure: fn(&mut Command), message: &str) {
+    let mut command = from_env(emulator);
+    configure(&mut command);
+    let text = run(&mut command, &["downloads", "delete", VIDEO]).expect(2);
+    assert_eq!(text.stdout, "");
+    assert!(text.stderr.starts_with("error: "), "{}", text.stderr);
+    assert!(text.stderr.contains(message), "{}", text.stderr);
+
+    let mut command = from_env(emulator);
+    configure(&mut command);
+    let error =
+        run(&mut command, &["downloads", "delete", VIDEO, "--json"]).json_error(2, "config");
+    assert!(Run::json_message(&error).contains(message), "{error}");
+    // The command never ran: nothing to say about what it deleted.
+    assert!(error.get("deleted").is_none(), "{error}");
+    assert_eq!(emulator.request_count(), 0);
+}
+
+#[test]
+fn missing_credentials_account_or_base_url_exit_2() {
+    let emulator = emulator();
+    expect_config_error(
+        &emulator,
+        |command| {
+            command.env_remove("CLOUDFLARE_API_TOKEN");
+        },
+        "no credentials in the environment",
+    );
+    expect_config_error(
+        &emulator,
+        |command| {
+            command.env_remove("CLOUDFLARE_ACCOUNT_ID");
+        },
+        "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID",
+    );
+    expect_config_error(
+        &emulator,
+        |command| {
+            command.env("CLOUDFLARE_BASE_URL", "ftp://127.0.0.1/client/v4");
+        },
+        "the base URL must use http or https",
+    );
+    expect_config_error(
+        &emulator,
+        |command| {
+            command
+                .env_remove("CLOUDFLARE_API_TOKEN")
+                .env("CLOUDFLARE_EMAIL", "user@example.com");
+        },
+        "CLOUDFLARE_EMAIL is set but CLOUDFLARE_API_KEY is not",
+    );
+}
+
+#[test]
+fn a_video_id_the_api_cannot_take_exits_2_before_any_request() {
+    let emulator = emulator();
+    let long = "f".repeat(33);
+    let error = run(
+        &mut cfstream(&emulator),
+        &["downloads", "list", &long, "--json"],
+    )
+    .json_error(2, "invalid_request");
+    assert!(
+        Run::json_message(&error).contains("at most 32 characters"),
+        "{error}"
+    );
+    run(&mut cfstream(&emulator), &["downloads", "list", ""]).expect(2);
+    assert_eq!(emulator.request_count(), 0);
+}
+
+#[test]
+fn a_delete_that_fails_part_way_prints_nothing_on_stdout() {
+    let emulator = emulator();
+    let both = ["downloads", "delete", VIDEO, "--type", "default,audio"];
+
+    // Only the default download exists: it is deleted, then deleting audio fails.
+    run(&mut cfstream(&emulator), &["downloads", "create", VIDEO]).expect(0);
+    let error = run(&mut cfstream(&emulator), &[&both[..], &["--json"]].concat())
+        .expect(1)
+        .stderr_json();
+    assert_eq!(error["deleted"], json!(["default"]), "{error}");
+    assert_eq!(error["status"], json!(404), "{error}");
+    assert_eq!(error["errors"][0]["code"], json!(10006), "{error}");
+    assert!(emulator.downloads(seeds::ACCOUNT_ID, VIDEO).is_empty());
+
+    // The same as text: the error says what was deleted before it.
+    run(&mut cfstream(&emulator), &["downloads", "create", VIDEO]).expect(0);
+    let failed = run(&mut cfstream(&emulator), &both).expect(1);
+    assert_eq!(failed.stdout, "");
+    assert!(
+        failed.stderr.starts_with(
+            "error: stream.downloads.delete_type: HTTP 404 Not Found: 10006: The video has no \
+             audio download.\n"
+        ),
+        "{}",
+        failed.stderr
+    );
+    assert!(
+        failed
+            .stderr
+            .ends_with("  note: the default download was deleted before this failure\n"),
+        "{}",
+        failed.stderr
+    );
+
+    // Failing on the first: nothing deleted, and no note.
+    let failed = run(&mut cfstream(&emulator), &both).expect(1);
+    assert_eq!(failed.stdout, "");
+    assert!(!failed.stderr.contains("note:"), "{}", failed.stderr);
+}
+
+#[test]
+fn a_create_that_fails_prints_nothing_on_stdout() {
+    let emulator = emulator();
+    let error = run(
+        &mut cfstream(&emulator),
+        &[
+            "downloads",
+            "create",
+            seeds::PROCESSING_VIDEO_ID,
+            "--type",
+            "default,audio",
+            "--wait",
+            "--json",
+        ],
+    )
+    .expect(1)
+    .stderr_json();
+    assert_eq!(error["created"], json!([]), "{error}");
+    assert_eq!(error["errors"][0]["code"], json!(10008), "{error}");
+}
+
+#[test]
+fn a_download_deleted_while_waiting_exits_1_with_nothing_on_stdout() {
+    let emulator = emulator_with(Duration::from_secs(60));
+    let mut waiting = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"));
+    for variable in VARIABLES {
+        waiting.env_remove(variable);
+    }
+    let waiting = waiting
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .args(["--base-url", emulator.base_url()])
+        .args(["downloads", "create", VIDEO, "--type", "audio,default"])
+        .args([
+            "--wait",
+            "--poll-interval",
+            "0.05",
+            "--timeout",
+            "3",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    // Once both exist, delete one from under the waiting command; the other runs out of time.
+    let started = std::time::Instant::now();
+    while emulator.downloads(seeds::ACCOUNT_ID, VIDEO).len() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(10), "never created");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    run(
+        &mut cfstream(&emulator),
+        &["downloads", "delete", VIDEO, "--type", "audio"],
+    )
+    .expect(0);
+    let output = waiting
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    let failed = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+    // The lowest status: a download gone (1) says more than one still going (4).
+    .expect(1);
+    assert_eq!(failed.stdout, "", "stderr:\n{}", failed.stderr);
+    let errors: Vec<Value> = failed
+        .stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", failed.stderr);
+    assert_eq!(errors[0]["kind"], json!("download_missing"));
+    assert_eq!(errors[0]["exit_status"], json!(1));
+    assert_eq!(errors[1]["kind"], json!("wait_timed_out"));
+    assert_eq!(errors[1]["exit_status"], json!(4));
+    for error in &errors {
+        assert_eq!(error["created"], json!(["audio", "default"]), "{error}");
+    }
+}
+
+#[test]
+fn help_and_version_stay_plain_text_on_stdout() {
+    for args in [
+        &["--help", "--json"][..],
+        &["--json", "downloads", "list", "--help"],
+        &["downloads", "create", "-h", "--json", "--type", "hd"],
+        &["--json", "help", "downloads"],
+    ] {
+        let help = run(&mut bare(), args).expect(0);
+        assert_eq!(help.stderr, "", "{args:?}");
+        assert!(help.stdout.contains("Usage: cfstream "), "{args:?}");
+        assert!(help.stdout.contains("Global options:"), "{args:?}");
+    }
+    let version = run(&mut bare(), &["--json", "--version"]).expect(0);
+    assert_eq!(
+        version.stdout,
+        format!("cfstream {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(version.stderr, "");
+    // Without a subcommand, a person gets the help, on stderr since it is an error.
+    let help = run(&mut bare(), &["downloads"]).expect(2);
+    assert_eq!(help.stdout, "");
+    assert!(help.stderr.contains("Commands:"), "{}", help.stderr);
+}
+
+#[test]
+fn usage_lines_never_show_global_options_as_required() {
+    let emulator = emulator();
+    let help = run(&mut cfstream(&emulator), &["downloads", "list", "--help"])
+        .expect(0)
+        .stdout;
+    assert!(
+        help.contains("\nUsage: cfstream downloads list [OPTIONS] <VIDEO>\n"),
+        "{help}"
+    );
+    // Options given, on the command line or in the environment, stay optional in the usage
+    // line of an error.
+    for args in [
+        &["--json", "--jsn"][..],
+        &["--account", seeds::ACCOUNT_ID, "--jsn"],
+    ] {
+        let failed = run(&mut cfstream(&emulator), args).expect(2);
+        assert!(
+            failed
+                .stderr
+                .contains("\nUsage: cfstream [OPTIONS] <COMMAND>\n")
+                || failed
+                    .stderr
+                    .contains("\"usage\":\"cfstream [OPTIONS] <COMMAND>\""),
+            "{args:?}: {}",
+            failed.stderr
+        );
+    }
+    let failed = run(
+        &mut cfstream(&emulator),
+        &[
+            "downloads",
+            "create",
+            "--wait",
+            "--account",
+            seeds::ACCOUNT_ID,
+        ],
+    )
+    .expect(2);
+    assert!(
+        failed
+            .stderr
+            .contains("\nUsage: cfstream downloads create [OPTIONS] <VIDEO>\n"),
+        "{}",
+        failed.stderr
+    );
+}
+
+#[test]
+fn no_credential_appears_in_any_output() {
+    let emulator = emulator();
+    let password_url = format!(
+        "http://user:{SECRET}@{}",
+        emulator.base_url().trim_start_matches("http://")
+    );
+    let runs = [
+        // A token the API refuses, and a key without its email.
+        (
+            vec![("CLOUDFLARE_API_TOKEN", SECRET)],
+            vec!["downloads", "list", VIDEO],
+        ),
+        (
+            vec![("CLOUDFLARE_API_TOKEN", SECRET)],
+            vec!["downloads", "delete", VIDEO, "--json"],
+        ),
+        (
+            vec![("CLOUDFLARE_API_KEY", SECRET)],
+            vec!["downloads", "list", VIDEO, "--json"],
+        ),
+        // A base URL with a password, in the environment: refused, and hidden from the help.
+        (
+            vec![("CLOUDFLARE_BASE_URL", password_url.as_str())],
+            vec!["downloads", "list", VIDEO],
+        ),
+        (
+            vec![
+                ("CLOUDFLARE_BASE_URL", password_url.as_str()),
+                ("CLOUDFLARE_ACCOUNT_ID", SECRET),
+            ],
+            vec!["downloads", "list", "--help"],
+        ),
+        (
+            vec![("CLOUDFLARE_BASE_URL", password_url.as_str())],
+            vec!["downloads", "list", "--json", "--bogus"],
+        ),
+        (
+            vec![("CLOUDFLARE_BASE_URL", password_url.as_str())],
+            vec!["downloads", "list"],
+        ),
+    ];
+    for (variables, args) in runs {
+        let mut command = from_env(&emulator);
+        for (variable, value) in variables {
+            if variable == "CLOUDFLARE_API_KEY" {
+                command.env_remove("CLOUDFLARE_API_TOKEN");
+            }
+            command.env(variable, value);
+        }
+        let output = run(&mut command, &args);
+        assert!(output.code.is_some(), "{args:?}");
+        assert!(
+            !output.stdout.contains(SECRET),
+            "{args:?}: {}",
+            output.stdout
+        );
+        assert!(
+            !output.stderr.contains(SECRET),
+            "{args:?}: {}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_reported_not_a_panic() {
+    let emulator = emulator();
+    run(&mut cfstream(&emulator), &["downloads", "create", VIDEO]).expect(0);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"))
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .env_remove("CLOUDFLARE_BASE_URL")
+        .args(["--base-url", emulator.base_url()])
+        .args(["downloads", "delete", VIDEO, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    // Closed before the answer comes back, as `| head` would.
+    drop(child.stdout.take());
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let error: Value = serde_json::from_str(stderr.trim())
+        .unwrap_or_else(|e| panic!("stderr is not JSON ({e}):\n{stderr}"));
+    assert_eq!(error["kind"], json!("output"), "{error}");
+    // The deletion did happen, and the error says so.
+    assert_eq!(error["deleted"], json!(["default"]), "{error}");
+    assert!(emulator.downloads(seeds::ACCOUNT_ID, VIDEO).is_empty());
 }
