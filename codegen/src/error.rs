@@ -108,6 +108,14 @@ pub enum Error {
         /// The first definition.
         first: Location,
     },
+    /// A problem a lenient generation went past (see [`crate::Options::lenient`]), and how.
+    #[error("{problem}; {outcome}")]
+    Tolerated {
+        /// The problem, as a strict generation reports it.
+        problem: Box<Error>,
+        /// What was generated instead.
+        outcome: String,
+    },
     /// The emitted tokens did not parse as Rust: a bug in the generator, reported instead of a panic.
     #[error("generated code does not parse ({message}); please report this with the spec")]
     Emit {
@@ -124,6 +132,7 @@ impl Error {
             | Self::DanglingRef { at, .. }
             | Self::Unsupported { at, .. }
             | Self::Duplicate { at, .. } => Some(at),
+            Self::Tolerated { problem, .. } => problem.location(),
             _ => None,
         }
     }

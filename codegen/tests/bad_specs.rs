@@ -247,3 +247,91 @@ fn an_empty_folder_is_an_error() {
     let error = codegen::generate(&dir.join("missing")).expect_err("missing");
     assert!(matches!(error, Error::Io { .. }), "{error}");
 }
+
+/// One route written twice, under two parameter names, with one operationId: Cloudflare's
+/// schema published it so for two months.
+fn route_written_twice() -> String {
+    let op = |param: &str| {
+        format!(
+            "  /accounts/{{account_id}}/stream/{{{param}}}/captions:\n    get:\n      operationId: captions-list\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: {param}, in: path, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    format!("paths:\n{}{}", op("identifier"), op("video_identifier"))
+}
+
+#[test]
+fn a_route_written_twice_is_refused_strictly() {
+    let error = error_of(&[("a.yaml", &route_written_twice())]);
+    assert_eq!(
+        error.to_string(),
+        "spec/a.yaml#/paths/~1accounts~1{account_id}~1stream~1{video_identifier}~1captions/get: \
+         duplicate route `GET /accounts/{}/stream/{}/captions`; first defined at \
+         spec/a.yaml#/paths/~1accounts~1{account_id}~1stream~1{identifier}~1captions/get"
+    );
+}
+
+#[test]
+fn leniently_a_route_written_twice_is_generated_once_with_a_note() {
+    let source = (
+        PathBuf::from("spec/a.yaml"),
+        format!("{HEAD}{}", route_written_twice()),
+    );
+    let spec = Spec::from_sources(vec![source]).unwrap_or_else(|e| panic!("{e}"));
+    let options = codegen::Options {
+        lenient: true,
+        ..codegen::Options::default()
+    };
+    let generated = codegen::generate_spec_with(&spec, options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.source.matches("pub fn get(").count(), 1);
+    assert!(
+        generated.source.contains("identifier: &str"),
+        "{}",
+        generated.source
+    );
+    let [note] = &generated.notes[..] else {
+        panic!("{:?}", generated.notes);
+    };
+    let text = note.to_string();
+    assert!(
+        text.contains("{video_identifier}~1captions/get: duplicate route"),
+        "{text}"
+    );
+    assert!(text.ends_with("only the first is generated"), "{text}");
+    assert_eq!(
+        note.location().map(|at| at.pointer.as_str()),
+        Some("/paths/~1accounts~1{account_id}~1stream~1{video_identifier}~1captions/get")
+    );
+}
+
+#[test]
+fn leniently_a_duplicate_operation_id_is_a_note() {
+    let op = |path: &str| {
+        format!(
+            "  {path}:\n    get:\n      operationId: things-get\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    let text = format!("{HEAD}paths:\n{}{}", op("/things"), op("/others"));
+    let spec = Spec::from_sources(vec![(PathBuf::from("spec/a.yaml"), text)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = codegen::Options {
+        lenient: true,
+        ..codegen::Options::default()
+    };
+    let generated = codegen::generate_spec_with(&spec, options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        generated.source.contains("pub mod things"),
+        "{}",
+        generated.source
+    );
+    assert!(
+        generated.source.contains("pub mod others"),
+        "{}",
+        generated.source
+    );
+    assert_eq!(generated.notes.len(), 1, "{:?}", generated.notes);
+    assert!(
+        generated.notes[0]
+            .to_string()
+            .contains("both are generated")
+    );
+}

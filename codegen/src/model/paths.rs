@@ -42,6 +42,25 @@ pub fn split<'t>(template: &'t str, at: &Location) -> Result<Vec<Segment<'t>>> {
     Ok(segments)
 }
 
+/// The route a path template stands for, whatever its parameters are called: `/a/{id}/b` and
+/// `/a/{video_id}/b` are both `/a/{}/b`.
+pub fn route(template: &str) -> String {
+    let mut route = String::with_capacity(template.len());
+    let mut in_param = false;
+    for c in template.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                route.push_str("{}");
+            }
+            '}' if in_param => in_param = false,
+            _ if in_param => {}
+            c => route.push(c),
+        }
+    }
+    route
+}
+
 /// The name of the path's last segment if it is a parameter (`download_type`).
 pub fn trailing_param(path: &str) -> Option<String> {
     let last = path.trim_end_matches('/').rsplit('/').next()?;
@@ -147,6 +166,16 @@ mod tests {
         );
         let error = split("/a/{b", &at).expect_err("unclosed");
         assert!(error.to_string().contains("unclosed `{`"), "{error}");
+    }
+
+    #[test]
+    fn routes_ignore_parameter_names() {
+        assert_eq!(route("/a/{id}/b/{video_id}"), "/a/{}/b/{}");
+        assert_eq!(
+            route("/a/{identifier}/b/{x}"),
+            route("/a/{id}/b/{video_id}")
+        );
+        assert_eq!(route("/a"), "/a");
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl<'s> Node<'s> {
 
 /// Builds the resource tree of `spec`, creating the model types its operations use.
 pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> {
-    let top = tree(spec)?;
+    let top = tree(spec, types)?;
     let mut modules = Scope::with_reserved(TOP_LEVEL_MODULES);
     let mut roots = Vec::with_capacity(top.children.len());
     // Root handles are re-exported at the crate root: unique, and never a model's name.
@@ -89,9 +89,14 @@ pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> 
 }
 
 /// Every operation of every file, placed in the resource it belongs to.
-fn tree(spec: &Spec) -> Result<Node<'_>> {
+///
+/// The same route written twice (under two parameter names: `/a/{id}` and `/a/{video_id}`),
+/// or two operations with one operationId, are refused strictly; leniently, each is a note
+/// naming both places, and of a route written twice only the first is generated.
+fn tree<'s>(spec: &'s Spec, types: &mut TypeBuilder<'_>) -> Result<Node<'s>> {
     let mut top = Node::new("");
     let mut operation_ids: HashMap<&str, Location> = HashMap::new();
+    let mut routes: HashMap<(HttpMethod, String), Location> = HashMap::new();
     for (file_id, file) in spec.files.iter().enumerate() {
         let paths_at = spec.root(file_id).join("paths");
         for (path, item) in &file.doc.paths.paths {
@@ -108,15 +113,31 @@ fn tree(spec: &Spec) -> Result<Node<'_>> {
             for (key, op) in item.iter() {
                 let method = HttpMethod::from_key(key).unwrap_or(HttpMethod::Trace);
                 let at = item_at.join(method.key());
+                let route = (method, paths::route(path));
+                if let Some(first) = routes.get(&route) {
+                    let duplicate = Error::Duplicate {
+                        at: at.clone(),
+                        what: format!("route `{} {}`", method.as_str(), route.1),
+                        first: first.clone(),
+                    };
+                    types.tolerate(duplicate, "only the first is generated")?;
+                    continue;
+                }
+                routes.insert(route, at.clone());
                 if let Some(id) = &op.operation_id {
-                    if let Some(first) = operation_ids.get(id.as_str()) {
-                        return Err(Error::Duplicate {
-                            at: at.join("operationId"),
-                            what: format!("operationId `{id}`"),
-                            first: first.clone(),
-                        });
+                    match operation_ids.get(id.as_str()) {
+                        Some(first) => {
+                            let duplicate = Error::Duplicate {
+                                at: at.join("operationId"),
+                                what: format!("operationId `{id}`"),
+                                first: first.clone(),
+                            };
+                            types.tolerate(duplicate, "both are generated")?;
+                        }
+                        None => {
+                            operation_ids.insert(id, at.join("operationId"));
+                        }
                     }
-                    operation_ids.insert(id, at.join("operationId"));
                 }
                 let extension = |key| cloudflare::extension_str(op.extensions.get(key), key, &at);
                 let chain = match extension(RESOURCE_EXTENSION)? {

@@ -228,6 +228,20 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
+    /// Reports `problem`: the error itself when strict; when lenient, a note saying what was
+    /// done (`outcome`).
+    pub fn tolerate(&mut self, problem: Error, outcome: &str) -> Result<()> {
+        if self.lenient {
+            self.notes.push(Error::Tolerated {
+                problem: Box::new(problem),
+                outcome: outcome.to_owned(),
+            });
+            Ok(())
+        } else {
+            Err(problem)
+        }
+    }
+
     /// The model types built so far, in the order they were named, and the notes on what was
     /// approximated.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
