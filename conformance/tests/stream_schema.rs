@@ -18,9 +18,7 @@ fn skipped() {
 #[cfg(stream_schema)]
 mod generated {
     use cloudflare_stream::{Client, FilePart};
-    use cloudflare_stream_conformance::models::{
-        StreamMediaState, StreamTusResumable, StreamWatermarkBasicUpload,
-    };
+    use cloudflare_stream_conformance::models::{MediaState, TusResumable, WatermarkBasicUpload};
     use cloudflare_stream_conformance::stream::Stream;
     use serde_json::json;
     use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -79,7 +77,7 @@ mod generated {
         let client = client(&server);
         let videos = Stream::from(&client)
             .list(ACCOUNT)
-            .status(StreamMediaState::Ready)
+            .status(MediaState::Ready)
             .asc(true)
             .creator("creator id")
             .start("2024-01-02T02:20:00Z")
@@ -114,7 +112,7 @@ mod generated {
             .await;
         let client = client(&server);
         let png = vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255];
-        let body = StreamWatermarkBasicUpload {
+        let body = WatermarkBasicUpload {
             file: FilePart::new(png.clone())
                 .file_name("logo.png")
                 .content_type("image/png"),
@@ -213,7 +211,7 @@ mod generated {
             .await;
         let client = client(&server);
         let response = Stream::from(&client)
-            .create(ACCOUNT, StreamTusResumable::N100, 1_048_576)
+            .create(ACCOUNT, TusResumable::N100, 1_048_576)
             .upload_metadata("name bXkudmlkZW8ubXA0")
             .into_request()
             .send_with_response()

@@ -16,6 +16,9 @@ pub const SCOPES: &[&str] = &["accounts", "zones"];
 /// Names the resource of an operation (`stream.downloads`), instead of its path.
 pub const RESOURCE_EXTENSION: &str = "x-rust-resource";
 
+/// Names the Rust type of a schema (`VideoDownloads`), instead of its component name or place.
+pub const RUST_NAME: &str = "x-rust-name";
+
 /// Names the method of an operation (`create_type`), instead of its verb.
 pub const METHOD_EXTENSION: &str = "x-rust-method";
 
@@ -36,6 +39,71 @@ pub fn resource_chain(path: &str) -> Vec<String> {
         .filter(|s| !is_param(s))
         .map(|s| (*s).to_owned())
         .collect()
+}
+
+/// A component name less the noise Cloudflare's schema bundler puts in names, which changes
+/// from one publication to the next with nothing changing on the wire:
+///
+/// - a hash-like segment: `account_identifier-G0wXqUnt`, `YKd4QjrJ_accessRules`;
+/// - the group of the sub-API it was bundled from, when that names the client API itself:
+///   `CloudflareClientAPI_videos`, `Cloudflare Client API_keys`;
+/// - the bundler's own path: `components-schemas-created`, `keys_schemas-identifier`.
+///
+/// What remains is never empty: a name that is all noise is kept as it is.
+pub fn denoise(name: &str) -> String {
+    let mut rest = name;
+    if let Some((group, tail)) = rest.split_once('_')
+        && !tail.is_empty()
+    {
+        let normal: String = group
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if normal.ends_with("clientapi") || is_hash_like(group) {
+            rest = tail;
+        }
+    }
+    if let Some((head, hash)) = rest.rsplit_once('-')
+        && is_hash_like(hash)
+        && !head.is_empty()
+    {
+        rest = head;
+    }
+    let mut out = rest.replace("components-schemas-", "");
+    for bundled in ["_schemas-", "-schemas-"] {
+        out = out.replace(bundled, "_");
+    }
+    if let Some(tail) = out.strip_prefix("schemas-")
+        && !tail.is_empty()
+    {
+        out = tail.to_owned();
+    }
+    if out.is_empty() { name.to_owned() } else { out }
+}
+
+/// Whether `segment` looks like a random identifier rather than a word: eight letters and
+/// digits with a digit among them, or with both cases in no camel-case order (`G0wXqUnt`,
+/// `irZvDgLX`, but not `response`, `pageSize` or `Download`).
+pub fn is_hash_like(segment: &str) -> bool {
+    if segment.len() != 8 || !segment.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return false;
+    }
+    if segment.bytes().any(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let upper = segment.bytes().filter(u8::is_ascii_uppercase).count();
+    if upper == 0 || upper == segment.len() {
+        return false;
+    }
+    // Camel case: every capital starts a word of at least two letters.
+    let bytes = segment.as_bytes();
+    let camel = bytes.iter().enumerate().all(|(i, b)| {
+        !b.is_ascii_uppercase() || bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
+    }) && bytes
+        .windows(2)
+        .all(|w| !(w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase()));
+    !camel
 }
 
 /// Whether a path segment is a parameter (`{id}`).
@@ -112,6 +180,59 @@ mod tests {
         assert_eq!(resource_chain("/user/tokens"), ["user", "tokens"]);
         assert_eq!(resource_chain("/accounts/{account_id}"), ["accounts"]);
         assert!(resource_chain("/{x}").is_empty());
+    }
+
+    #[test]
+    fn noise_is_taken_out_of_component_names() {
+        assert_eq!(denoise("account_identifier-G0wXqUnt"), "account_identifier");
+        assert_eq!(denoise("input-tb75G6nL"), "input");
+        assert_eq!(denoise("YKd4QjrJ_accessRules"), "accessRules");
+        assert_eq!(denoise("zMoT7yMk_accessRules"), "accessRules");
+        assert_eq!(denoise("CloudflareClientAPI_videos"), "videos");
+        assert_eq!(denoise("Cloudflare Client API_keys"), "keys");
+        assert_eq!(
+            denoise("cloudflare-stream-client-api_schemas-identifier"),
+            "identifier"
+        );
+        assert_eq!(denoise("components-schemas-created"), "created");
+        assert_eq!(
+            denoise("clipping_components-schemas-created"),
+            "clipping_created"
+        );
+        assert_eq!(denoise("schemas-identifier-Bb4kqDnx"), "identifier");
+        assert_eq!(
+            denoise("Cloudflare Client API_schemas-modified"),
+            "modified"
+        );
+        // Words, and names that are nothing but noise, stay.
+        for kept in [
+            "api-response-common",
+            "live_input_response",
+            "video-download",
+            "pageSize",
+        ] {
+            assert_eq!(denoise(kept), kept);
+        }
+        assert_eq!(denoise("G0wXqUnt"), "G0wXqUnt");
+    }
+
+    #[test]
+    fn hash_like_segments() {
+        for hash in [
+            "G0wXqUnt", "TY1UHON6", "irZvDgLX", "knahgTWl", "WLNEeGEP", "01FH7baZ",
+        ] {
+            assert!(is_hash_like(hash), "{hash}");
+        }
+        for word in [
+            "response",
+            "download",
+            "pageSize",
+            "Download",
+            "RESPONSE",
+            "captions1x",
+        ] {
+            assert!(!is_hash_like(word), "{word}");
+        }
     }
 
     #[test]

@@ -21,7 +21,9 @@ mod operations;
 mod paths;
 mod resources;
 mod shape;
+pub mod sites;
 mod types;
+pub mod visit;
 
 pub use ir::*;
 pub use types::TypeBuilder;

@@ -89,6 +89,22 @@ pub const ARGUMENT_RESERVED: &[&str] = &["body", "path", "self_", "into_request"
 /// does not list; the first that no listed value takes is used.
 pub const ENUM_FALLBACKS: &[&str] = &["Unknown", "Other", "UnknownValue"];
 
+/// The prefix every one of `names` starts with, up to and including a `_` (`stream_` when
+/// every component is `stream_...`): it says nothing about any one of them. `None` when they
+/// do not all share one, when there are fewer than two, or when a name would be left empty.
+pub fn shared_prefix<'a>(names: &[&'a str]) -> Option<&'a str> {
+    let [first, second, ..] = names else {
+        return None;
+    };
+    let _ = second;
+    let end = first.find('_')? + 1;
+    let prefix = &first[..end];
+    names
+        .iter()
+        .all(|name| name.len() > end && name.starts_with(prefix))
+        .then_some(prefix)
+}
+
 /// A `snake_case` name for a field, parameter, method or module.
 pub fn snake(name: &str) -> String {
     let base = words(name).to_snake_case();
@@ -254,6 +270,15 @@ mod tests {
         assert_eq!(type_name("default"), "DefaultModel");
         assert_eq!(type_name("result"), "ResultModel");
         assert_eq!(camel("caf\u{e9}"), "CafUe9");
+    }
+
+    #[test]
+    fn prefixes_shared_by_every_name() {
+        assert_eq!(shared_prefix(&["stream_a", "stream_b_c"]), Some("stream_"));
+        assert_eq!(shared_prefix(&["stream_a", "streams_b"]), None);
+        assert_eq!(shared_prefix(&["stream_a", "stream_"]), None);
+        assert_eq!(shared_prefix(&["stream_a"]), None);
+        assert_eq!(shared_prefix(&["Download", "Downloads"]), None);
     }
 
     #[test]

@@ -41,8 +41,8 @@ impl TypeBuilder<'_> {
                 None,
             );
         }
-        let source = resolved.component.as_deref().unwrap_or(hint);
-        let name = self.names.claim(names::type_name(source));
+        let source = Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
+        let name = self.names.claim(names::type_name(&source));
         let mut files = BTreeSet::new();
         for property in &merged.properties {
             let schema = self

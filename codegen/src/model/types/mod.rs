@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
+use super::cloudflare::{self, RUST_NAME};
 use super::docs::describe;
 use super::ir::{AliasDef, TypeDef, TypeRef};
 use super::names::{self, Scope};
@@ -52,6 +53,8 @@ pub struct TypeBuilder<'s> {
     defs: Vec<TypeDef>,
     /// Where each model stands in `defs`, by name.
     index: HashMap<String, usize>,
+    /// The prefix every component of a file shares (`stream_`), by file, once asked for.
+    prefixes: HashMap<FileId, Option<String>>,
     depth: usize,
     lenient: bool,
     notes: Vec<Error>,
@@ -88,6 +91,7 @@ impl<'s> TypeBuilder<'s> {
             components: HashMap::new(),
             defs: Vec::new(),
             index: HashMap::new(),
+            prefixes: HashMap::new(),
             depth: 0,
         }
     }
@@ -118,7 +122,11 @@ impl<'s> TypeBuilder<'s> {
                 if matches!(typed.ty, TypeRef::Named(_)) {
                     continue;
                 }
-                let alias = self.names.claim(names::type_name(name));
+                let source = {
+                    let resolved = spec.component_schema(file_id, name)?;
+                    Self::name_source(spec, &mut self.prefixes, &resolved, name)
+                };
+                let alias = self.names.claim(names::type_name(&source));
                 self.push_def(TypeDef::Alias(AliasDef {
                     name: alias,
                     doc: typed.doc,
@@ -143,6 +151,43 @@ impl<'s> TypeBuilder<'s> {
     /// The model called `name`, if it is defined yet.
     fn def(&self, name: &str) -> Option<&TypeDef> {
         self.index.get(name).map(|&i| &self.defs[i])
+    }
+
+    /// What a schema's type is named after: its `x-rust-name`; else, for a component, its name
+    /// less noise ([`cloudflare::denoise`], and the prefix every component of its file shares);
+    /// else `hint`, which says where it stands.
+    fn name_source(
+        spec: &Spec,
+        prefixes: &mut HashMap<FileId, Option<String>>,
+        resolved: &Resolved<'_, Schema>,
+        hint: &str,
+    ) -> String {
+        if let Some(Value::String(name)) = resolved.value.schema_data.extensions.get(RUST_NAME)
+            && !name.trim().is_empty()
+        {
+            return name.trim().to_owned();
+        }
+        let Some(component) = &resolved.component else {
+            return hint.to_owned();
+        };
+        let prefix = prefixes.entry(resolved.file).or_insert_with(|| {
+            let denoised: Vec<String> = spec.files[resolved.file]
+                .doc
+                .components
+                .iter()
+                .flat_map(|c| c.schemas.keys())
+                .map(|name| cloudflare::denoise(name))
+                .collect();
+            let names: Vec<&str> = denoised.iter().map(String::as_str).collect();
+            names::shared_prefix(&names).map(str::to_owned)
+        });
+        let denoised = cloudflare::denoise(component);
+        match prefix {
+            Some(prefix) => denoised
+                .strip_prefix(prefix.as_str())
+                .map_or(denoised.clone(), str::to_owned),
+            None => denoised,
+        }
     }
 
     /// Defines a model (its name was claimed before).
@@ -268,8 +313,9 @@ impl<'s> TypeBuilder<'s> {
                     let name = match alias {
                         Some(name) => name.clone(),
                         None => {
-                            let source = resolved.component.as_deref().unwrap_or(hint);
-                            let name = self.names.claim(names::type_name(source));
+                            let source =
+                                Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
+                            let name = self.names.claim(names::type_name(&source));
                             *alias = Some(name.clone());
                             name
                         }
@@ -277,10 +323,11 @@ impl<'s> TypeBuilder<'s> {
                     TypeRef::Named(name)
                 }
                 None => {
-                    let name_source = resolved.component.as_deref().unwrap_or(hint);
+                    let name_source =
+                        Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
                     self.entering.insert(entered.clone(), None);
                     self.unions.push(Frame::Schema(entered.clone()));
-                    let built = self.new_type(&resolved, &shape, name_source, key.clone());
+                    let built = self.new_type(&resolved, &shape, &name_source, key.clone());
                     self.unions.pop();
                     let alias = self.entering.remove(&entered).flatten();
                     match (built?, alias) {
