@@ -36,6 +36,34 @@ impl Location {
     }
 }
 
+/// As data (in the API lock), a location is `name.yaml#/pointer`: the file by its name in the
+/// spec folder, which is how the files of a folder name one another.
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let name = self.file.file_name().map_or_else(
+            || self.file.to_string_lossy(),
+            |name| name.to_string_lossy(),
+        );
+        serializer.serialize_str(&format!("{name}#{}", self.pointer))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        let (file, pointer) = text.split_once('#').unwrap_or((&text, ""));
+        Ok(Self {
+            file: PathBuf::from(file),
+            pointer: pointer.to_owned(),
+        })
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}#{}", self.file.display(), self.pointer)

@@ -10,6 +10,7 @@
 //! [`generate`] runs all four over a folder. Every failure is an [`Error`] naming the file and
 //! the JSON pointer of the problem; nothing here panics on a bad spec.
 
+pub mod changes;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -36,31 +37,48 @@ pub struct Generated {
     pub source: String,
     /// What a lenient generation approximated, each naming the file and JSON pointer.
     pub notes: Vec<Error>,
+    /// The API that was generated, as data: what the API lock records
+    /// ([`model::lock::render`]) and the changelog compares.
+    pub api: model::Api,
 }
 
 /// Generates the client for the spec files in `spec_dir`, strictly, as formatted Rust source.
+/// The folder's API lock, if it has one, keeps the names it records.
 pub fn generate(spec_dir: &Path) -> Result<String> {
     generate_with(spec_dir, Options::default()).map(|g| g.source)
 }
 
-/// Generates the client for the spec files in `spec_dir` with `options`.
+/// Generates the client for the spec files in `spec_dir` with `options`, keeping the names of
+/// the folder's API lock if it has one.
 pub fn generate_with(spec_dir: &Path, options: Options) -> Result<Generated> {
     let spec = load::Spec::load_dir(spec_dir)?;
-    generate_spec_with(&spec, options)
+    let lock = model::lock::read(spec_dir)?;
+    generate_locked(&spec, options, lock.as_ref())
 }
 
-/// Generates the client for an already loaded spec, strictly.
+/// Generates the client for an already loaded spec, strictly, with no lock.
 pub fn generate_spec(spec: &load::Spec) -> Result<String> {
     generate_spec_with(spec, Options::default()).map(|g| g.source)
 }
 
-/// Generates the client for an already loaded spec with `options`.
+/// Generates the client for an already loaded spec with `options`, with no lock.
 pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
-    let api = model::Api::build(spec, options)?;
+    generate_locked(spec, options, None)
+}
+
+/// Generates the client for an already loaded spec with `options`, keeping the names of `lock`
+/// (the API generated last, see [`model::lock`]).
+pub fn generate_locked(
+    spec: &load::Spec,
+    options: Options,
+    lock: Option<&model::Api>,
+) -> Result<Generated> {
+    let mut api = model::Api::build_locked(spec, options, lock)?;
     let source = format::api(&api)?;
     Ok(Generated {
         source,
-        notes: api.notes,
+        notes: std::mem::take(&mut api.notes),
+        api,
     })
 }
 

@@ -22,7 +22,8 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-pub(super) fn is_spec_file(path: &Path) -> bool {
+/// Whether `path` names a spec file (`.yaml`, `.yml`, `.json`).
+pub fn is_spec_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "json")

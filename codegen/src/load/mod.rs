@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-pub use files::spec_files;
+pub use files::{is_spec_file, spec_files};
 pub use refs::component_ref;
 
 use crate::error::{Error, Location, Result};

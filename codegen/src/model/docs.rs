@@ -143,6 +143,21 @@ pub fn shared_path_doc(template: &str) -> String {
     format!("The path `{template}`, each parameter checked and encoded.")
 }
 
+/// Writes the documentation made from names, which only the final names can give: each
+/// method's and each request type's.
+pub fn compose(api: &mut Api) {
+    fn compose_resource(resource: &mut Resource) {
+        for op in &mut resource.operations {
+            op.doc = method_doc(op);
+            if let Some(request) = &mut op.request_type {
+                request.doc = request_doc(&op.qualified_name);
+            }
+        }
+        resource.children.iter_mut().for_each(compose_resource);
+    }
+    api.roots.iter_mut().for_each(compose_resource);
+}
+
 /// `text` as a doc comment can hold it. A carriage return that does not end a line is a "bare
 /// CR", which rustc refuses in doc comments; it becomes a line break. The characters that
 /// override text direction (U+202A–U+202E, U+2066–U+2069) are refused in comments by rustc's

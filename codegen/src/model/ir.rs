@@ -3,6 +3,8 @@
 //! Everything the emitter prints is decided here; every item keeps the [`Location`] of what it
 //! was made from, so that later passes (notes, the changelog) can point back into the spec.
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::Location;
 
 /// The whole API, ready to print.
@@ -14,10 +16,12 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// What a lenient build approximated, each with its location (empty when strict).
     pub notes: Vec<crate::Error>,
+    /// The items the spec names itself, which no lock renames.
+    pub pinned: super::lock::Pinned,
 }
 
 /// A resource: a handle type with methods, and nested resources.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
     /// The path segment it stands for (`downloads`).
     pub segment: String,
@@ -30,8 +34,10 @@ pub struct Resource {
     /// Name of the method on the parent that returns this resource (`downloads`).
     pub accessor: String,
     /// The module's documentation: the description of the operations' tag, or a fallback.
+    #[serde(skip)]
     pub doc: String,
     /// The handle type's documentation.
+    #[serde(skip)]
     pub handle_doc: String,
     /// The operations on this resource.
     pub operations: Vec<Operation>,
@@ -42,11 +48,12 @@ pub struct Resource {
 }
 
 /// A function that builds one path, for the operations of a resource that share it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SharedPath {
     /// Function name (`downloads_path`).
     pub name: String,
     /// Its documentation.
+    #[serde(skip)]
     pub doc: String,
     /// The operation whose path and path parameters it builds (an index into
     /// [`Resource::operations`]); every operation that calls it builds the same path the same way.
@@ -54,7 +61,7 @@ pub struct SharedPath {
 }
 
 /// One HTTP operation, as a method on a resource handle.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Operation {
     /// Method name (`create_type`).
     pub method_name: String,
@@ -79,10 +86,13 @@ pub struct Operation {
     /// What a successful response holds.
     pub response: ResponseBody,
     /// First line of the spec's documentation.
+    #[serde(skip)]
     pub summary: Option<String>,
     /// The rest of the spec's documentation.
+    #[serde(skip)]
     pub description: Option<String>,
     /// The method's documentation: summary, description, `METHOD /path`, arguments.
+    #[serde(skip)]
     pub doc: String,
     /// Where the operation is defined.
     pub at: Location,
@@ -90,16 +100,17 @@ pub struct Operation {
 
 /// The type a method returns when the operation has optional parameters: the runtime's request
 /// with a setter for each.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RequestType {
     /// Rust name (`StreamListRequest`).
     pub name: String,
     /// Its documentation.
+    #[serde(skip)]
     pub doc: String,
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum HttpMethod {
     /// `GET`.
     Get,
@@ -167,7 +178,7 @@ impl HttpMethod {
 }
 
 /// A piece of a path template.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PathPart {
     /// Text sent as written.
     Literal(String),
@@ -216,7 +227,7 @@ impl Operation {
 }
 
 /// Where a parameter is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ParamLocation {
     /// A segment of the path.
     Path,
@@ -238,7 +249,7 @@ impl ParamLocation {
 }
 
 /// A path, query or header parameter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Param {
     /// Name in the spec (`account_id`, `Upload-Length`).
     pub name: String,
@@ -251,8 +262,10 @@ pub struct Param {
     /// Must be given (always true for path parameters).
     pub required: bool,
     /// Documentation from the spec.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// The setter's documentation (for optional parameters).
+    #[serde(skip)]
     pub setter_doc: String,
     /// `maxLength`, refused before sending when exceeded.
     pub max_length: Option<usize>,
@@ -263,7 +276,7 @@ pub struct Param {
 }
 
 /// How a parameter is passed, and so how it is written in the request.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ParamType {
     /// `&str`.
     Str,
@@ -290,7 +303,7 @@ impl ParamType {
 }
 
 /// The request body of an operation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
     /// No body.
     None,
@@ -307,7 +320,7 @@ pub enum Body {
 }
 
 /// What a successful response carries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseBody {
     /// The Rust type the caller gets.
     pub ty: TypeRef,
@@ -318,7 +331,7 @@ pub struct ResponseBody {
 }
 
 /// How a successful response body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ResponseFormat {
     /// JSON in the `{success, errors, messages, result}` envelope; the caller gets `result`.
     Envelope,
@@ -331,7 +344,7 @@ pub enum ResponseFormat {
 }
 
 /// A Rust type, as used in a field, argument or result.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TypeRef {
     /// `String`.
     String,
@@ -383,7 +396,7 @@ impl TypeRef {
 }
 
 /// A generated model type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TypeDef {
     /// A struct with named fields.
     Struct(StructDef),
@@ -419,11 +432,12 @@ impl TypeDef {
 }
 
 /// A struct model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StructDef {
     /// Rust name.
     pub name: String,
     /// Documentation.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// Fields, in spec order.
     pub fields: Vec<Field>,
@@ -439,7 +453,7 @@ pub struct StructDef {
 }
 
 /// A struct field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Field {
     /// Rust name.
     pub ident: String,
@@ -457,13 +471,14 @@ pub struct Field {
     /// How the field is sent as a part of a multipart form (set in form structs only).
     pub form_part: Option<FormPart>,
     /// Documentation.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// Where the property's schema stands.
     pub at: Location,
 }
 
 /// How a field of a multipart body is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FormPart {
     /// A file part.
     File,
@@ -480,11 +495,12 @@ pub enum FormPart {
 }
 
 /// A string enum model, with a catch-all variant for values the spec does not list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnumDef {
     /// Rust name.
     pub name: String,
     /// Documentation.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// Known values.
     pub variants: Vec<Variant>,
@@ -495,7 +511,7 @@ pub struct EnumDef {
 }
 
 /// One known value of a string enum.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Variant {
     /// Rust name.
     pub ident: String,
@@ -504,11 +520,12 @@ pub struct Variant {
 }
 
 /// A type that is one of several (`oneOf`/`anyOf`), as an untagged enum.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnionDef {
     /// Rust name.
     pub name: String,
     /// Documentation.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// One variant per member schema, in spec order (the order decoding tries them).
     pub variants: Vec<(String, TypeRef)>,
@@ -519,11 +536,12 @@ pub struct UnionDef {
 }
 
 /// `type Name = Target;`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AliasDef {
     /// Rust name.
     pub name: String,
     /// Documentation.
+    #[serde(skip)]
     pub doc: Option<String>,
     /// What it stands for.
     pub target: TypeRef,

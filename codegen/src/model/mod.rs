@@ -16,8 +16,10 @@
 mod cloudflare;
 mod docs;
 pub mod ir;
+pub mod lock;
 pub mod names;
 mod operations;
+pub mod pairing;
 mod paths;
 mod resources;
 mod shape;
@@ -44,32 +46,46 @@ impl Api {
     /// calls it: schemas may nest 128 deep, and a debug build needs more stack for that than
     /// a test thread's 2 MiB.
     pub fn build(spec: &Spec, options: Options) -> Result<Self> {
+        Self::build_locked(spec, options, None)
+    }
+
+    /// Builds the model of `spec` keeping the names of `lock`, the API it generated last (see
+    /// [`lock`] for the rule).
+    pub fn build_locked(spec: &Spec, options: Options, lock: Option<&Api>) -> Result<Self> {
         std::thread::scope(|scope| {
             let builder = std::thread::Builder::new()
                 .name("codegen-model".into())
                 .stack_size(BUILD_STACK);
-            match builder.spawn_scoped(scope, || Self::build_here(spec, options)) {
+            match builder.spawn_scoped(scope, || Self::build_here(spec, options, lock)) {
                 Ok(thread) => thread
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 // No thread to be had: build on this one.
-                Err(_) => Self::build_here(spec, options),
+                Err(_) => Self::build_here(spec, options, lock),
             }
         })
     }
 
-    fn build_here(spec: &Spec, options: Options) -> Result<Self> {
+    fn build_here(spec: &Spec, options: Options, lock: Option<&Api>) -> Result<Self> {
         let mut types = TypeBuilder::new(spec, options.lenient);
-        let roots = resources::build(spec, &mut types)?;
+        let mut pinned = lock::Pinned::default();
+        let roots = resources::build(spec, &mut types, &mut pinned.operations)?;
         if options.every_schema {
             types.every_component()?;
         }
-        let (types, notes) = types.finish();
+        let (types, notes, pinned_types) = types.finish();
+        pinned.types = pinned_types;
         let mut api = Self {
             roots,
             types,
             notes,
+            pinned,
         };
+        if let Some(old) = lock {
+            let pinned = api.pinned.clone();
+            lock::adopt(&mut api, old, &pinned);
+        }
+        docs::compose(&mut api);
         docs::clean(&mut api);
         Ok(api)
     }

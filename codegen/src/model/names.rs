@@ -8,6 +8,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use super::ir::TypeRef;
+
 /// Keywords (strict and reserved, every edition up to 2024) that a raw identifier can escape.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
@@ -146,6 +148,25 @@ pub fn type_name(name: &str) -> String {
         format!("{base}Model")
     } else {
         base
+    }
+}
+
+/// The variant name for a union member of type `ty`.
+pub fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Integer => "Integer".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Unit => "Null".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Boxed(inner) => variant_name(inner),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
     }
 }
 

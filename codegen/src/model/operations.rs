@@ -35,12 +35,12 @@ pub fn operation(
         .any(|p| p.location != ParamLocation::Path && !p.required)
         .then(|| RequestType {
             name: types.claim_name(&format!("{handle}_{method_name}_request")),
-            doc: docs::request_doc(&qualified_name),
+            doc: String::new(),
         });
     let summary = docs::spec_text(found.op.summary.as_deref());
     let description =
         docs::spec_text(found.op.description.as_deref()).filter(|d| Some(d) != summary.as_ref());
-    let mut op = Operation {
+    Ok(Operation {
         qualified_name,
         method_name,
         http_method: found.method,
@@ -55,9 +55,7 @@ pub fn operation(
         description,
         doc: String::new(),
         at: found.at.clone(),
-    };
-    op.doc = docs::method_doc(&op);
-    Ok(op)
+    })
 }
 
 /// A parameter as declared, with where it was found.

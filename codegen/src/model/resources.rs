@@ -7,7 +7,7 @@
 //! suffix (`create_type` for `POST .../downloads/{download_type}`). A spec author can override
 //! both with `x-rust-resource: stream.downloads` and `x-rust-method: create_type`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{Operation as SpecOperation, Parameter, ReferenceOr};
 
@@ -16,7 +16,7 @@ use super::ir::{HttpMethod, Resource};
 use super::names::{self, HANDLE_RESERVED, Scope, TOP_LEVEL_MODULES};
 use super::operations;
 use super::types::TypeBuilder;
-use super::{docs, paths};
+use super::{docs, paths, sites};
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Spec};
 
@@ -68,7 +68,12 @@ impl<'s> Node<'s> {
 }
 
 /// Builds the resource tree of `spec`, creating the model types its operations use.
-pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> {
+/// Operations whose method the spec names (`x-rust-method`) are added to `pinned` by key.
+pub fn build(
+    spec: &Spec,
+    types: &mut TypeBuilder<'_>,
+    pinned: &mut BTreeSet<String>,
+) -> Result<Vec<Resource>> {
     let top = tree(spec, types)?;
     let mut modules = Scope::with_reserved(TOP_LEVEL_MODULES);
     let mut roots = Vec::with_capacity(top.children.len());
@@ -83,7 +88,15 @@ pub fn build(spec: &Spec, types: &mut TypeBuilder<'_>) -> Result<Vec<Resource>> 
         types.reserve(handle);
     }
     for (node, handle) in top.children.into_iter().zip(root_handles) {
-        roots.push(resource(spec, types, node, &mut modules, "", Some(handle))?);
+        roots.push(resource(
+            spec,
+            types,
+            node,
+            &mut modules,
+            "",
+            Some(handle),
+            pinned,
+        )?);
     }
     Ok(roots)
 }
@@ -180,6 +193,7 @@ fn resource(
     modules: &mut Scope,
     parent: &str,
     handle: Option<String>,
+    pinned: &mut BTreeSet<String>,
 ) -> Result<Resource> {
     let root = handle.is_some();
     let module = modules.claim(names::snake(&node.segment));
@@ -195,7 +209,15 @@ fn resource(
     let mut child_modules = Scope::default();
     let mut children = Vec::with_capacity(node.children.len());
     for child in node.children {
-        let mut built = resource(spec, types, child, &mut child_modules, &qualified, None)?;
+        let mut built = resource(
+            spec,
+            types,
+            child,
+            &mut child_modules,
+            &qualified,
+            None,
+            pinned,
+        )?;
         built.accessor = methods.claim(names::snake(&built.segment));
         children.push(built);
     }
@@ -231,7 +253,7 @@ fn resource(
         if tag.is_none() {
             tag = tag_description(spec, found);
         }
-        operations.push(operations::operation(
+        let op = operations::operation(
             spec,
             types,
             found,
@@ -239,7 +261,11 @@ fn resource(
             &qualified,
             &handle,
             response,
-        )?);
+        )?;
+        if found.method_override.is_some() {
+            pinned.insert(sites::operation_key(&op));
+        }
+        operations.push(op);
     }
     let shared_paths = paths::builders(&mut operations);
     let doc = docs::module_doc(tag, &node.segment, root);

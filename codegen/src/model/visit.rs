@@ -3,6 +3,7 @@
 //! the changelog's matching all go through it.
 
 use super::ir::{Api, Body, Operation, ParamType, Resource, TypeDef, TypeRef};
+use crate::error::Location;
 
 /// Every operation of `resources` and their nested resources, in file order, with the resource
 /// it belongs to.
@@ -105,4 +106,29 @@ pub fn operation_types(op: &Operation) -> Vec<&str> {
         }
     }
     names
+}
+
+/// Calls `visit` on every location the API holds.
+pub fn locations_mut(api: &mut Api, visit: &mut dyn FnMut(&mut Location)) {
+    fn resource(node: &mut Resource, visit: &mut dyn FnMut(&mut Location)) {
+        for op in &mut node.operations {
+            visit(&mut op.at);
+            op.params.iter_mut().for_each(|p| visit(&mut p.at));
+        }
+        node.children
+            .iter_mut()
+            .for_each(|child| resource(child, visit));
+    }
+    for def in &mut api.types {
+        match def {
+            TypeDef::Struct(s) => {
+                visit(&mut s.at);
+                s.fields.iter_mut().for_each(|f| visit(&mut f.at));
+            }
+            TypeDef::Enum(e) => visit(&mut e.at),
+            TypeDef::Union(u) => visit(&mut u.at),
+            TypeDef::Alias(a) => visit(&mut a.at),
+        }
+    }
+    api.roots.iter_mut().for_each(|root| resource(root, visit));
 }

@@ -41,7 +41,13 @@ impl TypeBuilder<'_> {
                 None,
             );
         }
-        let source = Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
+        let source = Self::name_source(
+            self.spec,
+            &mut self.prefixes,
+            &mut self.explicit,
+            &resolved,
+            hint,
+        );
         let name = self.names.claim(names::type_name(&source));
         let mut files = BTreeSet::new();
         for property in &merged.properties {
@@ -123,7 +129,7 @@ mod tests {
             .form_struct(0, &spec.root(0), &node, "Upload")
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(name.as_deref(), Some("Upload"));
-        let (defs, _) = builder.finish();
+        let (defs, _, _) = builder.finish();
         let Some(TypeDef::Struct(upload)) = defs.iter().find(|d| d.name() == "Upload") else {
             panic!("{defs:#?}")
         };

@@ -15,7 +15,7 @@ mod merge;
 mod objects;
 mod unions;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
@@ -55,6 +55,8 @@ pub struct TypeBuilder<'s> {
     index: HashMap<String, usize>,
     /// The prefix every component of a file shares (`stream_`), by file, once asked for.
     prefixes: HashMap<FileId, Option<String>>,
+    /// The type names asked for by `x-rust-name`.
+    explicit: HashSet<String>,
     depth: usize,
     lenient: bool,
     notes: Vec<Error>,
@@ -92,6 +94,7 @@ impl<'s> TypeBuilder<'s> {
             defs: Vec::new(),
             index: HashMap::new(),
             prefixes: HashMap::new(),
+            explicit: HashSet::new(),
             depth: 0,
         }
     }
@@ -124,7 +127,13 @@ impl<'s> TypeBuilder<'s> {
                 }
                 let source = {
                     let resolved = spec.component_schema(file_id, name)?;
-                    Self::name_source(spec, &mut self.prefixes, &resolved, name)
+                    Self::name_source(
+                        spec,
+                        &mut self.prefixes,
+                        &mut self.explicit,
+                        &resolved,
+                        name,
+                    )
                 };
                 let alias = self.names.claim(names::type_name(&source));
                 self.push_def(TypeDef::Alias(AliasDef {
@@ -159,12 +168,14 @@ impl<'s> TypeBuilder<'s> {
     fn name_source(
         spec: &Spec,
         prefixes: &mut HashMap<FileId, Option<String>>,
+        explicit: &mut HashSet<String>,
         resolved: &Resolved<'_, Schema>,
         hint: &str,
     ) -> String {
         if let Some(Value::String(name)) = resolved.value.schema_data.extensions.get(RUST_NAME)
             && !name.trim().is_empty()
         {
+            explicit.insert(names::type_name(name.trim()));
             return name.trim().to_owned();
         }
         let Some(component) = &resolved.component else {
@@ -287,10 +298,17 @@ impl<'s> TypeBuilder<'s> {
         }
     }
 
-    /// The model types built so far, in the order they were named, and the notes on what was
-    /// approximated.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>) {
-        (layout::finish(self.defs), self.notes)
+    /// The model types built so far, in the order they were named, the notes on what was
+    /// approximated, and the names `x-rust-name` gave.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<Error>, BTreeSet<String>) {
+        let pinned = self
+            .defs
+            .iter()
+            .map(TypeDef::name)
+            .filter(|name| self.explicit.contains(*name))
+            .map(str::to_owned)
+            .collect();
+        (layout::finish(self.defs), self.notes, pinned)
     }
 
     fn resolved(&mut self, resolved: Resolved<'_, Schema>, hint: &str) -> Result<Typed> {
@@ -313,8 +331,13 @@ impl<'s> TypeBuilder<'s> {
                     let name = match alias {
                         Some(name) => name.clone(),
                         None => {
-                            let source =
-                                Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
+                            let source = Self::name_source(
+                                self.spec,
+                                &mut self.prefixes,
+                                &mut self.explicit,
+                                &resolved,
+                                hint,
+                            );
                             let name = self.names.claim(names::type_name(&source));
                             *alias = Some(name.clone());
                             name
@@ -323,8 +346,13 @@ impl<'s> TypeBuilder<'s> {
                     TypeRef::Named(name)
                 }
                 None => {
-                    let name_source =
-                        Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
+                    let name_source = Self::name_source(
+                        self.spec,
+                        &mut self.prefixes,
+                        &mut self.explicit,
+                        &resolved,
+                        hint,
+                    );
                     self.entering.insert(entered.clone(), None);
                     self.unions.push(Frame::Schema(entered.clone()));
                     let built = self.new_type(&resolved, &shape, &name_source, key.clone());

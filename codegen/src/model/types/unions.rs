@@ -152,7 +152,7 @@ impl TypeBuilder<'_> {
                 continue;
             }
             let ty = self.boxed_if_cyclic(ty);
-            variants.push((idents.claim(variant_name(&ty)), ty));
+            variants.push((idents.claim(names::variant_name(&ty)), ty));
         }
         Ok(variants)
     }
@@ -268,7 +268,7 @@ pub(super) fn self_contained(
         return TypeDef::Union(UnionDef {
             name,
             doc,
-            variants: vec![(variant_name(&ty), ty)],
+            variants: vec![(names::variant_name(&ty), ty)],
             is_eq: true,
             at,
         });
@@ -281,25 +281,6 @@ pub(super) fn self_contained(
     })
 }
 
-/// The variant name for a union member of type `ty`.
-fn variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Integer => "Integer".to_owned(),
-        TypeRef::Number => "Number".to_owned(),
-        TypeRef::Boolean => "Boolean".to_owned(),
-        TypeRef::Unit => "Null".to_owned(),
-        TypeRef::Json => "Json".to_owned(),
-        TypeRef::JsonObject => "Object".to_owned(),
-        TypeRef::File => "File".to_owned(),
-        TypeRef::Bytes => "Bytes".to_owned(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("{}List", variant_name(inner)),
-        TypeRef::Boxed(inner) => variant_name(inner),
-        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{def, types};
@@ -307,17 +288,17 @@ mod tests {
 
     #[test]
     fn variants_are_named_after_their_types() {
-        assert_eq!(variant_name(&TypeRef::String), "String");
+        assert_eq!(names::variant_name(&TypeRef::String), "String");
         assert_eq!(
-            variant_name(&TypeRef::Array(Box::new(TypeRef::Named("Rule".into())))),
+            names::variant_name(&TypeRef::Array(Box::new(TypeRef::Named("Rule".into())))),
             "RuleList"
         );
         assert_eq!(
-            variant_name(&TypeRef::Map(Box::new(TypeRef::Integer))),
+            names::variant_name(&TypeRef::Map(Box::new(TypeRef::Integer))),
             "IntegerMap"
         );
         assert_eq!(
-            variant_name(&TypeRef::Boxed(Box::new(TypeRef::Named("A".into())))),
+            names::variant_name(&TypeRef::Boxed(Box::new(TypeRef::Named("A".into())))),
             "A"
         );
     }

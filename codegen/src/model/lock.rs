@@ -1,0 +1,363 @@
+//! The API lock: the Rust API a spec folder generated last, as data (`rust-api.lock`, beside
+//! the spec files), so that the next generation keeps its names and can say what changed.
+//!
+//! The rule a user can predict: every type, method, field and variant that is *the same item*
+//! as one in the lock (see [`Pairing`]: same operation by method and route, same type by where
+//! the wire uses it) keeps the lock's Rust name, whatever the spec now calls it. Only new items
+//! get new names. An `x-rust-name` (schema) or `x-rust-method` (operation) in the spec always
+//! wins over the lock; so does a name the lock would give twice (the item then keeps its new
+//! name). To rename on purpose, change or delete the entry in the lock, or use an extension.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::ir::{Api, Operation, Resource, TypeDef, TypeRef};
+use super::names::{self, HANDLE_RESERVED, Scope};
+use super::pairing::{Pairing, keyed};
+use super::visit;
+use crate::error::{Error, Location, Result};
+
+/// The name of the lock file in a spec folder. Not `.json`, `.yaml` or `.yml`: it is not a
+/// spec file.
+pub const LOCK_FILE: &str = "rust-api.lock";
+
+/// What the lock file holds.
+#[derive(Debug, Serialize, Deserialize)]
+struct LockFile {
+    /// What the file is, for a person who opens it.
+    about: String,
+    /// The resources, their methods and parameters.
+    roots: Vec<Resource>,
+    /// The model types.
+    types: Vec<TypeDef>,
+}
+
+const ABOUT: &str = "The Rust API this spec folder generated, written by `codegen generate`. \
+    The next generation keeps these names for the same items and reports what changed against \
+    it. Commit it with the spec; edit or delete an entry to rename an item on purpose.";
+
+/// Items whose names the spec sets itself (`x-rust-name`, `x-rust-method`): no lock changes them.
+#[derive(Debug, Default, Clone)]
+pub struct Pinned {
+    /// Type names.
+    pub types: BTreeSet<String>,
+    /// Operations, by key.
+    pub operations: BTreeSet<String>,
+}
+
+/// Reads the lock of the spec folder `dir`, if it has one. Its locations are rebased on `dir`.
+pub fn read(dir: &Path) -> Result<Option<Api>> {
+    let path = dir.join(LOCK_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(Error::Io { path, source }),
+    };
+    parse(&text, &path, dir).map(Some)
+}
+
+/// The API in the lock `text` (read from `path`, in the spec folder `dir`).
+pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<Api> {
+    let lock: LockFile = serde_json::from_str(text).map_err(|e| Error::Syntax {
+        file: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: format!("not an API lock: {e}"),
+    })?;
+    let mut api = Api {
+        roots: lock.roots,
+        types: lock.types,
+        ..Api::default()
+    };
+    visit::locations_mut(&mut api, &mut |at: &mut Location| {
+        at.file = dir.join(&at.file);
+    });
+    Ok(api)
+}
+
+/// The lock text for `api`: deterministic, one item per line where it can be.
+pub fn render(api: &Api) -> String {
+    let lock = LockFile {
+        about: ABOUT.to_owned(),
+        roots: api.roots.clone(),
+        types: api.types.clone(),
+    };
+    // Serialising these plain structures cannot fail.
+    let mut text = serde_json::to_string_pretty(&lock).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Gives the items of `new` that are the same items as in `old` (the lock) the names they have
+/// there, where the spec does not pin them and the name is free.
+pub fn adopt(new: &mut Api, old: &Api, pinned: &Pinned) {
+    let pairing = Pairing::of(old, new);
+    adopt_type_names(new, &pairing, pinned);
+    // Type names may have changed: pair again for what is inside the types.
+    let pairing = Pairing::of(old, new);
+    adopt_union_variants(new, old, &pairing);
+    adopt_members(new, old, &pairing);
+    adopt_methods(new, old, &pairing, pinned);
+}
+
+/// Renames paired types to their old names, then numbers any new name those took.
+fn adopt_type_names(new: &mut Api, pairing: &Pairing, pinned: &Pinned) {
+    // Names beside the models that a model may not take: the root handles (re-exported at the
+    // crate root) and the request types.
+    let mut scope = Scope::default();
+    for root in &new.roots {
+        scope.claim(root.handle.clone());
+    }
+    for resource in visit::resources(&new.roots) {
+        for op in &resource.operations {
+            if let Some(request) = &op.request_type {
+                scope.claim(request.name.clone());
+            }
+        }
+    }
+    let mut finals: HashMap<String, String> = HashMap::new();
+    for def in &new.types {
+        let name = def.name();
+        if pinned.types.contains(name) {
+            finals.insert(name.to_owned(), scope.claim(name.to_owned()));
+        }
+    }
+    for def in &new.types {
+        let name = def.name();
+        if finals.contains_key(name) {
+            continue;
+        }
+        if let Some(old) = pairing.old_type(name)
+            && !scope.contains(old)
+        {
+            finals.insert(name.to_owned(), scope.claim(old.to_owned()));
+        }
+    }
+    for def in &new.types {
+        let name = def.name();
+        if !finals.contains_key(name) {
+            finals.insert(name.to_owned(), scope.claim(name.to_owned()));
+        }
+    }
+    if finals.iter().any(|(from, to)| from != to) {
+        visit::model_names_mut(new, &mut |name: &mut String| {
+            if let Some(to) = finals.get(name.as_str()) {
+                name.clone_from(to);
+            }
+        });
+        rename_union_variants(new);
+    }
+}
+
+/// Names every union's variants anew from their (renamed) types.
+fn rename_union_variants(api: &mut Api) {
+    for def in &mut api.types {
+        if let TypeDef::Union(union) = def {
+            let mut idents = Scope::default();
+            for (variant, ty) in &mut union.variants {
+                *variant = idents.claim(names::variant_name(ty));
+            }
+        }
+    }
+}
+
+/// Keeps the variant names of paired unions, pairing variants by type, else by position.
+fn adopt_union_variants(new: &mut Api, old: &Api, pairing: &Pairing) {
+    let old_defs = by_name(&old.types);
+    for def in &mut new.types {
+        let TypeDef::Union(union) = def else { continue };
+        let Some(TypeDef::Union(before)) = pairing
+            .old_type(&union.name)
+            .and_then(|old| old_defs.get(old))
+        else {
+            continue;
+        };
+        let translated: Vec<TypeRef> = before
+            .variants
+            .iter()
+            .map(|(_, ty)| translate(ty, pairing))
+            .collect();
+        let wanted: Vec<Option<String>> = union
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, (_, ty))| {
+                let at = translated
+                    .iter()
+                    .position(|t| t == ty)
+                    .or((i < before.variants.len()).then_some(i))?;
+                Some(before.variants[at].0.clone())
+            })
+            .collect();
+        keep_names(
+            union.variants.iter_mut().map(|(name, _)| name),
+            wanted,
+            Scope::default(),
+        );
+    }
+}
+
+/// Keeps the field names of paired structs (by JSON name) and the variant names of paired
+/// enums (by value).
+fn adopt_members(new: &mut Api, old: &Api, pairing: &Pairing) {
+    let old_defs = by_name(&old.types);
+    for def in &mut new.types {
+        let before = pairing
+            .old_type(def.name())
+            .and_then(|old| old_defs.get(old));
+        match (def, before) {
+            (TypeDef::Struct(s), Some(TypeDef::Struct(b))) => {
+                let wanted = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        b.fields
+                            .iter()
+                            .find(|o| o.json_name == f.json_name && o.flatten == f.flatten)
+                            .map(|o| o.ident.clone())
+                    })
+                    .collect();
+                keep_names(
+                    s.fields.iter_mut().map(|f| &mut f.ident),
+                    wanted,
+                    Scope::default(),
+                );
+            }
+            (TypeDef::Enum(e), Some(TypeDef::Enum(b))) => {
+                let wanted = e
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        b.variants
+                            .iter()
+                            .find(|o| o.value == v.value)
+                            .map(|o| o.ident.clone())
+                    })
+                    .collect();
+                let mut names: Vec<&mut String> =
+                    e.variants.iter_mut().map(|v| &mut v.ident).collect();
+                let mut wanted: Vec<Option<String>> = wanted;
+                names.push(&mut e.fallback);
+                wanted.push(Some(b.fallback.clone()));
+                keep_names(names.into_iter(), wanted, Scope::default());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Renames each of `names` to its `wanted` name where `scope` (the names already taken) and
+/// the others leave it free; the rest keep theirs, numbered if a kept name took theirs.
+fn keep_names<'a>(
+    names: impl Iterator<Item = &'a mut String>,
+    wanted: Vec<Option<String>>,
+    mut scope: Scope,
+) {
+    let mut names: Vec<&mut String> = names.collect();
+    let mut done = vec![false; names.len()];
+    for (i, want) in wanted.iter().enumerate() {
+        if let Some(want) = want
+            && !scope.contains(want)
+        {
+            *names[i] = scope.claim(want.clone());
+            done[i] = true;
+        }
+    }
+    for (i, name) in names.iter_mut().enumerate() {
+        if !done[i] {
+            **name = scope.claim(name.clone());
+        }
+    }
+}
+
+/// Keeps the method names (and request type names) of paired operations.
+fn adopt_methods(new: &mut Api, old: &Api, pairing: &Pairing, pinned: &Pinned) {
+    let old_ops: HashMap<String, &Operation> = keyed(&old.roots).into_iter().collect();
+    let wanted: HashMap<String, &Operation> = pairing
+        .operations
+        .iter()
+        .filter(|(_, new_key)| !pinned.operations.contains(new_key))
+        .filter_map(|(old_key, new_key)| Some((new_key.clone(), *old_ops.get(old_key)?)))
+        .collect();
+    let mut type_names: Scope = Scope::default();
+    for def in &new.types {
+        type_names.claim(def.name().to_owned());
+    }
+    for root in &new.roots {
+        type_names.claim(root.handle.clone());
+    }
+    for resource in visit::resources(&new.roots) {
+        for op in &resource.operations {
+            if let Some(request) = &op.request_type {
+                type_names.claim(request.name.clone());
+            }
+        }
+    }
+    for root in &mut new.roots {
+        adopt_in_resource(root, &wanted, &mut type_names);
+    }
+}
+
+fn adopt_in_resource(
+    resource: &mut Resource,
+    wanted: &HashMap<String, &Operation>,
+    type_names: &mut Scope,
+) {
+    let mut methods = Scope::with_reserved(HANDLE_RESERVED);
+    for child in &resource.children {
+        methods.claim(child.accessor.clone());
+    }
+    let olds: Vec<Option<&Operation>> = resource
+        .operations
+        .iter()
+        .map(|op| wanted.get(&super::sites::operation_key(op)).copied())
+        .collect();
+    let wanted_names: Vec<Option<String>> = olds
+        .iter()
+        .map(|old| old.map(|op| op.method_name.clone()))
+        .collect();
+    // Method names are kept where free among this handle's methods and accessors.
+    let mut kept: Vec<String> = resource
+        .operations
+        .iter()
+        .map(|op| op.method_name.clone())
+        .collect();
+    keep_names(kept.iter_mut(), wanted_names, methods);
+    for ((op, name), old) in resource.operations.iter_mut().zip(kept).zip(olds) {
+        if op.method_name != name {
+            op.method_name = name;
+            op.qualified_name = format!("{}.{}", resource.qualified_name, op.method_name);
+        }
+        if let (Some(request), Some(Some(before))) =
+            (&mut op.request_type, old.map(|o| &o.request_type))
+            && request.name != before.name
+            && !type_names.contains(&before.name)
+        {
+            request.name = type_names.claim(before.name.clone());
+        }
+    }
+    for child in &mut resource.children {
+        adopt_in_resource(child, wanted, type_names);
+    }
+}
+
+/// `ty` of the old API, with its type names as the new API calls them.
+pub fn translate(ty: &TypeRef, pairing: &Pairing) -> TypeRef {
+    match ty {
+        TypeRef::Named(name) => TypeRef::Named(
+            pairing
+                .new_type(name)
+                .map_or_else(|| name.clone(), str::to_owned),
+        ),
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(translate(inner, pairing))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(translate(inner, pairing))),
+        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(translate(inner, pairing))),
+        other => other.clone(),
+    }
+}
+
+fn by_name(defs: &[TypeDef]) -> BTreeMap<&str, &TypeDef> {
+    defs.iter().map(|d| (d.name(), d)).collect()
+}
