@@ -20,7 +20,13 @@ fn scratch(name: &str) -> PathBuf {
 
 #[test]
 fn check_fails_with_a_diff_until_generate_runs() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/enums/spec");
+    // A copy: `generate` writes the API lock into the spec folder.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/enums/spec");
+    let spec = scratch("cli-spec");
+    for entry in std::fs::read_dir(&fixture).expect("the fixture") {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, spec.join(path.file_name().expect("a name"))).expect("copy");
+    }
     let out = scratch("cli-out");
     let target = out.join(codegen::OUTPUT_FILE);
     std::fs::write(&target, "// stale\n").expect("write a stale copy");
@@ -42,9 +48,18 @@ fn check_fails_with_a_diff_until_generate_runs() {
         codegen::generate(Path::new(spec)).expect("generates")
     );
 
+    assert!(Path::new(spec).join("rust-api.lock").is_file());
+
     let fresh = codegen(&["check", "--spec", spec, "--out", out]);
     assert_eq!(fresh.status.code(), Some(0), "{fresh:?}");
     assert!(fresh.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&fresh.stderr).contains("the generated API is unchanged"));
+
+    // A stale lock fails the check too.
+    std::fs::remove_file(Path::new(spec).join("rust-api.lock")).expect("remove the lock");
+    let no_lock = codegen(&["check", "--spec", spec, "--out", out]);
+    assert_eq!(no_lock.status.code(), Some(1), "{no_lock:?}");
+    assert!(String::from_utf8_lossy(&no_lock.stderr).contains("rust-api.lock is stale"));
 }
 
 #[test]
