@@ -5,6 +5,7 @@
 pub mod models {
     /// Where the generation of a download stands.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DownloadStatus {
         /// `ready`
         Ready,
@@ -74,6 +75,7 @@ pub mod models {
     }
     /// One download of a video.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Download {
         /// How far generation has come, as a percentage.
         ///
@@ -95,6 +97,7 @@ pub mod models {
     }
     /// The downloads of a video, by type. A type is present only once it has been created.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct VideoDownloads {
         /// The whole video as MP4.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,6 +108,7 @@ pub mod models {
     }
     /// A kind of download: `default` is the whole video as MP4, `audio` its audio track alone.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DownloadType {
         /// `default`
         Default,

@@ -112,16 +112,15 @@ mod generated {
             .await;
         let client = client(&server);
         let png = vec![0x89, b'P', b'N', b'G', 0, 1, 2, 255];
-        let body = WatermarkBasicUpload {
-            file: FilePart::new(png.clone())
+        // Models are `#[non_exhaustive]`: built with `new` (the required fields), then set.
+        let mut body = WatermarkBasicUpload::new(
+            FilePart::new(png.clone())
                 .file_name("logo.png")
                 .content_type("image/png"),
-            name: Some("logo".into()),
-            opacity: Some(0.5),
-            padding: None,
-            position: Some("upperRight".into()),
-            scale: None,
-        };
+        );
+        body.name = Some("logo".into());
+        body.opacity = Some(0.5);
+        body.position = Some("upperRight".into());
         let made = Stream::from(&client)
             .watermarks()
             .create(ACCOUNT, &body)

@@ -19,6 +19,11 @@ pub fn error() -> TokenStream {
     quote!(::cloudflare_stream::Error)
 }
 
+/// A decoded value with its status, headers and messages.
+pub fn response() -> TokenStream {
+    quote!(::cloudflare_stream::Response)
+}
+
 /// A file sent as a part of a multipart form.
 pub fn file_part() -> TokenStream {
     quote!(::cloudflare_stream::FilePart)

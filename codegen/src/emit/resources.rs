@@ -337,6 +337,7 @@ fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenSt
     let about = doc(Some(&wrapper.doc));
     let wrapper = ident(&wrapper.name);
     let result = result_type(op, local);
+    let (response, error) = (paths::response(), paths::error());
     let setters = op.optional_params().map(|param| {
         let setter = ident(&param.ident);
         let value = ident(&param.ident);
@@ -362,8 +363,36 @@ fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenSt
         impl<'c> #wrapper<'c> {
             #(#setters)*
 
-            #[doc = " The request itself: for per-request options (`timeout`, `header`, ...) and"]
-            #[doc = " `send_with_response`."]
+            #[doc = " Overrides the client's timeout for this request (per attempt)."]
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.request = self.request.timeout(timeout);
+                self
+            }
+
+            #[doc = " Overrides the client's number of retries for this request."]
+            pub fn max_retries(mut self, max_retries: u32) -> Self {
+                self.request = self.request.max_retries(max_retries);
+                self
+            }
+
+            #[doc = " Adds a header, replacing a client-wide header of the same name."]
+            pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.request = self.request.header(name, value);
+                self
+            }
+
+            #[doc = " Adds a query parameter the spec does not describe."]
+            pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.request = self.request.query(name, value);
+                self
+            }
+
+            #[doc = " Sends the request and returns the value with the status, headers and messages."]
+            pub async fn send_with_response(self) -> Result<#response<#result>, #error> {
+                self.request.send_with_response().await
+            }
+
+            #[doc = " The runtime's request, with every option set so far."]
             pub fn into_request(self) -> Request<'c, #result> {
                 self.request
             }

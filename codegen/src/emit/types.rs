@@ -41,6 +41,7 @@ fn union_def(def: &UnionDef) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -93,14 +94,18 @@ fn form_def(def: &StructDef) -> TokenStream {
     });
     let default = def.all_optional.then(|| quote!(Default,));
     let form_type = paths::form();
+    let new = constructor(def);
     quote! {
         #docs
         #[derive(Debug, Clone, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
         impl #name {
+            #new
+
             #[doc = " The multipart form this body is sent as, one part per field that is set."]
             pub fn to_form(&self) -> #form_type {
                 let mut form = #form_type::new();
@@ -124,13 +129,61 @@ fn struct_def(def: &StructDef) -> TokenStream {
     derives.push(quote!(serde::Serialize));
     derives.push(quote!(serde::Deserialize));
     let fields = def.fields.iter().map(field);
+    let new = constructor(def).map(|new| quote! { impl #name { #new } });
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #new
     }
+}
+
+/// `new`, taking the required fields in order and leaving the optional ones `None`: models
+/// are `#[non_exhaustive]`, so that a field the spec adds later is not a breaking change, and
+/// this is how code outside the crate builds one. A struct whose fields are all optional is
+/// built with `Default` instead, and has no `new`.
+fn constructor(def: &StructDef) -> Option<TokenStream> {
+    if def.all_optional {
+        return None;
+    }
+    let required: Vec<&Field> = def.fields.iter().filter(|f| !f.optional).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.ident);
+        let ty = type_ref(&f.ty, &Local::default());
+        quote!(#name: #ty)
+    });
+    let values = def.fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        if f.optional {
+            quote!(#name: None)
+        } else {
+            quote!(#name)
+        }
+    });
+    let text = format!(
+        " A `{}` with its required fields; the optional ones are `None`.",
+        def.name
+    );
+    // Clippy's limit counts arguments; one per required field is the point of `new`.
+    let many = (required.len() > 7).then(|| {
+        quote! {
+            #[allow(
+                clippy::too_many_arguments,
+                reason = "one argument per required field of the model"
+            )]
+        }
+    });
+    Some(quote! {
+        #[doc = #text]
+        #many
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#values),* }
+        }
+    })
 }
 
 fn field(field: &Field) -> TokenStream {
@@ -198,6 +251,7 @@ fn enum_def(def: &EnumDef) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this version of the SDK does not know, kept as it was received."]

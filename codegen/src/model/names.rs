@@ -82,10 +82,20 @@ pub const TOP_LEVEL_MODULES: &[&str] = &["models"];
 pub const HANDLE_RESERVED: &[&str] = &["from", "new"];
 
 /// Argument names a method cannot use: `body` is the emitted request-body argument; `path` is
-/// the emitted method's local that holds the built path; `self_` stands for `self`;
-/// `into_request` is a method of the emitted request type, which also has a setter named after
-/// each optional parameter.
-pub const ARGUMENT_RESERVED: &[&str] = &["body", "path", "self_", "into_request"];
+/// the emitted method's local that holds the built path; `self_` stands for `self`; the rest
+/// are methods of the emitted request type (the runtime request's options, forwarded, and
+/// `into_request`), which also has a setter named after each optional parameter.
+pub const ARGUMENT_RESERVED: &[&str] = &[
+    "body",
+    "path",
+    "self_",
+    "into_request",
+    "timeout",
+    "max_retries",
+    "header",
+    "query",
+    "send_with_response",
+];
 
 /// Names tried, in order, for the variant of an emitted string enum that keeps a value the spec
 /// does not list; the first that no listed value takes is used.

@@ -5,6 +5,7 @@
 pub mod models {
     /// Captions of a video in one language.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Caption {
         /// The name shown to viewers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub mod models {
     }
     /// Where the generation of a download stands.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DownloadStatus {
         /// `ready`
         Ready,
@@ -87,6 +89,7 @@ pub mod models {
     }
     /// One download of a video.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct Download {
         /// How far generation has come, as a percentage.
         ///
@@ -108,6 +111,7 @@ pub mod models {
     }
     /// The downloads of a video, by type. A type is present only once it has been created.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
     pub struct VideoDownloads {
         /// The whole video as MP4.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -118,6 +122,7 @@ pub mod models {
     }
     /// A kind of download: `default` is the whole video as MP4, `audio` its audio track alone.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum DownloadType {
         /// `default`
         Default,
