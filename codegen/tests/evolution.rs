@@ -1,0 +1,251 @@
+//! Proof that the changelog tells the truth about Rust: for each pair of spec versions in
+//! `tests/evolution/` (one change class each, against `base.yaml`), a consumer of the old API
+//! that touches every public item is compiled against the new API, and
+//!
+//! - every change the changelog calls breaking has a compile error behind it (precision), and
+//! - every compile error is explained by a change the changelog calls breaking (recall).
+//!
+//! The changelog of each pair is kept in its `changes.txt` (`EXPECTORATE=overwrite` rewrites
+//! them). The crates are checked with `cargo check` in a scratch workspace under the target
+//! folder, offline, with the project's `Cargo.lock`.
+
+#[path = "evolution/consumer.rs"]
+mod consumer;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::Options;
+use codegen::changes::{self, Change, Severity, render};
+use codegen::load::Spec;
+use consumer::{Consumer, Touch};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/evolution")
+}
+
+/// The spec in `path`, named `name` in locations.
+fn spec(path: &Path, name: &str) -> Spec {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Spec::from_sources(vec![(PathBuf::from(name), text)]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Writes `text` to `path` unless it holds it already (cargo goes by modification times).
+fn write(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create a folder");
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// A crate of the scratch workspace: its name, `Cargo.toml` dependencies and `lib.rs`.
+fn krate(root: &Path, name: &str, dependencies: &str, lib: &str) {
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\ncloudflare-stream = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{dependencies}",
+        runtime.display().to_string()
+    );
+    write(&root.join(name).join("Cargo.toml"), &manifest);
+    write(&root.join(name).join("src/lib.rs"), lib);
+}
+
+/// The generated API as a crate whose code must be warning-free.
+fn api_crate(root: &Path, name: &str, source: &str) {
+    krate(
+        root,
+        name,
+        "",
+        "#![deny(warnings)]\ninclude!(\"api.rs\");\n",
+    );
+    write(&root.join(name).join("src/api.rs"), source);
+}
+
+/// A consumer crate, of the API crate `api`.
+fn consumer_crate(root: &Path, name: &str, api: &str, consumer: &Consumer) {
+    let dependency = format!("api = {{ path = \"../{api}\", package = \"{api}\" }}\n");
+    krate(root, name, &dependency, &consumer.source);
+}
+
+/// Whether `change` would break the code of `touch`.
+fn related(change: &Change, touch: &Touch) -> bool {
+    let under = |item: &str, parent: &str| item.starts_with(&format!("{parent}::"));
+    change.rust == touch.item
+        || touch.names.contains(&change.rust)
+        || under(&touch.item, &change.rust)
+        || touch
+            .scope
+            .as_deref()
+            .is_some_and(|scope| change.rust == scope || under(&change.rust, scope))
+}
+
+/// The errors of `cargo check`, as (crate, line of the primary span).
+fn check(root: &Path) -> Vec<(String, usize, String)> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--offline",
+            "--message-format=json",
+        ])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    let mut errors = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if message["reason"] != "compiler-message" || message["message"]["level"] != "error" {
+            continue;
+        }
+        let krate = message["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let text = message["message"]["rendered"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let line = message["message"]["spans"]
+            .as_array()
+            .and_then(|spans| spans.iter().find(|s| s["is_primary"] == true))
+            .and_then(|span| span["line_start"].as_u64())
+            .unwrap_or(0) as usize;
+        errors.push((krate, line, text));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("error: failed to") && !stderr.contains("error: no matching package"),
+        "cargo check could not run:\n{stderr}"
+    );
+    errors
+}
+
+#[test]
+fn breaking_changes_are_exactly_what_breaks_old_code() {
+    let dir = fixtures();
+    let old = codegen::generate_locked(
+        &spec(&dir.join("base.yaml"), "base.yaml"),
+        Options::default(),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("base.yaml: {e}"));
+    let consumer = consumer::consumer(&old.api);
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("evolution");
+    let mut cases: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/evolution")
+        .filter_map(|entry| {
+            let path = entry.expect("an entry").path();
+            path.join("spec.yaml").is_file().then(|| {
+                path.file_name()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+        })
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 20, "cases went missing: {cases:?}");
+
+    api_crate(&root, "evo-old", &old.source);
+    consumer_crate(&root, "use-old", "evo-old", &consumer);
+    let mut members = vec!["evo-old".to_owned(), "use-old".to_owned()];
+    let mut changelogs = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let new = codegen::generate_locked(
+            &spec(&dir.join(case).join("spec.yaml"), "spec.yaml"),
+            Options::default(),
+            Some(&old.api),
+        )
+        .unwrap_or_else(|e| panic!("{case}: {e}"));
+        let changelog = changes::compare(&old.api, &new.api);
+        expectorate::assert_contents(
+            dir.join(case).join("changes.txt"),
+            &render::render(&changelog, render::Format::Text),
+        );
+        api_crate(&root, &format!("evo-new-{i}"), &new.source);
+        consumer_crate(
+            &root,
+            &format!("use-new-{i}"),
+            &format!("evo-new-{i}"),
+            &consumer,
+        );
+        members.push(format!("evo-new-{i}"));
+        members.push(format!("use-new-{i}"));
+        changelogs.push(changelog);
+    }
+    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    write(
+        &root.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    );
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    if !root.join("Cargo.lock").is_file() {
+        std::fs::copy(&lock, root.join("Cargo.lock")).expect("copy Cargo.lock");
+    }
+
+    let errors = check(&root);
+    for (krate, _, text) in &errors {
+        assert!(
+            krate.starts_with("use_new_"),
+            "{krate} must compile (the generated API, or the consumer of the API it was made from):\n{text}"
+        );
+    }
+    let mut report = Vec::new();
+    for (i, (case, changelog)) in cases.iter().zip(&changelogs).enumerate() {
+        let broken: BTreeSet<usize> = errors
+            .iter()
+            .filter(|(krate, _, _)| *krate == format!("use_new_{i}"))
+            .map(|(_, line, text)| {
+                consumer
+                    .touches
+                    .iter()
+                    .position(|t| t.lines.0 <= *line && *line <= t.lines.1)
+                    .unwrap_or_else(|| panic!("{case}: an error outside every touch:\n{text}"))
+            })
+            .collect();
+        let breaking: Vec<&Change> = changelog
+            .changes
+            .iter()
+            .filter(|c| c.severity == Severity::Breaking)
+            .collect();
+        let unconfirmed: Vec<&&Change> = breaking
+            .iter()
+            .filter(|c| !broken.iter().any(|&t| related(c, &consumer.touches[t])))
+            .collect();
+        let unexplained: Vec<&Touch> = broken
+            .iter()
+            .map(|&t| &consumer.touches[t])
+            .filter(|t| !breaking.iter().any(|c| related(c, t)))
+            .collect();
+        report.push(format!(
+            "{case}: {} breaking, {} broken touches",
+            breaking.len(),
+            broken.len()
+        ));
+        assert!(
+            unconfirmed.is_empty(),
+            "{case}: breaking changes with no compile error behind them (precision < 1): {unconfirmed:#?}"
+        );
+        assert!(
+            unexplained.is_empty(),
+            "{case}: compile errors no breaking change explains (recall < 1): {unexplained:#?}\n{:#?}",
+            errors
+                .iter()
+                .filter(|(k, _, _)| *k == format!("use_new_{i}"))
+                .map(|e| &e.2)
+                .collect::<Vec<_>>()
+        );
+    }
+    eprintln!("{}", report.join("\n"));
+}
