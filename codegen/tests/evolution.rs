@@ -93,7 +93,11 @@ fn check(root: &Path) -> Vec<(String, usize, String)> {
             "--message-format=json",
         ])
         .current_dir(root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        // Shared with the other scratch workspaces, so the runtime is checked once.
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-target"),
+        )
         .env_remove("RUSTFLAGS")
         .output()
         .expect("run cargo check");

@@ -96,14 +96,25 @@ pub fn is_hash_like(segment: &str) -> bool {
     if upper == 0 || upper == segment.len() {
         return false;
     }
-    // Camel case: every capital starts a word of at least two letters.
+    // Camel case: every capital starts a word of at least two letters, and every word has a
+    // vowel (`pageSize`, but not `JmXwntkq`).
     let bytes = segment.as_bytes();
     let camel = bytes.iter().enumerate().all(|(i, b)| {
         !b.is_ascii_uppercase() || bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase)
-    }) && bytes
-        .windows(2)
-        .all(|w| !(w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase()));
-    !camel
+    });
+    let voiced = segment
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .chain(std::iter::once(segment.len()))
+        .scan(0, |start, end| {
+            let word = &segment[*start..end];
+            *start = end;
+            Some(word)
+        })
+        .filter(|word| !word.is_empty())
+        .all(|word| word.chars().any(|c| "aeiouyAEIOUY".contains(c)));
+    !(camel && voiced)
 }
 
 /// Whether a path segment is a parameter (`{id}`).
