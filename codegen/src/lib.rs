@@ -13,6 +13,7 @@
 pub mod changes;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod format;
 pub mod load;
 pub mod model;
