@@ -53,16 +53,16 @@ pub fn table(spec: &Spec, api: &Api, krate: &str) -> String {
                     ty
                 };
                 match op.response.format {
-                    ResponseFormat::Envelope => ("&value[\"result\"]", ty),
+                    ResponseFormat::Envelope => ("value[\"result\"]", ty),
                     _ => ("value", ty),
                 }
             } else {
-                ("&value[\"errors\"]", format!("Vec<{krate}::ApiMessage>"))
+                ("value[\"errors\"]", format!("Vec<{krate}::ApiMessage>"))
             };
             let json = serde_json::to_string(&example).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "    Example {{\n        operation: {:?},\n        status: {status:?},\n        at: {:?},\n        json: {json:?},\n        decode: |value| {{\n            let decoded: {ty} = serde_json::from_value(({part}).clone()).map_err(|e| e.to_string())?;\n            let shown = format!(\"{{decoded:?}}\");\n            Ok((serde_json::to_value(&decoded).map_err(|e| e.to_string())?, shown))\n        }},\n    }},",
+                "    Example {{\n        operation: {:?},\n        status: {status:?},\n        at: {:?},\n        json: {json:?},\n        decode: |value| {{\n            let decoded: {ty} = serde_json::from_value({part}.clone()).map_err(|e| e.to_string())?;\n            let shown = format!(\"{{decoded:?}}\");\n            Ok((serde_json::to_value(&decoded).map_err(|e| e.to_string())?, shown))\n        }},\n    }},",
                 op.qualified_name,
                 at.to_string()
             );
