@@ -231,9 +231,10 @@ impl ClientBuilder {
     }
 
     /// Adds a header to every request, e.g. for a proxy or Cloudflare
-    /// Access. A header set on a request replaces it. Its value is treated
-    /// as a secret (never shown in Debug output or errors); credential
-    /// headers are refused, since the credentials already set them.
+    /// Access. A header set on a request replaces it. Name and value are
+    /// trimmed, as on a request. Its value is treated as a secret (never
+    /// shown in Debug output or errors); credential headers are refused,
+    /// since the credentials already set them.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         if let Err(why) = headers::append_custom(&mut self.headers, name.as_ref(), value.as_ref())
             && self.header_problem.is_none()
