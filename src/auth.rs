@@ -1,4 +1,5 @@
-//! Credentials, the headers they become, and reading them from the environment.
+//! Credentials, and the headers they become. (The environment variables that set them are read
+//! in `env.rs`.)
 
 use std::fmt;
 
@@ -111,124 +112,11 @@ fn secret(value: &str, what: &str) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// Environment variables read by [`Client::from_env`](crate::Client::from_env).
-pub(crate) mod env {
-    pub(crate) const API_TOKEN: &str = "CLOUDFLARE_API_TOKEN";
-    pub(crate) const EMAIL: &str = "CLOUDFLARE_EMAIL";
-    pub(crate) const API_KEY: &str = "CLOUDFLARE_API_KEY";
-    pub(crate) const USER_SERVICE_KEY: &str = "CLOUDFLARE_API_USER_SERVICE_KEY";
-    pub(crate) const BASE_URL: &str = "CLOUDFLARE_BASE_URL";
-    pub(crate) const CUSTOM_HEADERS: &str = "CLOUDFLARE_CUSTOM_HEADERS";
-}
-
-/// Reads the process environment; a non-Unicode value is an error rather
-/// than "unset", so the user is not told a variable they set is missing.
-pub(crate) fn process_env(name: &'static str) -> Result<Option<String>, Error> {
-    match std::env::var(name) {
-        Ok(value) => Ok(Some(value)),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
-            "{name} is set but is not valid Unicode"
-        ))),
-    }
-}
-
-/// Credentials and optional base URL from environment variables, through
-/// `lookup` so tests need not touch the process environment.
-///
-/// Empty values count as unset. Exactly one scheme must be configured; errors
-/// name the variables, never their values.
-pub(crate) fn from_lookup(
-    lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
-) -> Result<(Credentials, Option<String>), Error> {
-    let get = |name| -> Result<Option<String>, Error> {
-        Ok(lookup(name)?.filter(|value| !value.trim().is_empty()))
-    };
-    let token = get(env::API_TOKEN)?;
-    let email = get(env::EMAIL)?;
-    let key = get(env::API_KEY)?;
-    let service_key = get(env::USER_SERVICE_KEY)?;
-    let base_url = get(env::BASE_URL)?;
-
-    let mut found = Vec::new();
-    if let Some(token) = token {
-        found.push((env::API_TOKEN, Credentials::ApiToken(token)));
-    }
-    match (email, key) {
-        (Some(email), Some(key)) => found.push((
-            "CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY",
-            Credentials::ApiKey { email, key },
-        )),
-        (Some(_), None) => {
-            return Err(Error::config(format!(
-                "{} is set but {} is not; both are needed for API key authentication",
-                env::EMAIL,
-                env::API_KEY
-            )));
-        }
-        (None, Some(_)) => {
-            return Err(Error::config(format!(
-                "{} is set but {} is not; both are needed for API key authentication",
-                env::API_KEY,
-                env::EMAIL
-            )));
-        }
-        (None, None) => {}
-    }
-    if let Some(service_key) = service_key {
-        found.push((
-            env::USER_SERVICE_KEY,
-            Credentials::UserServiceKey(service_key),
-        ));
-    }
-
-    let mut found = found.into_iter();
-    match (found.next(), found.next()) {
-        (Some((_, credentials)), None) => Ok((credentials, base_url)),
-        (None, _) => Err(Error::config(format!(
-            "no credentials in the environment: set {}, or {} and {}, or {}",
-            env::API_TOKEN,
-            env::EMAIL,
-            env::API_KEY,
-            env::USER_SERVICE_KEY
-        ))),
-        (Some((first, _)), Some((second, _))) => {
-            let mut names = vec![first, second];
-            names.extend(found.map(|(name, _)| name));
-            Err(Error::config(format!(
-                "conflicting credentials in the environment: {} are all set; set only one scheme",
-                names.join(", ")
-            )))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const SECRET: &str = "s3cr3t-value";
-
-    fn lookup(
-        vars: &'static [(&'static str, &'static str)],
-    ) -> impl Fn(&'static str) -> Result<Option<String>, Error> {
-        move |name| {
-            Ok(vars
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned()))
-        }
-    }
-
-    fn config_message(result: Result<(Credentials, Option<String>), Error>) -> String {
-        match result {
-            Err(Error::Config { message }) => {
-                assert!(!message.contains(SECRET), "secret leaked: {message}");
-                message
-            }
-            other => panic!("expected Config error, got {other:?}"),
-        }
-    }
 
     #[test]
     fn debug_never_shows_secrets() {
@@ -282,70 +170,5 @@ mod tests {
             Credentials::ApiToken("  ".into()).headers(),
             Err(Error::Config { .. })
         ));
-    }
-
-    #[test]
-    fn env_picks_the_single_scheme() {
-        let token = from_lookup(lookup(&[("CLOUDFLARE_API_TOKEN", SECRET)]));
-        assert!(matches!(token, Ok((Credentials::ApiToken(ref t), None)) if t == SECRET));
-
-        let key = from_lookup(lookup(&[
-            ("CLOUDFLARE_EMAIL", "a@example.com"),
-            ("CLOUDFLARE_API_KEY", SECRET),
-            ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9"),
-        ]));
-        assert!(matches!(
-            key,
-            Ok((Credentials::ApiKey { .. }, Some(ref url))) if url == "http://127.0.0.1:9"
-        ));
-
-        let service = from_lookup(lookup(&[
-            ("CLOUDFLARE_API_USER_SERVICE_KEY", SECRET),
-            ("CLOUDFLARE_API_TOKEN", ""),
-        ]));
-        assert!(matches!(
-            service,
-            Ok((Credentials::UserServiceKey(_), None))
-        ));
-    }
-
-    #[test]
-    fn env_without_credentials_names_the_variables() {
-        let message = config_message(from_lookup(lookup(&[])));
-        for name in [
-            "CLOUDFLARE_API_TOKEN",
-            "CLOUDFLARE_EMAIL",
-            "CLOUDFLARE_API_KEY",
-            "CLOUDFLARE_API_USER_SERVICE_KEY",
-        ] {
-            assert!(message.contains(name), "{message}");
-        }
-    }
-
-    #[test]
-    fn env_with_conflicting_schemes_names_them() {
-        let message = config_message(from_lookup(lookup(&[
-            ("CLOUDFLARE_API_TOKEN", SECRET),
-            ("CLOUDFLARE_API_USER_SERVICE_KEY", SECRET),
-        ])));
-        assert!(message.contains("CLOUDFLARE_API_TOKEN"), "{message}");
-        assert!(
-            message.contains("CLOUDFLARE_API_USER_SERVICE_KEY"),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn env_with_half_an_api_key_says_which_half_is_missing() {
-        let message = config_message(from_lookup(lookup(&[("CLOUDFLARE_API_KEY", SECRET)])));
-        assert!(message.contains("CLOUDFLARE_EMAIL is not"), "{message}");
-        let message = config_message(from_lookup(lookup(&[("CLOUDFLARE_EMAIL", SECRET)])));
-        assert!(message.contains("CLOUDFLARE_API_KEY is not"), "{message}");
-    }
-
-    #[test]
-    fn env_lookup_errors_propagate() {
-        let failing = |name: &'static str| Err(Error::config(format!("{name} is not Unicode")));
-        assert!(config_message(from_lookup(failing)).contains("CLOUDFLARE_API_TOKEN"));
     }
 }

@@ -8,10 +8,9 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::Error;
-use crate::auth::{self, Credentials, env};
-use crate::headers;
+use crate::auth::Credentials;
 use crate::retry::{self, Backoff};
+use crate::{Error, env, headers};
 
 /// Where the Cloudflare API v4 lives.
 const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -156,23 +155,19 @@ impl ClientBuilder {
     /// afterwards replace those from the environment (credentials excepted: giving a second
     /// scheme is a conflict).
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(auth::process_env)
+        Self::from_lookup(env::process_env)
     }
 
     fn from_lookup(
         lookup: impl Fn(&'static str) -> Result<Option<String>, Error>,
     ) -> Result<Self, Error> {
-        let (credentials, base_url) = auth::from_lookup(&lookup)?;
-        let mut builder = Client::builder().credentials(credentials);
-        if let Some(base_url) = base_url {
+        let config = env::from_lookup(lookup)?;
+        let mut builder = Client::builder().credentials(config.credentials);
+        if let Some(base_url) = config.base_url {
             builder = builder.base_url(base_url);
         }
-        if let Some(text) = lookup(env::CUSTOM_HEADERS)? {
-            let custom = headers::parse_env(&text).map_err(Error::config)?;
-            for (name, value) in &custom {
-                builder.headers.append(name, value.clone());
-            }
-        }
+        // Checked already, as `header` would.
+        builder.headers = config.custom_headers;
         Ok(builder)
     }
 
@@ -236,11 +231,12 @@ impl ClientBuilder {
     }
 
     /// Adds a header to every request, e.g. for a proxy or Cloudflare
-    /// Access. A header set on a request replaces it. Its value is treated
-    /// as a secret (never shown in Debug output or errors); credential
-    /// headers are refused, since the credentials already set them.
+    /// Access. A header set on a request replaces it. Name and value are
+    /// trimmed, as on a request. Its value is treated as a secret (never
+    /// shown in Debug output or errors); credential headers are refused,
+    /// since the credentials already set them.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        if let Err(why) = headers::append(&mut self.headers, name.as_ref(), value.as_ref())
+        if let Err(why) = headers::append_custom(&mut self.headers, name.as_ref(), value.as_ref())
             && self.header_problem.is_none()
         {
             self.header_problem = Some(format!("invalid custom header: {why}"));

@@ -134,12 +134,6 @@ impl Error {
         self.api_error().map(|api| api.status)
     }
 
-    /// Whether the transport failed in a way another attempt may fix (a
-    /// connection failure or a timeout).
-    pub(crate) fn is_transient(&self) -> bool {
-        matches!(self, Error::Connection { .. } | Error::Timeout { .. })
-    }
-
     /// The variant as a short label, for log fields: it never carries text
     /// from a server or a secret.
     pub(crate) fn kind(&self) -> &'static str {

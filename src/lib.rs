@@ -12,8 +12,10 @@
 // also resolve inside this crate.
 extern crate self as cloudflare_stream;
 
+// The runtime generated code stands on.
 mod auth;
 mod client;
+mod env;
 mod envelope;
 mod error;
 mod form;
@@ -22,14 +24,18 @@ mod path;
 mod request;
 mod retry;
 pub mod runtime;
-mod wait;
+
+// Hand-written additions to the generated API.
+mod extensions;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
+pub use extensions::wait::{
+    DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
+};
 pub use form::FilePart;
 pub use request::{Request, Response};
-pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady};
 
 pub use models::*;
 

@@ -1,16 +1,20 @@
-//! When a failed attempt is tried again, and how long to wait first.
+//! The retry policy: when a failed attempt is tried again, and how long to wait first. The
+//! loop that applies it (attempts, their spans, the sleeps) is `request/send.rs`.
 //!
 //! The rules are those of Cloudflare's official SDKs: connection failures,
 //! timeouts, 408, 409, 429 and 5xx are retried (twice by default), unless the
 //! server says otherwise with `x-should-retry`; the wait is the server's
 //! `retry-after-ms` or `Retry-After` when that is a sensible delay, else an
-//! exponential backoff with jitter. Everything here is pure (the clock and the
-//! random jitter are parameters), so it is tested without sleeping.
+//! exponential backoff with jitter. The rules are pure (the clock and the
+//! random jitter are parameters), so they are tested without sleeping;
+//! [`RetryPolicy::delay`] applies them with the current time and fresh jitter.
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+use crate::Error;
 
 /// Retries after the first attempt, unless the client or request says otherwise.
 pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -29,17 +33,60 @@ const MAX_SERVER_DELAY: Duration = Duration::from_secs(60);
 /// Jitter takes up to this share, in thousandths, off each backoff.
 const MAX_JITTER_PER_MILLE: u32 = 250;
 
-/// Sent with every attempt: `0` on the first, `1` on the first retry, and so
-/// on, so a server (or its logs) can tell retries from new requests.
-pub(crate) const RETRY_COUNT: HeaderName =
-    HeaderName::from_static("x-cloudflare-stream-retry-count");
-
 /// The delay a server asks for, in milliseconds (may be fractional).
 const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// `true` or `false`: the server's own verdict on retrying, which wins over
 /// the status.
 const X_SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
+
+/// How many times a call is retried, and the backoff between attempts: the client's
+/// settings, unless the request overrides the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RetryPolicy {
+    /// Retries after the first attempt; `0` makes a single attempt.
+    pub(crate) max_retries: u32,
+    pub(crate) backoff: Backoff,
+}
+
+/// What an attempt gave, as far as the policy looks at it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    /// A response arrived, whatever its status.
+    Response {
+        status: StatusCode,
+        headers: &'a HeaderMap,
+    },
+    /// No response, or a request that could not be sent.
+    Failed(&'a Error),
+}
+
+impl RetryPolicy {
+    /// The wait before trying again after attempt number `retry` (0 for the first attempt)
+    /// ended in `outcome`, or `None` when the outcome is final: a success, a failure not worth
+    /// another attempt, or no retries left.
+    pub(crate) fn delay(&self, retry: u32, outcome: Outcome<'_>) -> Option<Duration> {
+        if retry >= self.max_retries {
+            return None;
+        }
+        match outcome {
+            Outcome::Response { status, .. } if status.is_success() => None,
+            Outcome::Response { status, headers } => should_retry(status, headers).then(|| {
+                server_delay(headers, SystemTime::now())
+                    .unwrap_or_else(|| self.backoff.jittered_delay(retry))
+            }),
+            Outcome::Failed(error) => {
+                is_transient(error).then(|| self.backoff.jittered_delay(retry))
+            }
+        }
+    }
+}
+
+/// Whether a failure to get a response is one another attempt may fix: a connection failure
+/// or a timeout (not a request refused before sending).
+fn is_transient(error: &Error) -> bool {
+    matches!(error, Error::Connection { .. } | Error::Timeout { .. })
+}
 
 /// Exponential backoff: `initial`, doubling per retry, capped at `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +254,47 @@ mod tests {
             max: Duration::ZERO,
         };
         assert_eq!(zero.delay(3, 100), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_policy_retries_failures_worth_it_until_the_budget_is_spent() {
+        let policy = RetryPolicy {
+            max_retries: 2,
+            backoff: Backoff {
+                initial: ms(100),
+                max: ms(150),
+            },
+        };
+        let none = HeaderMap::new();
+        let response = |status: u16, headers| Outcome::Response {
+            status: StatusCode::from_u16(status).unwrap_or_default(),
+            headers,
+        };
+        let backoff = |delay: Option<Duration>, full: Duration| {
+            delay.is_some_and(|delay| delay <= full && delay >= full * 3 / 4)
+        };
+        assert!(backoff(policy.delay(0, response(503, &none)), ms(100)));
+        assert!(backoff(policy.delay(1, response(429, &none)), ms(150)));
+        // No retries left, a success, or a final status.
+        assert_eq!(policy.delay(2, response(503, &none)), None);
+        assert_eq!(policy.delay(0, response(200, &none)), None);
+        assert_eq!(policy.delay(0, response(404, &none)), None);
+        // The server's delay wins over the backoff.
+        let asked = headers(&[("retry-after-ms", "7")]);
+        assert_eq!(policy.delay(0, response(503, &asked)), Some(ms(7)));
+        // Only a transport failure is retried, not a request refused before sending.
+        let refused = Error::InvalidRequest {
+            operation: "op",
+            message: "bad".to_owned(),
+        };
+        assert_eq!(policy.delay(0, Outcome::Failed(&refused)), None);
+        let decode = Error::Decode {
+            operation: "op",
+            status: StatusCode::OK,
+            message: "bad".to_owned(),
+            body_snippet: String::new(),
+        };
+        assert_eq!(policy.delay(0, Outcome::Failed(&decode)), None);
     }
 
     #[test]

@@ -2,19 +2,19 @@
 //!
 //! Changing the environment of a running test binary races with every other thread (and is
 //! `unsafe` since Rust 2024), so each case runs this binary again as a child process with its
-//! own environment, where the ignored test [`child`] builds the client, makes one call to a
-//! server on loopback, and prints what happened. The parent asserts on that output and on what
-//! the server received.
+//! own environment, where the ignored test [`child`] (and nothing else: `--exact`) builds the
+//! client, makes one call to a server on loopback, and prints what happened. The parent asserts
+//! on that output and on what the server received. The other tests of the binary never read
+//! the variables set for the child, so these share it.
 
 use std::process::Command;
 
 use cloudflare_stream::{Client, Error};
 use serde_json::json;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
+use crate::support::{ACCOUNT, VIDEO, envelope, received, server_answering};
+
 const SECRET: &str = "env-test-s3cr3t";
 
 /// Set only in the child's environment.
@@ -39,7 +39,7 @@ const CLEARED: &[&str] = &[
 
 /// Run by the parent tests only; does nothing when run directly.
 #[test]
-#[ignore = "run as a child process by the other tests of this file"]
+#[ignore = "run as a child process by the other tests of this module"]
 fn child() {
     if std::env::var_os(CHILD_MARKER).is_none() {
         return;
@@ -72,9 +72,13 @@ fn child() {
 /// Runs [`child`] with `vars` set (and everything in [`CLEARED`] unset); returns its stdout.
 fn run_child(vars: &[(&str, &str)]) -> String {
     let exe = std::env::current_exe().expect("the test binary's path");
+    // The harness names tests by their path below the crate: `env::child`.
+    let (_crate, module) = module_path!()
+        .split_once("::")
+        .expect("a module of the test crate");
     let mut command = Command::new(exe);
     command.args([
-        "child",
+        &format!("{module}::child"),
         "--exact",
         "--ignored",
         "--nocapture",
@@ -102,21 +106,10 @@ fn outcome(stdout: &str) -> &str {
         .unwrap_or_else(|| panic!("no outcome in:\n{stdout}"))
 }
 
+/// A server answering every request with a success envelope around `"ok"` (what `delete`
+/// returns).
 async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"success": true, "errors": [], "messages": [], "result": "ok"}),
-            ),
-        )
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn requests(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
+    server_answering(ResponseTemplate::new(200).set_body_json(envelope(json!("ok")))).await
 }
 
 /// Asserts that the child refused to build a client, naming `fragments` and no secret, and
@@ -128,7 +121,7 @@ async fn assert_refused(server: &MockServer, stdout: &str, fragments: &[&str]) {
         assert!(outcome.contains(fragment), "{fragment:?} not in {outcome}");
     }
     assert!(!stdout.contains(SECRET), "a secret was printed:\n{stdout}");
-    assert!(requests(server).await.is_empty(), "a request was sent");
+    assert!(received(server).await.is_empty(), "a request was sent");
 }
 
 #[tokio::test]
@@ -237,7 +230,7 @@ async fn token_base_url_and_custom_headers_reach_the_server() {
     assert!(stdout.contains("cf-access-client-secret"), "{stdout}");
     assert!(!stdout.contains(SECRET), "{stdout}");
 
-    let requests = requests(&server).await;
+    let requests = received(&server).await;
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(
@@ -279,7 +272,7 @@ async fn api_key_and_user_service_key_from_env() {
     ]);
     assert_eq!(outcome(&stdout), "ok: ok");
 
-    let requests = requests(&server).await;
+    let requests = received(&server).await;
     assert_eq!(requests.len(), 2);
     let header = |index: usize, name: &str| {
         requests[index]

@@ -18,11 +18,10 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use cloudflare_stream::{Client, DownloadType, Error, VideoDownloads};
-use cloudflare_stream_emulator::{
-    DownloadKind, Emulator, EmulatorConfig, SeedVideo, VideoKind, seeds,
-};
+use cloudflare_stream_emulator::{DownloadKind, Emulator, EmulatorConfig, SeedVideo, VideoKind};
 
-const ACCOUNT: &str = seeds::ACCOUNT_ID;
+use crate::support::{ACCOUNT, emulator_client};
+
 const CALLS_PER_SCRIPT: usize = 8;
 
 /// A download type in the model.
@@ -200,15 +199,7 @@ async fn thousands_of_concurrent_calls_leave_exactly_the_implied_state() {
     for id in &ids {
         emulator.add_video(SeedVideo::new(ACCOUNT, id, "", VideoKind::Ready));
     }
-    let clients: Vec<Client> = (0..4)
-        .map(|_| {
-            Client::builder()
-                .api_token(seeds::API_TOKEN)
-                .base_url(emulator.base_url())
-                .build()
-                .unwrap_or_else(|e| panic!("cannot build the client: {e}"))
-        })
-        .collect();
+    let clients: Vec<Client> = (0..4).map(|_| emulator_client(&emulator)).collect();
 
     // Phase 1: one script per video, every video at once.
     let mut rng = fastrand::Rng::with_seed(seed);

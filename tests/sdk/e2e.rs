@@ -22,9 +22,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
-const TOKEN: &str = "e2e-test-token";
+use crate::support::{ACCOUNT, TOKEN, VIDEO, client, envelope, received, server_answering};
 
 /// The raw path of the downloads of [`VIDEO`] in [`ACCOUNT`].
 const DOWNLOADS: &str =
@@ -101,35 +99,9 @@ fn failure_example() -> Value {
     example
 }
 
-/// A success envelope around `result`.
-fn envelope(result: Value) -> Value {
-    json!({"success": true, "errors": [], "messages": [], "result": result})
-}
-
 // ---------------------------------------------------------------------------------------------
 // Servers and clients
 // ---------------------------------------------------------------------------------------------
-
-/// A client of `server` authenticated with [`TOKEN`], with the default two retries but a backoff
-/// of milliseconds (`tests/retries.rs` covers the retry policy itself).
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_token(TOKEN)
-        .base_url(server.uri())
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
-        .build()
-        .unwrap_or_else(|e| panic!("cannot build the client: {e}"))
-}
-
-/// A server answering every request with `response`.
-async fn server_answering(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    server
-}
 
 /// A server answering `http_method raw_path` once with `body` as JSON; anything else gets
 /// wiremock's 404, and the server panics on drop unless the call came exactly once.
@@ -153,14 +125,6 @@ async fn server_json(status: u16, body: Value) -> MockServer {
 async fn server_raw(status: u16, body: &str, mime: &str) -> MockServer {
     server_answering(ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), mime))
         .await
-}
-
-/// Every request `server` received, in order.
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_else(|| panic!("request recording is disabled"))
 }
 
 /// The one request `server` received.
@@ -272,7 +236,7 @@ async fn get_lists_the_downloads_of_a_video() {
     let example = success_example(LIST);
     let server = server_for("GET", DOWNLOADS, example.clone()).await;
 
-    let downloads = client(&server)
+    let downloads = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -311,7 +275,7 @@ async fn create_posts_an_empty_json_object() {
     let example = success_example(CREATE);
     let server = server_for("POST", DOWNLOADS, example.clone()).await;
 
-    let download = client(&server)
+    let download = client(&server.uri())
         .stream()
         .downloads()
         .create(ACCOUNT, VIDEO)
@@ -334,7 +298,7 @@ async fn create_posts_an_empty_json_object() {
 async fn delete_removes_the_default_download() {
     let server = server_for("DELETE", DOWNLOADS, success_example(DELETE)).await;
 
-    let result = client(&server)
+    let result = client(&server.uri())
         .stream()
         .downloads()
         .delete(ACCOUNT, VIDEO)
@@ -354,7 +318,7 @@ async fn create_type_posts_to_the_download_type() {
     let audio_path = format!("{DOWNLOADS}/audio");
     let server = server_for("POST", &audio_path, example.clone()).await;
 
-    let downloads = client(&server)
+    let downloads = client(&server.uri())
         .stream()
         .downloads()
         .create_type(ACCOUNT, VIDEO, DownloadType::Audio)
@@ -381,7 +345,7 @@ async fn delete_type_deletes_the_download_type() {
     let default_path = format!("{DOWNLOADS}/default");
     let server = server_for("DELETE", &default_path, success_example(DELETE_TYPE)).await;
 
-    let result = client(&server)
+    let result = client(&server.uri())
         .stream()
         .downloads()
         .delete_type(ACCOUNT, VIDEO, DownloadType::Default)
@@ -407,7 +371,7 @@ async fn unknown_download_type_is_sent_as_its_own_segment() {
             .mount(&server)
             .await;
     }
-    let client = client(&server);
+    let client = client(&server.uri());
     let downloads = client.stream().downloads();
 
     let hls = || DownloadType::Unknown("hls".into());
@@ -490,7 +454,7 @@ async fn failure_envelope_from_the_spec_becomes_an_api_error() {
     )
     .await;
 
-    let error = client(&server)
+    let error = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -544,7 +508,7 @@ async fn every_error_of_a_failure_is_exposed() {
     let server = server_json(400, body.clone()).await;
 
     let api = api_error(
-        client(&server)
+        client(&server.uri())
             .stream()
             .downloads()
             .create_type(ACCOUNT, VIDEO, DownloadType::Audio)
@@ -577,7 +541,7 @@ async fn status_predicates_classify_failures() {
     for (status, unauthorized, forbidden, not_found, rate_limited, server_error, attempts) in cases
     {
         let server = server_json(status, failure_example()).await;
-        let error = client(&server)
+        let error = client(&server.uri())
             .stream()
             .downloads()
             .delete(ACCOUNT, VIDEO)
@@ -612,7 +576,7 @@ async fn success_false_with_http_200_is_an_api_error() {
     let server = server_json(200, example.clone()).await;
 
     let api = api_error(
-        client(&server)
+        client(&server.uri())
             .stream()
             .downloads()
             .create(ACCOUNT, VIDEO)
@@ -632,7 +596,7 @@ async fn html_502_is_an_api_error_with_a_body_snippet() {
                 <body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>";
     let server = server_raw(502, page, "text/html").await;
 
-    let error = client(&server)
+    let error = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -653,7 +617,7 @@ async fn huge_error_pages_are_cut_to_a_short_snippet() {
     let server = server_raw(503, &page, "text/html").await;
 
     let api = api_error(
-        client(&server)
+        client(&server.uri())
             .stream()
             .downloads()
             .get(ACCOUNT, VIDEO)
@@ -671,7 +635,7 @@ async fn malformed_json_with_http_200_is_a_decode_error() {
     let truncated = r#"{"success": true, "errors": [], "result": {"audio": "#;
     let server = server_raw(200, truncated, "application/json").await;
     let (status, operation, _, snippet) = decode_error(
-        client(&server)
+        client(&server.uri())
             .stream()
             .downloads()
             .get(ACCOUNT, VIDEO)
@@ -685,7 +649,7 @@ async fn malformed_json_with_http_200_is_a_decode_error() {
     // Well-formed JSON of the wrong shape is no better.
     let server = server_json(200, envelope(json!({"audio": {"status": 7}}))).await;
     let (status, _, message, _) = decode_error(
-        client(&server)
+        client(&server.uri())
             .stream()
             .downloads()
             .get(ACCOUNT, VIDEO)
@@ -698,7 +662,7 @@ async fn malformed_json_with_http_200_is_a_decode_error() {
 #[tokio::test]
 async fn empty_body_with_http_200_is_a_decode_error() {
     let server = server_raw(200, "", "application/json").await;
-    let client = client(&server);
+    let client = client(&server.uri());
     let downloads = client.stream().downloads();
 
     let (status, operation, message, snippet) = decode_error(downloads.get(ACCOUNT, VIDEO).await);
@@ -724,7 +688,7 @@ async fn unknown_status_and_extra_fields_are_tolerated() {
     body["result_info"] = json!({"count": 1});
     let server = server_json(200, body).await;
 
-    let downloads = client(&server)
+    let downloads = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -766,7 +730,7 @@ async fn path_parameters_are_percent_encoded_as_one_segment() {
         (long_unicode.as_str(), long_unicode_encoded.as_str()),
     ];
     let server = server_json(200, success_example(LIST)).await;
-    let client = client(&server);
+    let client = client(&server.uri());
     let downloads = client.stream().downloads();
 
     let mut expected = Vec::new();
@@ -803,7 +767,7 @@ async fn invalid_path_parameters_are_refused_before_sending() {
         .expect(0)
         .mount(&server)
         .await;
-    let client = client(&server);
+    let client = client(&server.uri());
     let downloads = client.stream().downloads();
     let too_long = format!("{ACCOUNT}0");
     assert_eq!(too_long.len(), 33);
@@ -898,7 +862,7 @@ async fn send_with_response_exposes_status_headers_and_messages() {
     )
     .await;
 
-    let response = client(&server)
+    let response = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -922,7 +886,7 @@ async fn send_with_response_exposes_status_headers_and_messages() {
 async fn per_request_header_reaches_the_server() {
     let server = server_for("GET", DOWNLOADS, success_example(LIST)).await;
 
-    client(&server)
+    client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -945,7 +909,7 @@ async fn per_request_timeout_gives_up_on_a_slow_server() {
     .await;
 
     let started = Instant::now();
-    let result = client(&server)
+    let result = client(&server.uri())
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)

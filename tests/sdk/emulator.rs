@@ -1,5 +1,5 @@
 //! End-to-end tests of the SDK against the local Stream emulator (`emulator/`): a stateful
-//! service, unlike the scripted server of `tests/e2e.rs`. The full lifecycle of both download
+//! service, unlike the scripted server of `e2e.rs`. The full lifecycle of both download
 //! types, waiting until ready, failure envelopes as typed errors, injected faults, and hundreds
 //! of simultaneous calls.
 
@@ -13,13 +13,13 @@ use cloudflare_stream_emulator::{
     DownloadKind, Emulator, EmulatorConfig, Fault, SeedVideo, VideoKind, seeds,
 };
 
+use crate::support::{ACCOUNT, VIDEO, emulator_client, emulator_client_with};
+
 /// How many times the client retries a 429 or 5xx by itself, by default. The fault tests are
 /// written against it: faults within this budget are absorbed, beyond it they surface as typed
 /// errors after exactly `SDK_RETRIES + 1` requests. Set it to 0 for a client without retries.
 const SDK_RETRIES: u64 = 2;
 
-const ACCOUNT: &str = seeds::ACCOUNT_ID;
-const VIDEO: &str = seeds::VIDEO_ID;
 const GENERATION: Duration = Duration::from_millis(300);
 const POLL: Duration = Duration::from_millis(20);
 
@@ -34,18 +34,6 @@ async fn emulator_with(generation_time: Duration) -> Emulator {
 
 async fn emulator() -> Emulator {
     emulator_with(GENERATION).await
-}
-
-fn client_with(emulator: &Emulator, token: &str) -> Client {
-    Client::builder()
-        .api_token(token)
-        .base_url(emulator.base_url())
-        .build()
-        .unwrap_or_else(|e| panic!("cannot build the client: {e}"))
-}
-
-fn client(emulator: &Emulator) -> Client {
-    client_with(emulator, seeds::API_TOKEN)
 }
 
 fn ok<T>(result: Result<T, Error>) -> T {
@@ -104,7 +92,7 @@ async fn wait_recording(
 #[tokio::test]
 async fn both_downloads_are_created_waited_for_listed_and_deleted() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
     assert_eq!(
         ok(downloads.get(ACCOUNT, VIDEO).await),
@@ -169,7 +157,7 @@ async fn both_downloads_are_created_waited_for_listed_and_deleted() {
 #[tokio::test]
 async fn download_types_are_independent() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
 
     ok(downloads
@@ -203,7 +191,7 @@ async fn download_types_are_independent() {
 #[tokio::test]
 async fn failure_envelopes_become_typed_errors_with_the_api_codes() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
 
     let error = err(downloads
@@ -251,7 +239,7 @@ async fn failure_envelopes_become_typed_errors_with_the_api_codes() {
 async fn credentials_are_checked_and_never_echoed() {
     let emulator = emulator().await;
 
-    let wrong = client_with(&emulator, "not-the-token");
+    let wrong = emulator_client_with(&emulator, "not-the-token");
     let error = err(wrong.stream().downloads().get(ACCOUNT, VIDEO).await);
     assert!(error.is_unauthorized(), "{error}");
     assert_eq!(codes(&error), [10000]);
@@ -278,7 +266,7 @@ async fn credentials_are_checked_and_never_echoed() {
 #[tokio::test]
 async fn waiting_ends_in_distinct_outcomes() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
 
     // Generation fails: `Failed`, with the download as the API reported it.
@@ -332,7 +320,7 @@ async fn waiting_ends_in_distinct_outcomes() {
 #[tokio::test]
 async fn waiting_past_the_deadline_is_its_own_outcome() {
     let emulator = emulator_with(Duration::from_secs(60)).await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
     ok(downloads
         .create_type(ACCOUNT, VIDEO, DownloadType::Audio)
@@ -382,7 +370,7 @@ async fn waiting_past_the_deadline_is_its_own_outcome() {
 #[tokio::test]
 async fn rate_limits_within_the_retry_budget_are_absorbed() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let faults = usize::try_from(SDK_RETRIES).unwrap_or(usize::MAX);
     emulator.fail_next(
         faults,
@@ -403,7 +391,7 @@ async fn rate_limits_within_the_retry_budget_are_absorbed() {
 #[tokio::test]
 async fn faults_beyond_the_retry_budget_surface_as_typed_errors() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
     let attempts = SDK_RETRIES + 1;
     let faults = usize::try_from(attempts).unwrap_or(usize::MAX);
@@ -443,7 +431,7 @@ async fn faults_beyond_the_retry_budget_surface_as_typed_errors() {
 #[tokio::test]
 async fn slow_answers_trip_the_client_timeout() {
     let emulator = emulator().await;
-    let client = client(&emulator);
+    let client = emulator_client(&emulator);
     let downloads = client.stream().downloads();
 
     // Slow but within the timeout: answered.
@@ -478,7 +466,7 @@ async fn hundreds_of_simultaneous_calls_leave_a_consistent_state() {
     for video in &videos {
         emulator.add_video(SeedVideo::new(ACCOUNT, video, "", VideoKind::Ready));
     }
-    let clients: Vec<Client> = (0..3).map(|_| client(&emulator)).collect();
+    let clients: Vec<Client> = (0..3).map(|_| emulator_client(&emulator)).collect();
 
     // Phase 1, per video: `create` ×3, `create_type(audio)` ×3, `get` ×4.
     let mut tasks = Vec::new();

@@ -8,20 +8,20 @@
 //! seconds wait for real, about a second each.
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use cloudflare_stream::{Client, DownloadStatus, Error};
+use cloudflare_stream::{DownloadStatus, Error};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
-const TOKEN: &str = "retries-test-token";
+use crate::support::{
+    ACCOUNT, TOKEN, VIDEO, builder, client, closed_port_uri, envelope, failure_body, received,
+    scripted,
+};
+
 const RETRY_COUNT: &str = "x-cloudflare-stream-retry-count";
 
 fn ms(millis: u64) -> Duration {
@@ -30,18 +30,7 @@ fn ms(millis: u64) -> Duration {
 
 /// A success envelope for `stream.downloads.get`.
 fn ok_body() -> Value {
-    json!({
-        "success": true, "errors": [], "messages": [],
-        "result": {"default": {"percentComplete": 100, "status": "ready"}}
-    })
-}
-
-/// A failure envelope with one error.
-fn failure_body(code: i64, message: &str) -> Value {
-    json!({
-        "success": false, "messages": [], "result": null,
-        "errors": [{"code": code, "message": message}]
-    })
+    envelope(json!({"default": {"percentComplete": 100, "status": "ready"}}))
 }
 
 fn ok() -> ResponseTemplate {
@@ -52,55 +41,9 @@ fn failure(status: u16) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(failure_body(10000, "failure"))
 }
 
-/// A client of `uri` with the default two retries, but a backoff of 1 to 4 ms.
-fn client(uri: &str) -> Client {
-    builder(uri).build().expect("client")
-}
-
-fn builder(uri: &str) -> cloudflare_stream::ClientBuilder {
-    Client::builder()
-        .api_token(TOKEN)
-        .base_url(uri)
-        .retry_backoff(ms(1), ms(4))
-}
-
 // ---------------------------------------------------------------------------------------------
-// wiremock: a scripted sequence of responses
+// Attempts as a scripted wiremock server (`support::scripted`) saw them
 // ---------------------------------------------------------------------------------------------
-
-/// Answers the n-th request with the n-th response, and the last one to every request after.
-struct Script {
-    responses: Vec<ResponseTemplate>,
-    next: AtomicUsize,
-}
-
-impl Respond for Script {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let index = self.next.fetch_add(1, Ordering::SeqCst);
-        let last = self.responses.len().saturating_sub(1);
-        self.responses[index.min(last)].clone()
-    }
-}
-
-async fn scripted(responses: Vec<ResponseTemplate>) -> MockServer {
-    assert!(!responses.is_empty());
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(Script {
-            responses,
-            next: AtomicUsize::new(0),
-        })
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server
-        .received_requests()
-        .await
-        .expect("request recording is on")
-}
 
 /// The retry count each request carried, in order: `["0", "1", ...]` for a well-behaved client.
 async fn retry_counts(server: &MockServer) -> Vec<String> {
@@ -717,10 +660,7 @@ async fn connection_reset_once_then_a_full_response_succeeds() {
 
 #[tokio::test]
 async fn nothing_listening_is_a_connection_error_after_the_retries() {
-    // A port that was just free: nothing accepts on it.
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let uri = format!("http://{}", listener.local_addr().expect("address"));
-    drop(listener);
+    let uri = closed_port_uri().await;
     let client = builder(&uri)
         .retry_backoff(ms(60), ms(60))
         .build()

@@ -4,30 +4,32 @@
 //! level, and never a credential, at any level, in spans, events or errors.
 //!
 //! The subscriber is a small recorder written here, so the assertions read fields rather than
-//! formatted log lines.
+//! formatted log lines. It is installed for one future at a time (`with_subscriber`), never as
+//! the global default, so the other tests of this binary, running meanwhile on other threads,
+//! neither reach it nor are slowed by it.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::future::IntoFuture;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cloudflare_stream::{Client, Error};
+use cloudflare_stream::Error;
 use serde_json::json;
-use tokio::net::TcpListener;
 use tracing::field::{Field, Visit};
 use tracing::instrument::WithSubscriber;
 use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
+use crate::support::{
+    ACCOUNT, TOKEN, VIDEO, builder_without_credentials, client, closed_port_uri, envelope,
+    failure_body, scripted,
+};
+
 const TEMPLATE: &str = "/accounts/{account_id}/stream/{identifier}/downloads";
-const TOKEN: &str = "observability-secret-token";
 const EMAIL: &str = "observability-secret@example.com";
 const KEY: &str = "observability-secret-global-key";
 const ACCESS_SECRET: &str = "observability-secret-access";
@@ -190,40 +192,21 @@ impl Subscriber for Recorder {
 // Servers and clients
 // ---------------------------------------------------------------------------------------------
 
-/// Answers the n-th request with the n-th status (the last one for every request after).
-struct Statuses(Vec<u16>, AtomicUsize);
-
-impl Respond for Statuses {
-    fn respond(&self, _: &Request) -> ResponseTemplate {
-        let index = self.1.fetch_add(1, Ordering::SeqCst).min(self.0.len() - 1);
-        let status = self.0[index];
-        let body = if status < 300 {
-            json!({"success": true, "errors": [], "messages": [], "result": {}})
-        } else {
-            json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}],
-                   "messages": [], "result": null})
-        };
-        ResponseTemplate::new(status).set_body_json(body)
-    }
-}
-
+/// A server answering the n-th request with the n-th status (the last one for every request
+/// after), and an envelope that says the same.
 async fn server(statuses: Vec<u16>) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(Statuses(statuses, AtomicUsize::new(0)))
-        .mount(&server)
-        .await;
-    server
-}
-
-fn builder(uri: &str) -> cloudflare_stream::ClientBuilder {
-    Client::builder()
-        .base_url(uri)
-        .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
-}
-
-fn client(uri: &str) -> Client {
-    builder(uri).api_token(TOKEN).build().expect("client")
+    let responses = statuses
+        .into_iter()
+        .map(|status| {
+            let body = if status < 300 {
+                envelope(json!({}))
+            } else {
+                failure_body(10000, "Authentication error")
+            };
+            ResponseTemplate::new(status).set_body_json(body)
+        })
+        .collect();
+    scripted(responses).await
 }
 
 /// Runs `future` with `recorder` as its subscriber.
@@ -379,12 +362,7 @@ async fn credentials_never_appear_in_spans_events_or_errors() {
         )
         .mount(&undecodable)
         .await;
-    let closed = {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let uri = format!("http://{}", listener.local_addr().expect("address"));
-        drop(listener);
-        uri
-    };
+    let closed = closed_port_uri().await;
 
     let secrets = [TOKEN, EMAIL, KEY, ACCESS_SECRET];
     let recorder = Recorder::new(Level::TRACE);
@@ -397,11 +375,11 @@ async fn credentials_never_appear_in_spans_events_or_errors() {
         closed,
     ] {
         let clients = [
-            builder(&uri)
+            builder_without_credentials(&uri)
                 .api_token(TOKEN)
                 .header("cf-access-client-secret", ACCESS_SECRET),
-            builder(&uri).api_key(EMAIL, KEY),
-            builder(&uri).user_service_key(KEY),
+            builder_without_credentials(&uri).api_key(EMAIL, KEY),
+            builder_without_credentials(&uri).user_service_key(KEY),
         ];
         for client in clients {
             let client = client

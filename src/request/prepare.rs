@@ -1,0 +1,333 @@
+//! Turning a [`Request`] into what is sent: the URL with its query, the headers in their order
+//! of precedence, the body; every problem found while building is reported here, before
+//! anything is sent.
+
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{Method, Url};
+
+use super::{Body, Request};
+use crate::envelope::Format;
+use crate::path::encode_component;
+use crate::retry::RetryPolicy;
+use crate::{Client, Error};
+
+/// A checked request, reusable for each attempt.
+pub(super) struct Prepared<'c> {
+    pub(super) client: &'c Client,
+    pub(super) operation: &'static str,
+    pub(super) method: Method,
+    pub(super) url: Url,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Option<Body>,
+    /// Per attempt.
+    pub(super) timeout: Duration,
+    pub(super) retry: RetryPolicy,
+}
+
+impl<'c, T> Request<'c, T> {
+    /// Everything needed to send, checked; nothing has been sent yet.
+    pub(super) fn prepare(self) -> Result<Prepared<'c>, Error> {
+        let operation = self.operation.name;
+        let path = self.path?;
+        if let Some(problem) = self.problem {
+            return Err(problem);
+        }
+        if !path.starts_with('/') {
+            return Err(Error::InvalidRequest {
+                operation,
+                message: format!("the path {path:?} does not start with `/`"),
+            });
+        }
+        // The base URL was parsed when the client was built; only the path is parsed here.
+        let mut url = self.client.base().clone();
+        let full_path = format!("{}{path}", url.path().trim_end_matches('/'));
+        url.set_path(&full_path);
+        if !self.options.query.is_empty() {
+            let query: Vec<String> = self
+                .options
+                .query
+                .iter()
+                .map(|(name, value)| {
+                    format!("{}={}", encode_component(name), encode_component(value))
+                })
+                .collect();
+            url.set_query(Some(&query.join("&")));
+        }
+
+        // Sized for everything that goes in, so that nothing is copied as it grows.
+        let defaults = self.client.default_headers();
+        let custom = self.client.custom_headers();
+        let mut headers = HeaderMap::with_capacity(
+            defaults.len() + 3 + custom.len() + self.options.headers.len(),
+        );
+        for (name, value) in defaults {
+            headers.append(name.clone(), value.clone());
+        }
+        let accept = match self.format {
+            Format::Envelope | Format::Json => "application/json",
+            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
+            Format::Text | Format::Bytes => "*/*",
+        };
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        headers.insert(USER_AGENT, self.client.user_agent().clone());
+        match &self.body {
+            Some(Body::Bytes { content_type, .. }) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            }
+            Some(Body::Form(form)) => {
+                // Checked now so a bad part is refused before anything is sent; reqwest sets
+                // the content type, with its boundary, on each attempt.
+                form.to_multipart()
+                    .map_err(|message| Error::InvalidRequest { operation, message })?;
+            }
+            None => {}
+        }
+        // `extend` replaces every existing value of each name it brings:
+        // custom headers replace defaults, request headers replace both.
+        if !custom.is_empty() {
+            headers.extend(custom.clone());
+        }
+        headers.extend(self.options.headers);
+
+        Ok(Prepared {
+            client: self.client,
+            operation,
+            method: self.operation.method.clone(),
+            url,
+            headers,
+            body: self.body,
+            timeout: self.options.timeout.unwrap_or(self.client.timeout()),
+            retry: RetryPolicy {
+                max_retries: self
+                    .options
+                    .max_retries
+                    .unwrap_or(self.client.max_retries()),
+                backoff: self.client.backoff(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::request::tests::{GET_VIDEO, SECRET, client, path};
+
+    fn invalid(result: Result<Prepared<'_>, Error>) -> String {
+        match result {
+            Err(Error::InvalidRequest { operation, message }) => {
+                assert_eq!(operation, "stream.videos.get");
+                assert!(!message.contains(SECRET), "secret leaked: {message}");
+                message
+            }
+            Err(other) => panic!("expected InvalidRequest, got {other:?}"),
+            Ok(_) => panic!("expected InvalidRequest, got a prepared request"),
+        }
+    }
+
+    #[test]
+    fn prepares_url_and_headers() {
+        let client = client();
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("a b/c"))
+            .json_body(&BTreeMap::from([("name", "x")]))
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/client/v4/accounts/acc/stream/a%20b%2Fc"
+        );
+        assert_eq!(prepared.method, Method::GET);
+        assert_eq!(prepared.timeout, Duration::from_secs(5));
+        assert!(matches!(
+            &prepared.body,
+            Some(Body::Bytes { content_type: "application/json", bytes }) if bytes == br#"{"name":"x"}"#
+        ));
+        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("content-type"), Some("application/json"));
+        assert_eq!(header("accept"), Some("application/json"));
+        assert!(header("user-agent").is_some_and(|ua| ua.starts_with("cloudflare-stream-rust/")));
+        assert!(prepared.headers["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn options_override_client_settings() {
+        let client = client();
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .timeout(Duration::from_millis(250))
+            .header("X-Custom", "1")
+            .header("x-custom", "2")
+            .header("Authorization", "Bearer other")
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(prepared.timeout, Duration::from_millis(250));
+        let custom: Vec<_> = prepared.headers.get_all("x-custom").iter().collect();
+        assert_eq!(custom, ["1", "2"]);
+        let auth: Vec<_> = prepared.headers.get_all("authorization").iter().collect();
+        assert_eq!(auth, ["Bearer other"]);
+        assert!(auth[0].is_sensitive());
+        assert!(prepared.body.is_none());
+        assert!(!prepared.headers.contains_key("content-type"));
+    }
+
+    #[test]
+    fn query_parameters_are_encoded_in_order() {
+        let client = client();
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .query("search", "a b&c=d#e")
+            .query_all("tag", ["x", "é+/"])
+            .query_all("none", Vec::<String>::new())
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            prepared.url.as_str(),
+            "http://127.0.0.1:9/client/v4/accounts/acc/stream/v\
+             ?search=a%20b%26c%3Dd%23e&tag=x&tag=%C3%A9%2B%2F"
+        );
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .query("", "x")
+                .prepare(),
+        );
+        assert!(message.contains("query parameter name"), "{message}");
+    }
+
+    #[test]
+    fn retries_come_from_the_client_unless_the_request_says() {
+        let client = Client::builder()
+            .api_token(SECRET)
+            .max_retries(5)
+            .retry_backoff(Duration::from_millis(3), Duration::from_millis(9))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(prepared.retry.max_retries, 5);
+        assert_eq!(prepared.retry.backoff.initial, Duration::from_millis(3));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .max_retries(0)
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(prepared.retry.max_retries, 0);
+    }
+
+    #[test]
+    fn custom_headers_sit_between_defaults_and_request_headers() {
+        let client = Client::builder()
+            .api_token(SECRET)
+            .header("accept", "application/vnd.custom+json")
+            .header("x-team", "video")
+            .header("x-shared", "client")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .header("x-shared", "request")
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("accept"), Some("application/vnd.custom+json"));
+        assert_eq!(header("x-team"), Some("video"));
+        assert_eq!(header("x-shared"), Some("request"));
+        assert_eq!(prepared.headers.get_all("x-shared").iter().count(), 1);
+        assert!(prepared.headers["authorization"].is_sensitive());
+    }
+
+    #[test]
+    fn path_errors_name_the_operation_and_come_first() {
+        let client = client();
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path(".."))
+                .header("bad name", "v")
+                .prepare(),
+        );
+        assert!(message.contains("`identifier`"), "{message}");
+    }
+
+    #[test]
+    fn invalid_headers_are_reported_without_their_value() {
+        let client = client();
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .header("bad name", "v")
+                .prepare(),
+        );
+        // An invalid name is not repeated either: it may be a pasted secret.
+        assert!(
+            message.contains("not a valid HTTP header name"),
+            "{message}"
+        );
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .header(format!("{SECRET} x"), "v")
+                .prepare(),
+        );
+        assert!(
+            message.contains("not a valid HTTP header name"),
+            "{message}"
+        );
+
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .header("x-token", format!("{SECRET}\n{SECRET}"))
+                .prepare(),
+        );
+        assert!(message.contains("`x-token`"), "{message}");
+    }
+
+    #[test]
+    fn unserialisable_bodies_are_reported() {
+        let client = client();
+        let body = BTreeMap::from([((1, 2), "tuple keys are not JSON")]);
+        let message = invalid(
+            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+                .json_body(&body)
+                .prepare(),
+        );
+        assert!(message.contains("request body"), "{message}");
+    }
+
+    #[test]
+    fn request_headers_are_trimmed_and_checked_like_client_headers() {
+        let client = Client::builder()
+            .api_token(SECRET)
+            .header("  X-Team ", " video\t")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .header(" X-Request-Id\t", "  42 ")
+            .header("x-empty", "   ")
+            // A line read from a file: refused before, now trimmed like a client header.
+            .header("x-line", "value\r\n")
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("x-team"), Some("video"));
+        assert_eq!(header("x-request-id"), Some("42"));
+        assert_eq!(header("x-empty"), Some(""));
+        assert_eq!(header("x-line"), Some("value"));
+        // Unlike a client header, a request header is not a secret unless it is a credential.
+        assert!(prepared.headers["x-team"].is_sensitive());
+        assert!(!prepared.headers["x-request-id"].is_sensitive());
+    }
+
+    #[test]
+    fn a_request_header_may_replace_the_credentials() {
+        let client = Client::builder()
+            .api_key("a@example.com", SECRET)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            .header(" X-Auth-Key ", " other-key ")
+            .prepare()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let keys: Vec<_> = prepared.headers.get_all("x-auth-key").iter().collect();
+        assert_eq!(keys, ["other-key"]);
+        assert!(keys[0].is_sensitive());
+        assert!(prepared.headers["x-auth-email"].is_sensitive());
+        assert!(!format!("{:?}", prepared.headers).contains("other-key"));
+    }
+}
