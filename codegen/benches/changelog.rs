@@ -47,7 +47,7 @@ fn edited(doc: &Value) -> Value {
         .expect("component schemas");
     // A property removed, one added, one changing type.
     if let Some(props) = schemas[&targets[0]]["properties"].as_object_mut() {
-        let last = props.keys().last().cloned().expect("a property");
+        let last = props.keys().next_back().cloned().expect("a property");
         props.remove(&last);
     }
     if let Some(props) = schemas[&targets[1]]["properties"].as_object_mut() {
