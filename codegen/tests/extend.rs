@@ -1,7 +1,7 @@
 //! Adding a resource is adding a file: `spec/` plus `tests/extend/captions.yaml` generates what
 //! `spec/` alone does, plus a documented `captions` module and its accessor, with no change to the
 //! generator. The output is kept in `tests/extend/expected.rs`, which the root crate's
-//! `tests/compile.rs` compiles (`EXPECTORATE=overwrite` rewrites it after a spec change).
+//! `compile-tests/` compiles (`EXPECTORATE=overwrite` rewrites it after a spec change).
 
 use std::path::{Path, PathBuf};
 

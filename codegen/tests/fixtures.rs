@@ -1,7 +1,8 @@
 //! Generator fixtures: each folder under `tests/fixtures/` holds a small spec (`spec/`) for one
 //! construct and the code it must generate (`expected.rs`). A difference fails with a diff;
 //! `EXPECTORATE=overwrite cargo test -p cloudflare-stream-codegen --test fixtures` blesses it.
-//! The root crate's `tests/compile.rs` compiles every `expected.rs` under `deny(warnings)`.
+//! `compile-tests/` compiles every `expected.rs` under `deny(warnings)` and runs the models of
+//! one of them: the generated code is checked as code there.
 
 use std::path::{Path, PathBuf};
 

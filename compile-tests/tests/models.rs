@@ -1,9 +1,9 @@
 //! Generated models at run time: what the fixtures' snapshots declare decodes and encodes the
-//! JSON the spec describes. (`tests/compile.rs` proves the snapshots compile; this reads and
-//! writes values with them.)
+//! JSON the spec describes. (`compile.rs` beside this file proves the snapshots compile; this
+//! reads and writes values with them.)
 
 // The generated code names its models `crate::models`: it stands at the crate root.
-include!("../codegen/tests/fixtures/unions/expected.rs");
+include!("../../codegen/tests/fixtures/unions/expected.rs");
 
 use models::{App, AppOneOf, AppOneOfAccountApp, AppOneOfOption2, Rule, RuleTarget};
 use serde_json::json;
