@@ -84,3 +84,94 @@ fn a_bad_spec_is_exit_code_two_with_the_location() {
         "{stderr}"
     );
 }
+
+/// `spec/` copied into a scratch folder, with `edit` applied to `downloads.yaml`.
+fn edited_spec(name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let dir = scratch(name);
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    for entry in std::fs::read_dir(&spec).expect("spec/") {
+        let path = entry.expect("an entry").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = path.file_name().expect("a name");
+        let text = if name == "downloads.yaml" {
+            edit(text)
+        } else {
+            text
+        };
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn changelog_says_what_an_edit_does_in_every_format() {
+    let new = edited_spec("cli-changelog", |text| {
+        text.replacen("        url:\n", "        uri:\n", 1)
+    });
+    let (old, new) = ("../spec", new.to_str().expect("utf-8"));
+
+    let text = codegen(&["changelog", old, new]);
+    assert_eq!(text.status.code(), Some(0), "{text:?}");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.starts_with("API changes: 1 breaking, 1 additive, 0 documentation (semver: major)"),
+        "{text}"
+    );
+    assert!(text.contains("  models::Download::url: removed (`\"url\"`)\n      old: ../spec/downloads.yaml#/components/schemas/Download/properties/url"), "{text}");
+
+    let markdown = codegen(&["changelog", old, new, "--format", "markdown"]);
+    let markdown = String::from_utf8_lossy(&markdown.stdout);
+    assert!(markdown.starts_with("## API changes\n"), "{markdown}");
+    assert!(
+        markdown.contains("### Breaking\n\n- `models::Download::url`: removed"),
+        "{markdown}"
+    );
+
+    let json = codegen(&["changelog", old, new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(json["semver"], "major");
+    assert_eq!(json["counts"]["breaking"], 1);
+    let first = &json["changes"][0];
+    assert_eq!(first["severity"], "breaking");
+    assert_eq!(first["rust"], "models::Download::url");
+    assert_eq!(first["new"], serde_json::Value::Null);
+    assert!(
+        first["old"]
+            .as_str()
+            .is_some_and(|at| at.ends_with("#/components/schemas/Download/properties/url"))
+    );
+
+    for (fail_on, code) in [("breaking", 1), ("additive", 1)] {
+        let output = codegen(&["changelog", old, new, "--fail-on", fail_on]);
+        assert_eq!(output.status.code(), Some(code), "{fail_on}: {output:?}");
+    }
+    let additive_only = edited_spec("cli-changelog-additive", |text| {
+        text.replacen(
+            "        url:\n",
+            "        thumbnail: {type: string}\n        url:\n",
+            1,
+        )
+    });
+    let additive_only = additive_only.to_str().expect("utf-8");
+    let output = codegen(&["changelog", old, additive_only, "--fail-on", "breaking"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = codegen(&["changelog", old, additive_only, "--fail-on", "additive"]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+}
+
+#[test]
+fn changelog_reads_git_revisions_and_refuses_what_it_cannot_read() {
+    // The same revision on both sides: nothing changed.
+    let same = codegen(&[
+        "changelog",
+        "HEAD:../spec",
+        "HEAD:../spec",
+        "--fail-on",
+        "additive",
+    ]);
+    assert_eq!(same.status.code(), Some(0), "{same:?}");
+    assert!(String::from_utf8_lossy(&same.stdout).contains("0 breaking, 0 additive"));
+    let bad = codegen(&["changelog", "no-such-revision:../spec", "../spec"]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-revision:./../spec"));
+}

@@ -88,7 +88,8 @@ fn load_revision(rev: &str, path: &str) -> Result<Side> {
             })
         }
         "tree" => {
-            let listing = git(&["ls-tree", "--name-only", &object], &object)?;
+            // `--full-tree`: from a subfolder, `ls-tree` would list only what lies below it.
+            let listing = git(&["ls-tree", "--full-tree", "--name-only", &object], &object)?;
             let mut sources = Vec::new();
             let mut lock = None;
             for name in listing.lines() {
