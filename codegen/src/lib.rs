@@ -15,6 +15,7 @@ pub mod emit;
 pub mod error;
 pub mod examples;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 mod options;

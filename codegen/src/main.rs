@@ -44,6 +44,39 @@ enum Command {
     /// (`HEAD:spec`). NEW keeps the names of its own API lock, or, if it has none, of OLD's
     /// API, as regenerating OLD's crate from NEW would.
     Changelog(ChangelogArgs),
+    /// Write resources of a Cloudflare schema file into the spec folder, one file each, the way
+    /// the folder is written; then generate, and say what changed in the API.
+    ///
+    /// A resource whose routes another file has (the curated `downloads.yaml`) is left alone.
+    /// Importing a resource again updates its file, keeping `x-rust-*` overrides and the
+    /// descriptions and examples a person added. Nothing is written unless the folder then
+    /// generates strictly.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The schema file (`cloudflare-stream.yaml`, a week of its history, the whole API).
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// List the resources the file holds, with their operations, and write nothing.
+    #[arg(long, conflicts_with_all = ["resources", "all"])]
+    list: bool,
+    /// A resource to import, by its dotted name (`stream.captions`); repeat for more.
+    #[arg(long = "resource", value_name = "NAME")]
+    resources: Vec<String>,
+    /// Import every resource of the file.
+    #[arg(long, conflicts_with = "resources")]
+    all: bool,
+    /// The spec folder to write into.
+    #[arg(long, default_value = "spec")]
+    spec: PathBuf,
+    /// Where `generate` writes the generated file afterwards.
+    #[arg(long, default_value = "generated")]
+    out: PathBuf,
+    /// Write the spec files only: no generation, no lock, no changelog.
+    #[arg(long)]
+    no_generate: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -179,7 +212,83 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Changelog(args) => changelog(&args),
+        Command::Import(args) => import(&args),
     }
+}
+
+fn import(args: &ImportArgs) -> Result<ExitCode, String> {
+    let source = codegen::import::Source::read(&args.from).map_err(|e| e.to_string())?;
+    if args.list {
+        for resource in source.resources() {
+            println!("{}  ({})", resource.name, resource.file());
+            for (method, path, rust) in &resource.operations {
+                println!("    {:<7} {path}  → {rust}", method.to_uppercase());
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.resources.is_empty() && !args.all {
+        return Err(
+            "name the resources to import (`--resource NAME`, or `--all`); `--list` lists them"
+                .into(),
+        );
+    }
+    let paths = Paths {
+        spec: args.spec.clone(),
+        out: args.out.clone(),
+        no_lock: false,
+        options: Options {
+            lenient: false,
+            every_schema: false,
+        },
+    };
+    // The API before, to say what the import changed.
+    let before = codegen::load::Spec::load_dir(&args.spec)
+        .ok()
+        .and_then(|spec| {
+            let lock = lock::read(&args.spec).ok().flatten();
+            codegen::generate_locked(&spec, codegen::Options::default(), lock.as_ref()).ok()
+        });
+    let started = Instant::now();
+    let plan =
+        codegen::import::plan(&source, &args.spec, &args.resources).map_err(|e| e.to_string())?;
+    for (resource, why) in &plan.skipped {
+        eprintln!("skipped {resource}: {why}");
+    }
+    for note in &plan.approximated {
+        eprintln!("approximated: {note}; written as any JSON");
+    }
+    codegen::import::write(&plan).map_err(|e| e.to_string())?;
+    for (path, text) in &plan.files {
+        eprintln!("wrote {} ({} lines)", path.display(), text.lines().count());
+    }
+    eprintln!(
+        "imported {} resource(s) in {:.1} ms",
+        plan.files.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if args.no_generate {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fresh = generate(&paths)?;
+    let target = paths.out.join(codegen::OUTPUT_FILE);
+    write(&target, &fresh.source)?;
+    write(&paths.spec.join(lock::LOCK_FILE), &fresh.lock_text)?;
+    eprintln!(
+        "wrote {} and {}",
+        target.display(),
+        paths.spec.join(lock::LOCK_FILE).display()
+    );
+    if let Some(before) = before {
+        let spec = codegen::load::Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
+        let after = codegen::generate_locked(&spec, codegen::Options::default(), Some(&before.api))
+            .map_err(|e| e.to_string())?;
+        print!(
+            "{}",
+            render::render(&changes::compare(&before.api, &after.api), Format::Text)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A generation, with what it changed against the lock.

@@ -6,15 +6,15 @@
 //! - every compile error is explained by a change the changelog calls breaking (recall).
 //!
 //! The changelog of each pair is kept in its `changes.txt` (`EXPECTORATE=overwrite` rewrites
-//! them). The crates are checked with `cargo check` in a scratch workspace under the target
-//! folder, offline, with the project's `Cargo.lock`.
+//! them). The crates are checked with `cargo check` in a scratch workspace (`support/scratch.rs`).
 
 #[path = "evolution/consumer.rs"]
 mod consumer;
+#[path = "support/scratch.rs"]
+mod scratch;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use codegen::Options;
 use codegen::changes::{self, Change, Severity, render};
@@ -31,42 +31,21 @@ fn spec(path: &Path, name: &str) -> Spec {
     Spec::from_sources(vec![(PathBuf::from(name), text)]).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Writes `text` to `path` unless it holds it already (cargo goes by modification times).
-fn write(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create a folder");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-}
-
-/// A crate of the scratch workspace: its name, `Cargo.toml` dependencies and `lib.rs`.
-fn krate(root: &Path, name: &str, dependencies: &str, lib: &str) {
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\ncloudflare-stream = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{dependencies}",
-        runtime.display().to_string()
-    );
-    write(&root.join(name).join("Cargo.toml"), &manifest);
-    write(&root.join(name).join("src/lib.rs"), lib);
-}
-
 /// The generated API as a crate whose code must be warning-free.
 fn api_crate(root: &Path, name: &str, source: &str) {
-    krate(
+    scratch::krate(
         root,
         name,
         "",
         "#![deny(warnings)]\ninclude!(\"api.rs\");\n",
     );
-    write(&root.join(name).join("src/api.rs"), source);
+    scratch::write(&root.join(name).join("src/api.rs"), source);
 }
 
 /// A consumer crate, of the API crate `api`.
 fn consumer_crate(root: &Path, name: &str, api: &str, consumer: &Consumer) {
     let dependency = format!("api = {{ path = \"../{api}\", package = \"{api}\" }}\n");
-    krate(root, name, &dependency, &consumer.source);
+    scratch::krate(root, name, &dependency, &consumer.source);
 }
 
 /// Whether `change` would break the code of `touch`.
@@ -81,26 +60,17 @@ fn related(change: &Change, touch: &Touch) -> bool {
             .is_some_and(|scope| change.rust == scope || under(&change.rust, scope))
 }
 
-/// The errors of `cargo check`, as (crate, line of the primary span).
+/// The errors of `cargo check`, as (crate, line of the primary span, message).
 fn check(root: &Path) -> Vec<(String, usize, String)> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
+    let output = scratch::cargo(
+        root,
+        &[
             "check",
             "--workspace",
             "--keep-going",
-            "--offline",
             "--message-format=json",
-        ])
-        .current_dir(root)
-        // Shared with the other scratch workspaces, so the runtime is checked once.
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-target"),
-        )
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo check");
+        ],
+    );
     let mut errors = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -185,18 +155,7 @@ fn breaking_changes_are_exactly_what_breaks_old_code() {
         members.push(format!("use-new-{i}"));
         changelogs.push(changelog);
     }
-    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    write(
-        &root.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            list.join(", ")
-        ),
-    );
-    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-    if !root.join("Cargo.lock").is_file() {
-        std::fs::copy(&lock, root.join("Cargo.lock")).expect("copy Cargo.lock");
-    }
+    scratch::workspace(&root, &members);
 
     let errors = check(&root);
     for (krate, _, text) in &errors {

@@ -12,12 +12,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use codegen::Options;
 use codegen::changes::{self, Changelog, Severity};
 use codegen::load::Spec;
 use serde_json::{Map, Value};
+
+#[path = "support/scratch.rs"]
+mod scratch;
 
 fn history() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/history");
@@ -311,7 +313,6 @@ fn a_year_of_cloudflare_changes_is_regenerated_without_breaking_for_nothing() {
 /// Every distinct output passes `cargo clippy -D warnings`, in a scratch workspace.
 fn clippy_clean(versions: &[Version]) {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("history");
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut sources: BTreeMap<&str, &str> = BTreeMap::new();
     for version in versions {
         if !sources.values().any(|s| *s == version.generated.source) {
@@ -321,44 +322,20 @@ fn clippy_clean(versions: &[Version]) {
     let mut members = Vec::new();
     for (i, (name, source)) in sources.iter().enumerate() {
         let krate = format!("history-{i}");
-        let dir = root.join(&krate);
-        std::fs::create_dir_all(dir.join("src")).expect("a crate folder");
-        let manifest = format!(
-            "[package]\nname = \"{krate}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\ndescription = \"{name}\"\n\n\
-             [dependencies]\ncloudflare-stream = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n",
-            runtime.display().to_string()
+        scratch::krate(
+            &root,
+            &krate,
+            "",
+            &format!("//! {name}\ninclude!(\"api.rs\");\n"),
         );
-        write_if_changed(&dir.join("Cargo.toml"), &manifest);
-        write_if_changed(&dir.join("src/lib.rs"), "include!(\"api.rs\");\n");
-        write_if_changed(&dir.join("src/api.rs"), source);
-        members.push(format!("{krate:?}"));
+        scratch::write(&root.join(&krate).join("src/api.rs"), source);
+        members.push(krate);
     }
-    write_if_changed(
-        &root.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
+    scratch::workspace(&root, &members);
+    let output = scratch::cargo(
+        &root,
+        &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"],
     );
-    if !root.join("Cargo.lock").is_file() {
-        std::fs::copy(runtime.join("Cargo.lock"), root.join("Cargo.lock")).expect("Cargo.lock");
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args([
-            "clippy",
-            "--workspace",
-            "--offline",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", scratch_target())
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("run cargo clippy");
     assert!(
         output.status.success(),
         "{} distinct outputs; clippy:\n{}",
@@ -366,16 +343,4 @@ fn clippy_clean(versions: &[Version]) {
         String::from_utf8_lossy(&output.stderr)
     );
     eprintln!("{} distinct outputs, clippy-clean", sources.len());
-}
-
-/// The target folder the scratch workspaces share, so the runtime is checked once.
-fn scratch_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("scratch-target")
-}
-
-fn write_if_changed(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }

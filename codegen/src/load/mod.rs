@@ -24,6 +24,15 @@ use openapiv3::OpenAPI;
 use serde_json::Value;
 
 pub use files::{is_spec_file, spec_files};
+
+/// A spec file read as plain JSON (YAML or JSON text), with located errors.
+pub fn read_value(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_text(path, &text)
+}
 pub use refs::component_ref;
 
 use crate::error::{Error, Location, Result};

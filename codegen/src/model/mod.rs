@@ -13,7 +13,7 @@
 //! - `types`: schemas to model types; `shape`: one view of a schema;
 //! - `docs`: every doc text, cleaned once.
 
-mod cloudflare;
+pub mod cloudflare;
 mod docs;
 pub mod ir;
 pub mod lock;
@@ -28,6 +28,7 @@ mod types;
 pub mod visit;
 
 pub use ir::*;
+pub use paths::route;
 pub use types::TypeBuilder;
 
 use crate::error::Result;

@@ -1,0 +1,270 @@
+//! `codegen import`: every resource of Cloudflare's Stream schema imported into a copy of
+//! `spec/` generates strictly and clippy-clean with every item documented, every operation a
+//! method; the curated `downloads.yaml` is left alone; importing again changes nothing; and a
+//! re-import from a newer schema keeps what a person wrote and says what changed.
+//!
+//! They read `../shared/specs`; where it is absent they say they are skipped, and under
+//! `CI=true` they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use codegen::changes::{self, Severity};
+use codegen::import::{self, Source};
+use codegen::model::{Api, visit};
+
+#[path = "support/scratch.rs"]
+mod scratch;
+
+fn shared(file: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/specs")
+        .join(file);
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is required under CI",
+        path.display()
+    );
+    eprintln!("skipped: {} not found", path.display());
+    None
+}
+
+/// A fresh copy of `spec/` under the target folder.
+fn spec_copy(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(name)
+        .join("spec");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    for entry in std::fs::read_dir(spec).expect("spec/") {
+        let path = entry.expect("an entry").path();
+        std::fs::copy(&path, dir.join(path.file_name().expect("a name"))).expect("copy");
+    }
+    dir
+}
+
+fn import(source: &Source, dir: &Path, resources: &[&str]) -> import::Plan {
+    let names: Vec<String> = resources.iter().map(|r| (*r).to_owned()).collect();
+    let plan = import::plan(source, dir, &names).unwrap_or_else(|e| panic!("{e}"));
+    import::write(&plan).unwrap_or_else(|e| panic!("{e}"));
+    plan
+}
+
+fn generated(dir: &Path) -> codegen::Generated {
+    codegen::generate_with(dir, codegen::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .output()
+        .expect("run codegen")
+}
+
+#[test]
+fn every_stream_resource_imports_and_generates_strictly() {
+    let Some(schema) = shared("cloudflare-stream.yaml") else {
+        return;
+    };
+    let source = Source::read(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<String> = source.resources().iter().map(|r| r.name.clone()).collect();
+    assert!(names.contains(&"stream.captions".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"stream.live_inputs.outputs".to_owned()),
+        "{names:?}"
+    );
+    let dir = spec_copy("import-all");
+    let plan = import(&source, &dir, &[]);
+
+    // The curated downloads file wins over Cloudflare's older downloads paths.
+    assert_eq!(plan.skipped.len(), 1, "{:?}", plan.skipped);
+    assert_eq!(plan.skipped[0].0, "stream.downloads");
+    assert!(plan.approximated.is_empty(), "{:?}", plan.approximated);
+    assert_eq!(plan.files.len(), names.len() - 1);
+    let curated = std::fs::read_to_string(dir.join("downloads.yaml")).expect("downloads.yaml");
+    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/downloads.yaml");
+    assert_eq!(
+        curated,
+        std::fs::read_to_string(original).expect("spec/downloads.yaml")
+    );
+
+    // Every operation is a method: Cloudflare's 43, less its three downloads routes, plus the
+    // curated file's five.
+    let api = generated(&dir).api;
+    let operations = visit::operations(&api.roots);
+    assert_eq!(operations.len(), 45);
+    let captions = operations
+        .iter()
+        .find(|(_, op)| op.http_method.as_str() == "PUT" && op.path_template.contains("captions"))
+        .expect("the caption upload");
+    assert_eq!(
+        captions.1.method_name, "upload",
+        "a caption's PUT is an upload"
+    );
+
+    // Every item documented, clippy-clean: the crate lints what the SDK's crate lints.
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-crate");
+    scratch::krate(
+        &root,
+        "imported",
+        "",
+        "//! Every Stream resource, imported.\n#![warn(missing_docs)]\ninclude!(\"api.rs\");\n",
+    );
+    scratch::write(&root.join("imported/src/api.rs"), &generated(&dir).source);
+    scratch::workspace(&root, &["imported".to_owned()]);
+    let clippy = scratch::cargo(&root, &["clippy", "--quiet", "--", "-D", "warnings"]);
+    assert!(
+        clippy.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clippy.stderr)
+    );
+
+    // Importing again changes nothing.
+    let again = import::plan(&source, &dir, &[]).unwrap_or_else(|e| panic!("{e}"));
+    for (path, text) in &again.files {
+        assert_eq!(
+            &std::fs::read_to_string(path).expect("written"),
+            text,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_reimport_keeps_what_a_person_wrote_and_says_what_changed() {
+    let (Some(old), Some(new)) = (
+        shared("history/2023-01-10_f6156ae6.json"),
+        shared("cloudflare-stream.yaml"),
+    ) else {
+        return;
+    };
+    let dir = spec_copy("import-again");
+    let old = Source::read(&old).unwrap_or_else(|e| panic!("{e}"));
+    import(&old, &dir, &["stream.captions"]);
+    // A person names a method, describes a type the schema left undescribed, adds an example.
+    let file = dir.join("stream.captions.yaml");
+    let text = std::fs::read_to_string(&file).expect("imported");
+    let text = text
+        .replacen(
+            "      description: Removes the captions or subtitles from a video.\n",
+            "      description: Removes the captions or subtitles from a video.\n      x-rust-method: remove\n",
+            1,
+        )
+        .replacen(
+            "      description: Captions.\n",
+            "      description: One caption track of a video, in one language.\n",
+            1,
+        );
+    assert!(text.contains("x-rust-method: remove") && text.contains("One caption track"));
+    std::fs::write(&file, &text).expect("edited");
+    let before: Api = generated(&dir).api;
+
+    let new = Source::read(&new).unwrap_or_else(|e| panic!("{e}"));
+    import(&new, &dir, &["stream.captions"]);
+    let text = std::fs::read_to_string(&file).expect("imported again");
+    assert!(text.contains("x-rust-method: remove"), "{text}");
+    assert!(
+        text.contains("One caption track of a video, in one language."),
+        "{text}"
+    );
+    assert!(
+        text.contains("imported from `cloudflare-stream.yaml`"),
+        "{text}"
+    );
+
+    let after = codegen::generate_locked(
+        &codegen::load::Spec::load_dir(&dir).expect("loads"),
+        codegen::Options::default(),
+        Some(&before),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .api;
+    let changelog = changes::compare(&before, &after);
+    let has = |severity: Severity, rust: &str| {
+        changelog
+            .changes
+            .iter()
+            .any(|c| c.severity == severity && c.rust == rust)
+    };
+    assert!(
+        has(Severity::Breaking, "stream::captions::Captions::upload"),
+        "{changelog:#?}"
+    );
+    assert!(
+        has(Severity::Additive, "stream::captions::Captions::get"),
+        "{changelog:#?}"
+    );
+    assert!(
+        has(Severity::Additive, "models::Captions::status"),
+        "{changelog:#?}"
+    );
+    // The method the person named keeps its name: no change reported for it.
+    assert!(
+        !changelog
+            .changes
+            .iter()
+            .any(|c| c.rust.contains("Captions::remove")),
+        "{changelog:#?}"
+    );
+}
+
+#[test]
+fn the_command_lists_and_refuses_what_it_cannot_do() {
+    let Some(schema) = shared("cloudflare-stream.yaml") else {
+        return;
+    };
+    let schema = schema.to_str().expect("utf-8");
+    let list = codegen(&["import", "--from", schema, "--list"]);
+    assert_eq!(list.status.code(), Some(0), "{list:?}");
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("stream.captions  (stream.captions.yaml)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("PUT     /accounts/{account_id}/stream/{identifier}/captions/{language}"),
+        "{text}"
+    );
+
+    let dir = spec_copy("import-refused");
+    let dir = dir.to_str().expect("utf-8");
+    let unknown = codegen(&[
+        "import",
+        "--from",
+        schema,
+        "--resource",
+        "stream.nope",
+        "--spec",
+        dir,
+    ]);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no resource `stream.nope`"));
+    let nothing = codegen(&["import", "--from", schema, "--spec", dir]);
+    assert_eq!(nothing.status.code(), Some(2), "{nothing:?}");
+
+    // One command: the file, the generated code and the lock, and what changed.
+    let out = Path::new(dir).join("../out");
+    let one = codegen(&[
+        "import",
+        "--from",
+        schema,
+        "--resource",
+        "stream.captions",
+        "--spec",
+        dir,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(one.status.code(), Some(0), "{one:?}");
+    let stdout = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        stdout.contains("stream::captions::Captions::upload: added"),
+        "{stdout}"
+    );
+    assert!(out.join("api.rs").is_file() && Path::new(dir).join("rust-api.lock").is_file());
+}
