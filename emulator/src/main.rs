@@ -1,5 +1,6 @@
 //! `cloudflare-stream-emulator`: the emulator as a stand-alone server on loopback, until Ctrl-C.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use cloudflare_stream_emulator::{Emulator, EmulatorConfig, VideoKind};
 /// A local Cloudflare Stream MP4 downloads API, in memory, for offline use and tests.
 ///
 /// Serves `/client/v4/accounts/{account_id}/stream/{identifier}/downloads[/{type}]` on
-/// 127.0.0.1 with a few seeded videos. Nothing leaves this machine.
+/// 127.0.0.1 with a few seeded videos; with `--spec DIR`, every other operation of that
+/// OpenAPI folder too. Nothing leaves this machine.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -24,6 +26,11 @@ struct Args {
     /// API token to accept as `Authorization: Bearer <token>`.
     #[arg(long, value_name = "TOKEN", default_value = cloudflare_stream_emulator::seeds::API_TOKEN)]
     token: String,
+
+    /// Also serve every operation of the OpenAPI files in DIR (paths relative to /client/v4):
+    /// requests checked against the spec, answers from its examples and schemas.
+    #[arg(long, value_name = "DIR")]
+    spec: Option<PathBuf>,
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
@@ -40,10 +47,15 @@ async fn main() -> ExitCode {
         generation_time: Duration::from_secs_f64(args.generation_time),
         api_token: args.token,
         port: args.port,
+        spec_dir: args.spec.clone(),
         ..EmulatorConfig::default()
     };
     let emulator = match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("error: cannot serve the spec folder: {error}");
+            return ExitCode::FAILURE;
+        }
         Err(error) => {
             eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", args.port);
             return ExitCode::FAILURE;
@@ -90,6 +102,13 @@ fn print_banner(emulator: &Emulator) {
             };
             println!("  {}  {:<20} {behaviour}", video.id, video.name);
         }
+    }
+    if let Some(dir) = &config.spec_dir {
+        println!(
+            "\nServing {} operations from the spec in {} (downloads stay stateful).",
+            emulator.spec_operations(),
+            dir.display()
+        );
     }
     println!(
         "\nDownloads take {:?} to generate. Press Ctrl-C to stop.",
