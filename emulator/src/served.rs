@@ -569,7 +569,7 @@ fn respond(
         _ => None,
     };
     match (role, result) {
-        (Some((collection, role)), Some(result)) => {
+        (Some((collection, role)), result) => {
             let tracked = Tracked {
                 spec,
                 synthesizer: &synthesizer,
@@ -582,7 +582,7 @@ fn respond(
             }
         }
         (None, Some(result)) => identify(spec, op, values, result, &mut items),
-        _ => {}
+        (None, None) => {}
     }
     if role.is_none() && op.method == Method::DELETE {
         items.delete(&op.template, values);
@@ -630,9 +630,13 @@ fn identify(spec: &Spec, op: &Operation, values: &[String], result: &mut Value, 
     else {
         return;
     };
-    let value = Value::String(value.unwrap_or_else(|| items.fresh_id()));
+    let property = spec.files.property(&flat, field);
+    let value = match value {
+        Some(value) => Value::String(value),
+        None => items.fresh_id(&spec.files, &property),
+    };
     let validator = Validator::new(&spec.files, &spec.patterns, Direction::Response);
-    if validator.valid(&spec.files.property(&flat, field), &value) {
+    if validator.valid(&property, &value) {
         object.insert(field.to_owned(), value);
     }
 }
@@ -693,14 +697,17 @@ struct Tracked<'a> {
 }
 
 impl Tracked<'_> {
-    /// Applies the request; for a creation, the path of the new item (for `Location`).
+    /// Applies the request, and shows its effect in `result` (the response's, when it has a
+    /// JSON one); for a creation, the path of the new item (for `Location`).
     fn apply(
         &self,
         items: &mut Items,
         role: Role,
-        result: &mut Value,
+        result: Option<&mut Value>,
         body: Option<&Value>,
     ) -> Option<String> {
+        let mut none = Value::Null;
+        let result = result.unwrap_or(&mut none);
         let collection = &self.spec.collections.list[self.collection];
         let n = collection.scope_len();
         let scope = self.values[..n.min(self.values.len())].to_vec();
@@ -714,8 +721,14 @@ impl Tracked<'_> {
                 if let Some(body) = body {
                     self.overlay(&schemas, &mut item, body, &collection.id_field);
                 }
-                let id = items.fresh_id();
-                item.insert(collection.id_field.clone(), Value::String(id.clone()));
+                let flat = self.spec.files.flatten(&schemas);
+                let id_schemas = self.spec.files.property(&flat, &collection.id_field);
+                let id_value = items.fresh_id(&self.spec.files, &id_schemas);
+                let id = match &id_value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                item.insert(collection.id_field.clone(), id_value);
                 let item = Value::Object(item);
                 *result = self.present(&schemas, &item);
                 items.insert(self.collection, scope, id.clone(), item);

@@ -15,6 +15,7 @@ use axum::http::Method;
 use serde_json::Value;
 
 use super::schema::Node;
+use super::synth::{as_uuid, hex_id};
 use super::{Files, Operation, Template};
 
 /// One collection the spec describes.
@@ -209,11 +210,26 @@ pub(crate) struct Items {
 }
 
 impl Items {
-    /// A new identifier: 32 hexadecimal digits, unique in this emulator, the same sequence
-    /// in every run.
-    pub(crate) fn fresh_id(&mut self) -> String {
+    /// A new identifier for a property of `schemas`: the count of identifiers made so far
+    /// where it is a number; otherwise 32 hexadecimal digits, written as a UUID where the
+    /// format says so, cut to `maxLength`. Unique in this emulator, the same sequence in every
+    /// run.
+    pub(crate) fn fresh_id(&mut self, files: &Files, schemas: &[Node<'_>]) -> Value {
         self.created += 1;
-        super::synth::hex_id(&format!("emulator item {}", self.created))
+        let flat = files.flatten(schemas);
+        if matches!(files.declared_type(&flat), Some("integer" | "number")) {
+            return Value::from(self.created);
+        }
+        let hex = hex_id(&format!("emulator item {}", self.created));
+        let uuid = flat
+            .iter()
+            .any(|node| node.get("format").and_then(Value::as_str) == Some("uuid"));
+        let text = if uuid { as_uuid(&hex) } else { hex };
+        let text = match flat.iter().filter_map(|node| node.count("maxLength")).min() {
+            Some(max) => text.chars().take(max as usize).collect(),
+            None => text,
+        };
+        Value::String(text)
     }
 
     pub(crate) fn insert(
@@ -309,8 +325,11 @@ mod tests {
 
     #[test]
     fn items_are_kept_per_scope_and_removed_with_what_is_below_them() {
+        let files = Files::from_docs(Vec::new());
         let mut items = Items::default();
-        let (a, b) = (items.fresh_id(), items.fresh_id());
+        let text = |value: Value| value.as_str().map(str::to_owned).unwrap_or_default();
+        let a = text(items.fresh_id(&files, &[]));
+        let b = text(items.fresh_id(&files, &[]));
         assert_ne!(a, b);
         assert_eq!(a.len(), 32);
         let account = vec!["acc".to_owned()];
@@ -328,7 +347,29 @@ mod tests {
         assert_eq!(items.len(), 1);
         // The same sequence in every emulator.
         let mut again = Items::default();
-        assert_eq!(again.fresh_id(), a);
+        assert_eq!(again.fresh_id(&files, &[]), json!(a));
+    }
+
+    #[test]
+    fn fresh_identifiers_take_the_shape_their_schema_asks_for() {
+        let doc = json!({"int": {"type": "integer"}, "uuid": {"type": "string", "format": "uuid"},
+                         "short": {"type": "string", "maxLength": 8}});
+        let files = Files::from_docs(vec![("a.yaml".into(), doc)]);
+        let node = |name: &str| vec![Node::new(0, &files.docs[0].1[name])];
+        let mut items = Items::default();
+        assert_eq!(items.fresh_id(&files, &node("int")), json!(1));
+        let uuid = items.fresh_id(&files, &node("uuid"));
+        assert!(super::super::validate::formats::valid(
+            "uuid",
+            uuid.as_str().unwrap_or_default()
+        ));
+        assert_eq!(
+            items
+                .fresh_id(&files, &node("short"))
+                .as_str()
+                .map(str::len),
+            Some(8)
+        );
     }
 
     #[test]

@@ -384,7 +384,11 @@ pub(crate) fn hex_id(seed: &str) -> String {
 
 /// A version 4 UUID derived from `seed`.
 fn uuid(seed: &str) -> String {
-    let hex = hex_id(seed);
+    as_uuid(&hex_id(seed))
+}
+
+/// 32 hexadecimal digits written as a version 4 UUID.
+pub(crate) fn as_uuid(hex: &str) -> String {
     format!(
         "{}-{}-4{}-8{}-{}",
         &hex[0..8],
