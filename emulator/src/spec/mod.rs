@@ -378,10 +378,16 @@ fn parameter(files: &Files, file: usize, raw: &Value, at: &str) -> Result<Parame
             .and_then(|content| content.values().next())
             .and_then(|media| media.get("schema"))
     });
+    // `form` (explode by default) for query and cookie parameters, `simple` otherwise.
+    let default_style = match location {
+        Location::Query | Location::Cookie => "form",
+        Location::Path | Location::Header => "simple",
+    };
     let style_is_form = param
         .get("style")
         .and_then(Value::as_str)
-        .is_none_or(|style| style == "form");
+        .unwrap_or(default_style)
+        == "form";
     Ok(Parameter {
         name: name.to_owned(),
         location,
@@ -491,4 +497,98 @@ pub(crate) fn is_json(media_type: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(files: &[(&str, &str)]) -> Result<Spec, SpecError> {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        Spec::load(dir.path())
+    }
+
+    const VIDEOS: &str = r#"
+openapi: 3.0.3
+paths:
+  /accounts/{account_id}/stream/{identifier}:
+    parameters:
+      - {name: account_id, in: path, required: true, schema: {type: string}}
+      - {name: identifier, in: path, required: true, schema: {type: string}}
+      - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+    get:
+      parameters:
+        - {name: tags, in: query, style: form, explode: false, schema: {type: array}}
+        - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
+      responses:
+        '404': {description: no}
+        2XX: {description: any}
+        '201':
+          description: made
+          headers: {X-Count: {schema: {type: integer}}}
+          content:
+            text/plain: {schema: {type: string}}
+            application/json:
+              schema: {$ref: 'common.yaml#/Envelope'}
+              examples: {b: {value: 2}, a: {value: 1}}
+  /accounts/{account_id}/stream/{identifier}/downloads:
+    get: {responses: {'200': {description: ok}}}
+    put: {responses: {'204': {description: ok}}}
+"#;
+
+    #[test]
+    fn operations_are_read_with_their_parameters_body_and_first_success() {
+        let spec = load(&[
+            ("videos.yaml", VIDEOS),
+            ("common.yaml", "Envelope: {type: object}\n"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.operations.len(), 3);
+        // The downloads GET is the stateful handlers'; its PUT is the spec's.
+        assert_eq!(spec.served(), 2);
+        let get = &spec.operations[0];
+        let names: Vec<(&str, bool)> = get
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.explode))
+            .collect();
+        // The operation's `tags` replaces the path's; headers are `simple`, not exploded.
+        assert_eq!(
+            names,
+            [
+                ("account_id", false),
+                ("identifier", false),
+                ("tags", false),
+                ("X-Ids", false)
+            ]
+        );
+        let success = get.success.as_ref().unwrap_or_else(|| panic!("no success"));
+        assert_eq!(success.status, 201);
+        assert_eq!(success.headers.len(), 1);
+        let media = success.media.as_ref().unwrap_or_else(|| panic!("no media"));
+        assert_eq!(media.media_type, "application/json");
+        assert_eq!(media.example, Some(serde_json::json!(1)));
+        assert!(matches!(
+            spec.route(&Method::GET, "/accounts/a/stream/v"),
+            Routed::Found { op: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn the_same_route_twice_is_refused_with_its_place() {
+        let twice = "paths:\n  /a/{x}: {get: {responses: {}}}\n  /a/{y}: {get: {responses: {}}}\n";
+        let error = load(&[("a.yaml", twice)]).err().map(|e| e.to_string());
+        let error = error.unwrap_or_default();
+        assert!(error.contains("a.yaml#/paths/~1a~1{"), "{error}");
+        assert!(error.contains("defined twice"), "{error}");
+        let relative = load(&[("a.yaml", "paths:\n  a: {get: {responses: {}}}\n")]);
+        assert!(
+            relative
+                .err()
+                .is_some_and(|e| e.to_string().contains("must start with"))
+        );
+    }
 }
