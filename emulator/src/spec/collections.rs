@@ -9,7 +9,7 @@
 //! Items are kept per scope: the values of the collection path's own parameters (the
 //! account, and a parent item such as the live input of its outputs).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::http::Method;
 use serde_json::Value;
@@ -58,24 +58,27 @@ pub(crate) struct Collections {
 
 impl Collections {
     pub(crate) fn detect(files: &Files, operations: &[Operation]) -> Self {
-        let find = |template: &Template, method: &Method| {
-            let shape = template.shape();
-            operations
-                .iter()
-                .position(|op| op.method == *method && op.template.shape() == shape)
-        };
+        let shapes: Vec<String> = operations.iter().map(|op| op.template.shape()).collect();
+        let mut by_shape: HashMap<(&str, &Method), usize> = HashMap::new();
+        for (index, op) in operations.iter().enumerate() {
+            by_shape
+                .entry((shapes[index].as_str(), &op.method))
+                .or_insert(index);
+        }
+        let find = |shape: &str, method: &Method| by_shape.get(&(shape, method)).copied();
         let mut collections = Self {
             list: Vec::new(),
             roles: vec![None; operations.len()],
         };
-        let mut seen = Vec::new();
-        for op in operations {
+        let mut seen = HashSet::new();
+        for (position, op) in operations.iter().enumerate() {
             let path = &op.template;
-            if seen.contains(&path.shape()) {
+            let shape = shapes[position].as_str();
+            if !seen.insert(shape) {
                 continue;
             }
-            seen.push(path.shape());
-            let (Some(create), Some(list)) = (find(path, &Method::POST), find(path, &Method::GET))
+            let (Some(create), Some(list)) =
+                (find(shape, &Method::POST), find(shape, &Method::GET))
             else {
                 continue;
             };
@@ -97,6 +100,9 @@ impl Collections {
             };
             // The item path: one parameter below, with an operation on it.
             let Some((item, item_param)) = operations.iter().find_map(|other| {
+                if other.template.segments.len() != path.segments.len() + 1 {
+                    return None;
+                }
                 let below = &other.template;
                 let param = below.params().last()?;
                 let one_below = below.segments.len() == path.segments.len() + 1
@@ -114,14 +120,15 @@ impl Collections {
                 continue;
             };
             let index = collections.list.len();
+            let item_shape = item.shape();
             for (position, other) in operations.iter().enumerate() {
-                let role = if other.template.shape() == path.shape() {
+                let role = if shapes[position] == shape {
                     match other.method {
                         Method::POST => Some(Role::Create),
                         Method::GET => Some(Role::List),
                         _ => None,
                     }
-                } else if other.template.shape() == item.shape() {
+                } else if shapes[position] == item_shape {
                     match other.method {
                         Method::GET | Method::HEAD => Some(Role::Get),
                         Method::PUT | Method::PATCH => Some(Role::Update),

@@ -2,6 +2,8 @@
 //! path matches: literal segments win over parameters, left to right, as routers do, so
 //! `/stream/keys` is the signing keys and never a video called `keys`.
 
+use std::collections::HashMap;
+
 use axum::http::Method;
 use percent_encoding::percent_decode_str;
 
@@ -121,23 +123,27 @@ pub(crate) enum Routed {
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
     entries: Vec<(Template, Vec<(Method, usize)>)>,
+    /// The entry of each template shape.
+    by_shape: HashMap<String, usize>,
 }
 
 impl Routes {
     /// Adds operation `op`; `false` if the template's shape has it already.
     pub(crate) fn add(&mut self, template: &Template, method: Method, op: usize) -> bool {
-        let shape = template.shape();
-        match self.entries.iter_mut().find(|(t, _)| t.shape() == shape) {
-            Some((_, methods)) if methods.iter().any(|(m, _)| *m == method) => false,
-            Some((_, methods)) => {
+        match self.by_shape.get(&template.shape()) {
+            Some(&entry) => {
+                let methods = &mut self.entries[entry].1;
+                if methods.iter().any(|(m, _)| *m == method) {
+                    return false;
+                }
                 methods.push((method, op));
-                true
             }
             None => {
+                self.by_shape.insert(template.shape(), self.entries.len());
                 self.entries.push((template.clone(), vec![(method, op)]));
-                true
             }
         }
+        true
     }
 
     /// The operation for `method` on `path` (relative to `/client/v4`, still encoded).
