@@ -18,6 +18,9 @@ use serde_json::{Map, Value, json};
 
 use crate::config::EmulatorConfig;
 use crate::fault::{Fault, FaultQueue, retry_after_seconds};
+use crate::served;
+use crate::spec::Spec;
+use crate::spec::collections::Items;
 use crate::store::{DownloadKind, DownloadState, Refusal, Store};
 
 /// The error codes the emulator answers with, in the failure envelope's `errors[].code`.
@@ -39,8 +42,19 @@ pub mod codes {
     pub const INVALID_DOWNLOAD_TYPE: i64 = 10007;
     /// HTTP 400: the video is still being encoded, so no download can be created yet.
     pub const VIDEO_NOT_READY: i64 = 10008;
-    /// HTTP 400: `POST .../downloads` without a JSON object as its body (the API expects `{}`).
+    /// HTTP 400: the request body is missing, is not JSON (or a form), or does not match its
+    /// schema: `POST .../downloads` without a JSON object (the API expects `{}`), or, with a
+    /// spec folder, a body against the operation's schema (413 when too large, 415 for a
+    /// `Content-Type` the operation does not take).
     pub const INVALID_REQUEST_BODY: i64 = 10009;
+    /// HTTP 400, with a spec folder: a query parameter is missing or does not match its schema.
+    pub const INVALID_QUERY: i64 = 10010;
+    /// HTTP 400, with a spec folder: a header (or cookie) parameter is missing or does not match
+    /// its schema.
+    pub const INVALID_HEADER: i64 = 10011;
+    /// HTTP 404, with a spec folder: no item with that identifier was created in a collection
+    /// the emulator tracks (or it was deleted).
+    pub const ITEM_NOT_FOUND: i64 = 10012;
     /// HTTP 429: rate limited; the `Retry-After` header says for how long.
     pub const RATE_LIMITED: i64 = 971;
     /// HTTP 400: a request header is malformed (with [`INVALID_AUTHORIZATION_FORMAT`]).
@@ -51,7 +65,8 @@ pub mod codes {
     pub const NO_ROUTE: i64 = 7000;
     /// HTTP 405: the endpoint exists, not with this method.
     pub const METHOD_NOT_ALLOWED: i64 = 7001;
-    /// HTTP 400: an account or video identifier longer than 32 characters.
+    /// HTTP 400: an account or video identifier longer than 32 characters; with a spec folder,
+    /// any path parameter that does not match its schema.
     pub const INVALID_IDENTIFIER: i64 = 7003;
 }
 
@@ -70,6 +85,10 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: FaultQueue,
     pub(crate) requests: AtomicU64,
+    /// The spec folder's operations, when the emulator serves one.
+    pub(crate) spec: Option<Spec>,
+    /// What the spec's collections hold.
+    pub(crate) items: Mutex<Items>,
 }
 
 impl Shared {
@@ -78,9 +97,15 @@ impl Shared {
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// The items of the spec's collections, locked, on the same terms as the store.
+    pub(crate) fn items(&self) -> MutexGuard<'_, Items> {
+        self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
-/// All routes, under `/client/v4` like the real API, behind the fault and credential gate.
+/// All routes, under `/client/v4` like the real API, behind the fault and credential gate:
+/// the downloads handlers, then, with a spec folder, every operation of the spec.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     const DOWNLOADS: &str = "/client/v4/accounts/{account_id}/stream/{identifier}/downloads";
     const DOWNLOAD: &str =
@@ -91,8 +116,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(list).post(create_default).delete(delete_default),
         )
         .route(DOWNLOAD, post(create_type).delete(delete_type))
-        .fallback(no_route)
-        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(served::serve)
+        .method_not_allowed_fallback(served::serve_or_refuse_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
 }
@@ -115,7 +140,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    fn new(status: StatusCode, code: i64, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: i64, message: impl Into<String>) -> Self {
         Self {
             status,
             errors: vec![json!({"code": code, "message": message.into()})],
@@ -124,14 +149,14 @@ impl Failure {
     }
 
     /// Adds another entry to `errors`.
-    fn and(mut self, code: i64, message: impl Into<String>) -> Self {
+    pub(crate) fn and(mut self, code: i64, message: impl Into<String>) -> Self {
         self.errors
             .push(json!({"code": code, "message": message.into()}));
         self
     }
 
     /// Points the last error at a part of the request, as `source.pointer`.
-    fn pointer(mut self, pointer: &str) -> Self {
+    pub(crate) fn pointer(mut self, pointer: &str) -> Self {
         if let Some(Value::Object(error)) = self.errors.last_mut() {
             error.insert("source".into(), json!({"pointer": pointer}));
         }
@@ -283,9 +308,20 @@ async fn authenticated(shared: &Shared, request: Request, next: Next) -> Respons
     }
 }
 
-/// Accepts `Authorization: Bearer <api_token>`, or `X-Auth-Email` + `X-Auth-Key`.
+/// Accepts `Authorization: Bearer <api_token>`, or `X-Auth-Email` + `X-Auth-Key`. Every
+/// credential a request carries must be right, and the email and key come together: a wrong or
+/// lone `X-Auth-Key` next to the right token is refused, as is a token next to a wrong key.
 fn authenticate(config: &EmulatorConfig, headers: &HeaderMap) -> Result<(), Failure> {
     let text = |name: &HeaderName| headers.get(name).map(|value| value.to_str().ok());
+    let (email, key) = (text(&X_AUTH_EMAIL), text(&X_AUTH_KEY));
+    let key_pair = email.is_some() || key.is_some();
+    if key_pair {
+        match (email, key) {
+            (Some(Some(email)), Some(Some(key)))
+                if email == config.api_email && key == config.api_key => {}
+            _ => return Err(Failure::authentication()),
+        }
+    }
     if let Some(authorization) = text(&header::AUTHORIZATION) {
         return match authorization.and_then(|value| value.strip_prefix("Bearer ")) {
             Some(token) if token == config.api_token => Ok(()),
@@ -301,13 +337,10 @@ fn authenticate(config: &EmulatorConfig, headers: &HeaderMap) -> Result<(), Fail
             )),
         };
     }
-    match (text(&X_AUTH_EMAIL), text(&X_AUTH_KEY)) {
-        (Some(Some(email)), Some(Some(key)))
-            if email == config.api_email && key == config.api_key =>
-        {
-            Ok(())
-        }
-        _ => Err(Failure::authentication()),
+    if key_pair {
+        Ok(())
+    } else {
+        Err(Failure::authentication())
     }
 }
 
@@ -436,22 +469,6 @@ async fn delete_type(
     Ok(success(json!("ok")))
 }
 
-async fn no_route() -> Failure {
-    Failure::new(
-        StatusCode::NOT_FOUND,
-        codes::NO_ROUTE,
-        "No route for that URI",
-    )
-}
-
-async fn method_not_allowed() -> Failure {
-    Failure::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        codes::METHOD_NOT_ALLOWED,
-        "Method not allowed for this endpoint",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +510,12 @@ mod tests {
             ("x-auth-key", "emulator-key"),
         ]);
         assert!(authenticate(&config, &key).is_ok());
+        let both = headers(&[
+            ("authorization", "Bearer emulator-token"),
+            ("x-auth-email", "user@example.com"),
+            ("x-auth-key", "emulator-key"),
+        ]);
+        assert!(authenticate(&config, &both).is_ok());
     }
 
     #[test]
@@ -505,6 +528,21 @@ mod tests {
             headers(&[("x-auth-email", "user@example.com")]),
             headers(&[("x-auth-email", "user@example.com"), ("x-auth-key", "nope")]),
             headers(&[("x-auth-user-service-key", "emulator-token")]),
+            // Every credential sent must be right, and the email and key go together.
+            headers(&[
+                ("authorization", "Bearer emulator-token"),
+                ("x-auth-key", "emulator-key"),
+            ]),
+            headers(&[
+                ("authorization", "Bearer emulator-token"),
+                ("x-auth-email", "user@example.com"),
+                ("x-auth-key", "nope"),
+            ]),
+            headers(&[
+                ("authorization", "Bearer nope"),
+                ("x-auth-email", "user@example.com"),
+                ("x-auth-key", "emulator-key"),
+            ]),
         ] {
             assert_eq!(
                 refused(authenticate(&config, &wrong)),

@@ -1,6 +1,7 @@
 //! What an emulator starts with: credentials it accepts, videos it knows, how long generation
 //! takes.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The seeded account, videos and credentials of [`EmulatorConfig::default`].
@@ -108,6 +109,12 @@ pub struct EmulatorConfig {
     /// The videos known from the start; their accounts are the accounts the credentials may
     /// use. Default: the [`seeds`] videos, all in [`seeds::ACCOUNT_ID`].
     pub videos: Vec<SeedVideo>,
+    /// A folder of OpenAPI 3.0 files (`.yaml`, `.yml`, `.json`, which may `$ref` each other by
+    /// file name) whose every operation the emulator also answers, paths relative to
+    /// `/client/v4`: requests are checked against the spec and answered with its examples or
+    /// values written from its schemas; simple collections remember what was created. The
+    /// downloads routes keep their own, stateful, handlers. Default: `None`, downloads only.
+    pub spec_dir: Option<PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -120,6 +127,7 @@ impl Default for EmulatorConfig {
             api_key: seeds::API_KEY.to_owned(),
             customer_code: seeds::CUSTOMER_CODE.to_owned(),
             port: 0,
+            spec_dir: None,
             videos: vec![
                 SeedVideo::new(
                     account,

@@ -29,12 +29,21 @@
 //! ```
 //!
 //! The emulator does not depend on the SDK: it writes the JSON the API documentation shows.
+//!
+//! With [`EmulatorConfig::spec_dir`] (`--spec DIR`) it also serves every other operation of an
+//! OpenAPI folder, such as Cloudflare's whole Stream schema: each request is checked against
+//! the spec (HTTP 400 with the JSON pointer of each problem in `source.pointer`), answered
+//! with the spec's example or a value written from the schema, and collections (signing keys,
+//! live inputs, watermarks...) remember what was created.
 
 #![warn(missing_docs)]
 
 mod api;
 mod config;
 mod fault;
+mod multipart;
+mod served;
+mod spec;
 mod store;
 
 use std::fmt;
@@ -50,10 +59,13 @@ use tokio::sync::oneshot;
 pub use api::codes;
 pub use config::{EmulatorConfig, SeedVideo, VideoKind, seeds};
 pub use fault::Fault;
+pub use spec::SpecError;
 pub use store::{DownloadKind, DownloadState, DownloadStatus};
 
 use api::Shared;
 use fault::FaultQueue;
+use spec::Spec;
+use spec::collections::Items;
 use store::{Settings, Store};
 
 /// A running emulator. Dropping it stops the server.
@@ -114,10 +126,19 @@ impl Emulator {
         Ok(emulator)
     }
 
-    /// Binds the listener now, so the address is known before the server runs.
+    /// Reads the spec folder (if any), then binds the listener, so the address is known before
+    /// the server runs. A spec folder that cannot be served is an error of kind
+    /// [`io::ErrorKind::InvalidData`] whose source is a [`SpecError`].
     fn bind(
         config: EmulatorConfig,
     ) -> io::Result<(Self, TcpListener, Router, oneshot::Receiver<()>)> {
+        let spec = match &config.spec_dir {
+            Some(dir) => Some(
+                Spec::load(dir)
+                    .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?,
+            ),
+            None => None,
+        };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -133,6 +154,8 @@ impl Emulator {
             store: Mutex::new(store),
             faults: FaultQueue::default(),
             requests: AtomicU64::new(0),
+            spec,
+            items: Mutex::new(Items::default()),
         });
         let (shutdown_sender, shutdown) = oneshot::channel();
         let emulator = Self {
@@ -203,6 +226,18 @@ impl Emulator {
     /// How many requests arrived so far, faulted and refused ones included.
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// How many operations the spec folder adds (the downloads routes, which keep their own
+    /// handlers, are not counted); 0 without a spec folder.
+    pub fn spec_operations(&self) -> usize {
+        self.shared.spec.as_ref().map_or(0, Spec::served)
+    }
+
+    /// How many items the spec's collections hold now, in every account (created and not
+    /// deleted); 0 without a spec folder.
+    pub fn spec_items(&self) -> usize {
+        self.shared.items().len()
     }
 
     /// How many downloads were created so far. Creating a download that exists is not

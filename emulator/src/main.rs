@@ -1,5 +1,6 @@
 //! `cloudflare-stream-emulator`: the emulator as a stand-alone server on loopback, until Ctrl-C.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -9,7 +10,8 @@ use cloudflare_stream_emulator::{Emulator, EmulatorConfig, VideoKind};
 /// A local Cloudflare Stream MP4 downloads API, in memory, for offline use and tests.
 ///
 /// Serves `/client/v4/accounts/{account_id}/stream/{identifier}/downloads[/{type}]` on
-/// 127.0.0.1 with a few seeded videos. Nothing leaves this machine.
+/// 127.0.0.1 with a few seeded videos; with `--spec DIR`, every other operation of that
+/// OpenAPI folder too. Nothing leaves this machine.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -24,6 +26,11 @@ struct Args {
     /// API token to accept as `Authorization: Bearer <token>`.
     #[arg(long, value_name = "TOKEN", default_value = cloudflare_stream_emulator::seeds::API_TOKEN)]
     token: String,
+
+    /// Also serve every operation of the OpenAPI files in DIR (paths relative to /client/v4):
+    /// requests checked against the spec, answers from its examples and schemas.
+    #[arg(long, value_name = "DIR")]
+    spec: Option<PathBuf>,
 }
 
 fn seconds(text: &str) -> Result<f64, String> {
@@ -40,12 +47,13 @@ async fn main() -> ExitCode {
         generation_time: Duration::from_secs_f64(args.generation_time),
         api_token: args.token,
         port: args.port,
+        spec_dir: args.spec.clone(),
         ..EmulatorConfig::default()
     };
     let emulator = match Emulator::start_with(config).await {
         Ok(emulator) => emulator,
         Err(error) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", args.port);
+            eprintln!("{}", start_error(&error, args.port));
             return ExitCode::FAILURE;
         }
     };
@@ -91,8 +99,83 @@ fn print_banner(emulator: &Emulator) {
             println!("  {}  {:<20} {behaviour}", video.id, video.name);
         }
     }
+    if let Some(line) = spec_line(emulator) {
+        println!("\n{line}");
+    }
     println!(
         "\nDownloads take {:?} to generate. Press Ctrl-C to stop.",
         config.generation_time
     );
+}
+
+/// Why the emulator did not start: a spec folder it cannot serve, or a port it cannot use.
+fn start_error(error: &std::io::Error, port: u16) -> String {
+    if error.kind() == std::io::ErrorKind::InvalidData {
+        format!("error: cannot serve the spec folder: {error}")
+    } else {
+        format!("error: cannot listen on 127.0.0.1:{port}: {error}")
+    }
+}
+
+/// With `--spec DIR`: how many operations the spec adds.
+fn spec_line(emulator: &Emulator) -> Option<String> {
+    let dir = emulator.config().spec_dir.as_ref()?;
+    Some(format!(
+        "Serving {} operations from the spec in {} (downloads stay stateful).",
+        emulator.spec_operations(),
+        dir.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        dir
+    }
+
+    #[tokio::test]
+    async fn the_banner_says_how_many_operations_the_spec_adds() {
+        let spec = "openapi: 3.0.3\npaths:\n  /accounts/{account_id}/stream/keys:\n    \
+                    get: {responses: {'200': {description: ok}}}\n    \
+                    post: {responses: {'200': {description: ok}}}\n";
+        let dir = spec_folder(&[("keys.yaml", spec)]);
+        let config = EmulatorConfig {
+            spec_dir: Some(dir.path().to_path_buf()),
+            ..EmulatorConfig::default()
+        };
+        let emulator = Emulator::start_with(config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let line = spec_line(&emulator).unwrap_or_default();
+        assert!(
+            line.starts_with("Serving 2 operations from the spec in "),
+            "{line}"
+        );
+        let plain = Emulator::start().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec_line(&plain), None);
+    }
+
+    #[tokio::test]
+    async fn a_spec_folder_it_cannot_serve_is_named_with_the_file_and_pointer() {
+        let dir = spec_folder(&[("broken.yaml", "x: {$ref: '#/nope'}\n")]);
+        let config = EmulatorConfig {
+            spec_dir: Some(dir.path().to_path_buf()),
+            ..EmulatorConfig::default()
+        };
+        let error = Emulator::start_with(config)
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("a broken spec was served"));
+        let message = start_error(&error, 8799);
+        assert!(
+            message.starts_with("error: cannot serve the spec folder: broken.yaml#/x/$ref"),
+            "{message}"
+        );
+    }
 }

@@ -169,6 +169,11 @@ impl Store {
         );
     }
 
+    /// Whether the credentials reach `account`: it has a video.
+    pub(crate) fn has_account(&self, account: &str) -> bool {
+        self.accounts.contains(account)
+    }
+
     /// How many downloads were created (not counting creations of one that existed).
     pub(crate) fn generations_started(&self) -> u64 {
         self.generations_started
