@@ -13,9 +13,17 @@ use serde_json::{Value, json};
 
 const GENERATION: Duration = Duration::from_millis(300);
 
+/// Long enough that a download looked at half-way is still in progress on a loaded machine
+/// (a request can arrive hundreds of milliseconds late), for the tests that look at it there.
+const SLOW_GENERATION: Duration = Duration::from_secs(2);
+
 async fn start() -> Emulator {
+    start_generating_in(GENERATION).await
+}
+
+async fn start_generating_in(generation_time: Duration) -> Emulator {
     Emulator::start_with(EmulatorConfig {
-        generation_time: GENERATION,
+        generation_time,
         ..EmulatorConfig::default()
     })
     .await
@@ -123,7 +131,7 @@ fn url(video: &str, file: &str) -> String {
 
 #[tokio::test]
 async fn a_download_goes_from_created_to_ready_to_deleted() {
-    let emulator = start().await;
+    let emulator = start_generating_in(SLOW_GENERATION).await;
     assert_eq!(
         ok(call(&emulator, Method::GET, &seeded("")).await),
         json!({})
@@ -141,13 +149,13 @@ async fn a_download_goes_from_created_to_ready_to_deleted() {
     assert!(default.get("url").is_none(), "{default}");
 
     // Progress rises while in progress, never past 100 before ready.
-    tokio::time::sleep(GENERATION / 3).await;
+    tokio::time::sleep(SLOW_GENERATION / 3).await;
     let midway = ok(call(&emulator, Method::GET, &seeded("")).await);
     let percent = midway["audio"]["percentComplete"].as_f64().unwrap_or(-1.0);
     assert!(percent > 0.0 && percent < 100.0, "{midway}");
     assert_eq!(midway["audio"]["status"], json!("inprogress"));
 
-    tokio::time::sleep(GENERATION).await;
+    tokio::time::sleep(SLOW_GENERATION).await;
     let ready = ok(call(&emulator, Method::GET, &seeded("")).await);
     assert_eq!(
         ready,
@@ -185,9 +193,9 @@ async fn a_download_goes_from_created_to_ready_to_deleted() {
 
 #[tokio::test]
 async fn creating_again_keeps_progress_and_state_is_inspectable() {
-    let emulator = start().await;
+    let emulator = start_generating_in(SLOW_GENERATION).await;
     ok(call(&emulator, Method::POST, &seeded("/default")).await);
-    tokio::time::sleep(GENERATION / 2).await;
+    tokio::time::sleep(SLOW_GENERATION / 2).await;
     let again = ok(call(&emulator, Method::POST, &seeded("/default")).await);
     assert!(
         again["default"]["percentComplete"].as_f64().unwrap_or(0.0) >= 40.0,
