@@ -14,10 +14,30 @@ Needs PyYAML (schemathesis depends on it). Writes JSON, which is YAML too.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import yaml
+
+
+class Loader(yaml.SafeLoader):
+    """YAML as the generator reads it (YAML 1.2's core schema, which `codegen import` writes):
+    a date is a string, not a `datetime` JSON cannot hold, and `off`, `on`, `yes`, `no` are
+    strings, not booleans; only `true` and `false` are."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def fail(message):
@@ -51,7 +71,7 @@ def bundle(spec_dir):
     paths = sorted(p for p in Path(spec_dir).iterdir() if p.suffix in (".yaml", ".yml", ".json"))
     if not paths:
         fail(f"{spec_dir}: no spec files")
-    docs = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in paths}
+    docs = {p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=Loader) for p in paths}
     out = {"openapi": None, "info": None, "servers": [], "tags": [], "paths": {}, "components": {}}
     for name, doc in docs.items():
         doc = localize(doc, name, docs, name + "#")

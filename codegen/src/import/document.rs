@@ -39,8 +39,9 @@ pub struct Components {
     assigned: HashMap<String, Target>,
     /// The components each written file defines, in order.
     defined: BTreeMap<String, Map<String, Value>>,
-    /// The keys taken in each written file.
-    keys: HashMap<String, Scope>,
+    /// The component keys taken in the folder: one key names one schema in every file, as one
+    /// Rust type name does.
+    keys: Scope,
 }
 
 impl Components {
@@ -287,7 +288,7 @@ impl Builder<'_> {
                 .insert(name.to_owned(), target.clone());
             return target;
         }
-        let scope = self.components.keys.entry(file.to_owned()).or_default();
+        let scope = &mut self.components.keys;
         let key = match self
             .components
             .previous
