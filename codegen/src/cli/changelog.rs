@@ -1,0 +1,39 @@
+//! `changelog`: what changed between two versions of a spec, in the generated API.
+
+use std::process::ExitCode;
+
+use codegen::changes::input::Source;
+use codegen::changes::render::{self, Format};
+use codegen::changes::{self, Severity};
+
+use super::args::{ChangelogArgs, FailOn, FormatArg};
+
+/// Runs `changelog`.
+pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
+    let load = |arg: &str| Source::parse(arg).load().map_err(|e| e.to_string());
+    let old = load(&args.old)?;
+    let new = load(&args.new)?;
+    let options = args.options.options();
+    let before = codegen::generate_locked(&old.spec, options, old.lock.as_ref())
+        .map_err(|e| format!("{}: {e}", args.old))?;
+    let lock = new.lock.as_ref().unwrap_or(&before.api);
+    let after = codegen::generate_locked(&new.spec, options, Some(lock))
+        .map_err(|e| format!("{}: {e}", args.new))?;
+    let changelog = changes::compare(&before.api, &after.api);
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Json => Format::Json,
+    };
+    print!("{}", render::render(&changelog, format));
+    let failing = match args.fail_on {
+        Some(FailOn::Breaking) => changelog.has(Severity::Breaking),
+        Some(FailOn::Additive) => changelog.has(Severity::Additive),
+        None => false,
+    };
+    Ok(if failing {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

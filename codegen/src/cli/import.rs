@@ -1,0 +1,94 @@
+//! `import`: resources of a Cloudflare schema file written into the spec folder, then generated.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::changes;
+use codegen::changes::render::{self, Format};
+use codegen::model::lock;
+
+use super::args::{ImportArgs, Options, Paths};
+use super::files::write;
+use super::generate::generate;
+
+/// Runs `import`.
+pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
+    let source = codegen::import::Source::read(&args.from).map_err(|e| e.to_string())?;
+    if args.list {
+        let mut listing = String::new();
+        for resource in source.resources() {
+            listing.push_str(&format!("{}  ({})\n", resource.name, resource.file()));
+            for (method, path, rust) in &resource.operations {
+                listing.push_str(&format!(
+                    "    {:<7} {path}  → {rust}\n",
+                    method.to_uppercase()
+                ));
+            }
+        }
+        // A reader that stops early (`| head`) is not an error.
+        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), listing.as_bytes());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.resources.is_empty() && !args.all {
+        return Err(
+            "name the resources to import (`--resource NAME`, or `--all`); `--list` lists them"
+                .into(),
+        );
+    }
+    let paths = Paths {
+        spec: args.spec.clone(),
+        out: args.out.clone(),
+        no_lock: false,
+        options: Options {
+            lenient: false,
+            every_schema: false,
+        },
+    };
+    // The API before, to say what the import changed.
+    let before = codegen::load::Spec::load_dir(&args.spec)
+        .ok()
+        .and_then(|spec| {
+            let lock = lock::read(&args.spec).ok().flatten();
+            codegen::generate_locked(&spec, codegen::Options::default(), lock.as_ref()).ok()
+        });
+    let started = Instant::now();
+    let plan =
+        codegen::import::plan(&source, &args.spec, &args.resources).map_err(|e| e.to_string())?;
+    for (resource, why) in &plan.skipped {
+        eprintln!("skipped {resource}: {why}");
+    }
+    for note in &plan.approximated {
+        eprintln!("approximated: {note}; written as any JSON");
+    }
+    codegen::import::write(&plan).map_err(|e| e.to_string())?;
+    for (path, text) in &plan.files {
+        eprintln!("wrote {} ({} lines)", path.display(), text.lines().count());
+    }
+    eprintln!(
+        "imported {} resource(s) in {:.1} ms",
+        plan.files.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if args.no_generate {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fresh = generate(&paths)?;
+    let target = paths.out.join(codegen::OUTPUT_FILE);
+    write(&target, &fresh.source)?;
+    write(&paths.spec.join(lock::LOCK_FILE), &fresh.lock_text)?;
+    eprintln!(
+        "wrote {} and {}",
+        target.display(),
+        paths.spec.join(lock::LOCK_FILE).display()
+    );
+    if let Some(before) = before {
+        let spec = codegen::load::Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
+        let after = codegen::generate_locked(&spec, codegen::Options::default(), Some(&before.api))
+            .map_err(|e| e.to_string())?;
+        print!(
+            "{}",
+            render::render(&changes::compare(&before.api, &after.api), Format::Text)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
