@@ -51,10 +51,11 @@ impl Pairing {
     fn pair_operations(&mut self, old: &Api, new: &Api) {
         let old_ops = keyed(&old.roots);
         let new_ops = keyed(&new.roots);
+        let new_keys: HashSet<&str> = new_ops.iter().map(|(k, _)| k.as_str()).collect();
         let mut paired_new: HashSet<&str> = HashSet::new();
         let mut unpaired_old = Vec::new();
         for (key, _) in &old_ops {
-            if new_ops.iter().any(|(k, _)| k == key) {
+            if new_keys.contains(key.as_str()) {
                 self.operations.push((key.clone(), key.clone()));
                 paired_new.insert(key);
             } else {
