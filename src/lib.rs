@@ -23,6 +23,7 @@ mod headers;
 mod path;
 mod request;
 mod retry;
+#[doc(hidden)]
 pub mod runtime;
 
 // Hand-written additions to the generated API.
@@ -34,7 +35,7 @@ pub use error::{ApiError, ApiMessage, Error, MessageSource};
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
 };
-pub use form::FilePart;
+pub use form::{FilePart, Form};
 pub use request::{Request, Response};
 
 pub use models::*;
