@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sync_wrapper::SyncWrapper;
 
+pub(crate) use self::prepare::request_headers;
 use self::send::Exchange;
 use crate::envelope::{self, Format};
 use crate::form::Form;
@@ -93,18 +94,15 @@ pub struct Request<T> {
 }
 
 /// Where a request stands.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "the request is the future: boxing the in-flight state would cost the allocation \
-              per call that a named future saves; a request is moved only a few times"
-)]
 enum Call {
     /// Being built: nothing sent yet.
     Building(Parts),
     /// Polled at least once: in flight. Only ever touched through `&mut` (polling), so
     /// sharing a `&Request` across threads exposes nothing of it: `SyncWrapper` keeps the
-    /// request `Sync`, though the HTTP future inside is not.
-    Sending(SyncWrapper<Exchange>),
+    /// request `Sync`, though the HTTP future inside is not. Boxed: a request is moved
+    /// through its builder calls and into the caller's future, and the builder's parts are
+    /// a fraction of the in-flight state.
+    Sending(SyncWrapper<Box<Exchange>>),
     /// Its output was returned.
     Done,
 }
@@ -117,10 +115,12 @@ struct Parts {
     path: String,
     body: Option<Body>,
     format: Format,
-    options: RequestOptions,
+    /// Boxed, and only once an option is set: most requests set none, and a small request
+    /// is cheap to move through the builder calls.
+    options: Option<Box<RequestOptions>>,
     /// The first problem found while building (the path's first of all); reported when the
-    /// request is awaited, before anything is sent.
-    problem: Option<Error>,
+    /// request is awaited, before anything is sent. Boxed, as it is rare.
+    problem: Option<Box<Error>>,
 }
 
 impl<T> fmt::Debug for Request<T> {
@@ -156,7 +156,10 @@ impl<T> Request<T> {
     ) -> Self {
         let (path, problem) = match path {
             Ok(path) => (path, None),
-            Err(error) => (String::new(), Some(error.with_operation(operation.name))),
+            Err(error) => (
+                String::new(),
+                Some(Box::new(error.with_operation(operation.name))),
+            ),
         };
         Self {
             call: Call::Building(Parts {
@@ -165,7 +168,7 @@ impl<T> Request<T> {
                 path,
                 body: None,
                 format: Format::Envelope,
-                options: RequestOptions::default(),
+                options: None,
                 problem,
             }),
             _output: PhantomData,
@@ -253,7 +256,7 @@ impl<T> Request<T> {
     /// Overrides the client's timeout for this request (per attempt).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         if let Some(parts) = self.parts() {
-            parts.options.timeout = Some(timeout);
+            parts.options().timeout = Some(timeout);
         }
         self
     }
@@ -262,7 +265,7 @@ impl<T> Request<T> {
     /// a single attempt.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         if let Some(parts) = self.parts() {
-            parts.options.max_retries = Some(max_retries);
+            parts.options().max_retries = Some(max_retries);
         }
         self
     }
@@ -278,7 +281,7 @@ impl<T> Request<T> {
                 parts.note("a query parameter name must not be empty".to_owned());
             } else {
                 parts
-                    .options
+                    .options()
                     .query
                     .push((name.to_owned(), value.as_ref().to_owned()));
             }
@@ -307,7 +310,7 @@ impl<T> Request<T> {
         if let Some(parts) = self.parts() {
             match headers::check(name.as_ref(), value.as_ref()) {
                 Ok((name, value)) => {
-                    parts.options.headers.append(name, value);
+                    parts.options().headers.append(name, value);
                 }
                 Err(why) => parts.note(why),
             }
@@ -320,11 +323,16 @@ impl Parts {
     /// Keeps the first problem found while building.
     fn note(&mut self, message: String) {
         if self.problem.is_none() {
-            self.problem = Some(Error::InvalidRequest {
+            self.problem = Some(Box::new(Error::InvalidRequest {
                 operation: self.operation.name,
                 message,
-            });
+            }));
         }
+    }
+
+    /// The options, created when the first is set.
+    fn options(&mut self) -> &mut RequestOptions {
+        self.options.get_or_insert_default()
     }
 }
 
@@ -351,7 +359,7 @@ impl<T: DeserializeOwned> Request<T> {
                     else {
                         unreachable!("matched just above");
                     };
-                    self.call = Call::Sending(SyncWrapper::new(Exchange::start(parts)));
+                    self.call = Call::Sending(SyncWrapper::new(Box::new(Exchange::start(parts))));
                 }
                 Call::Sending(exchange) => {
                     let exchange = exchange.get_mut();

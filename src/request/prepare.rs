@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, Url};
 
-use super::{Body, Parts};
+use super::{Body, Operation, Parts};
 use crate::envelope::Format;
 use crate::path::encode_component;
 use crate::retry::RetryPolicy;
@@ -20,19 +20,19 @@ const RETRY_COUNT: HeaderName = HeaderName::from_static("x-cloudflare-stream-ret
 /// A checked request, from which each attempt is made.
 pub(super) struct Prepared {
     pub(super) client: Client,
-    pub(super) operation: &'static str,
-    pub(super) method: Method,
+    pub(super) operation: &'static Operation,
     pub(super) url: Url,
-    /// `Accept`: JSON, or anything for text and bytes.
-    accept: &'static str,
+    /// `Accept: */*` rather than JSON (for text and bytes).
+    any_accept: bool,
     /// `Content-Type` of a byte body (reqwest sets a form's, with its boundary).
     content_type: Option<&'static str>,
     /// Set on the request; they replace the client's of the same name.
-    request_headers: HeaderMap,
+    request_headers: Option<Box<HeaderMap>>,
     pub(super) body: Option<Body>,
     /// Per attempt.
     pub(super) timeout: Duration,
-    pub(super) retry: RetryPolicy,
+    /// Retries after the first attempt.
+    pub(super) max_retries: u32,
 }
 
 impl Parts {
@@ -40,22 +40,23 @@ impl Parts {
     pub(super) fn prepare(self) -> Result<Prepared, Error> {
         let operation = self.operation.name;
         if let Some(problem) = self.problem {
-            return Err(problem);
+            return Err(*problem);
         }
-        let path = self.path;
+        let mut path = self.path;
         if !path.starts_with('/') {
             return Err(Error::InvalidRequest {
                 operation,
                 message: format!("the path {path:?} does not start with `/`"),
             });
         }
-        // The base URL was parsed when the client was built; only the path is parsed here.
+        // The base URL was parsed when the client was built; only the path is parsed here,
+        // after the base's own path (in the room `PathBuilder` left: no allocation).
         let mut url = self.client.base().clone();
-        let full_path = format!("{}{path}", url.path().trim_end_matches('/'));
-        url.set_path(&full_path);
-        if !self.options.query.is_empty() {
-            let query: Vec<String> = self
-                .options
+        path.insert_str(0, url.path().trim_end_matches('/'));
+        url.set_path(&path);
+        let options = self.options.map(|options| *options).unwrap_or_default();
+        if !options.query.is_empty() {
+            let query: Vec<String> = options
                 .query
                 .iter()
                 .map(|(name, value)| {
@@ -64,12 +65,6 @@ impl Parts {
                 .collect();
             url.set_query(Some(&query.join("&")));
         }
-
-        let accept = match self.format {
-            Format::Envelope | Format::Json => "application/json",
-            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
-            Format::Text | Format::Bytes => "*/*",
-        };
         let content_type = match &self.body {
             Some(Body::Bytes { content_type, .. }) => Some(*content_type),
             Some(Body::Form(form)) => {
@@ -81,53 +76,66 @@ impl Parts {
             }
             None => None,
         };
-        let timeout = self.options.timeout.unwrap_or(self.client.timeout());
-        let retry = RetryPolicy {
-            max_retries: self
-                .options
-                .max_retries
-                .unwrap_or(self.client.max_retries()),
-            backoff: self.client.backoff(),
-        };
         Ok(Prepared {
-            operation,
-            method: self.operation.method.clone(),
+            operation: self.operation,
             url,
-            accept,
+            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
+            any_accept: matches!(self.format, Format::Text | Format::Bytes),
             content_type,
-            request_headers: self.options.headers,
+            request_headers: (!options.headers.is_empty()).then(|| Box::new(options.headers)),
             body: self.body,
-            timeout,
-            retry,
+            timeout: options.timeout.unwrap_or(self.client.timeout()),
+            max_retries: options.max_retries.unwrap_or(self.client.max_retries()),
             client: self.client,
         })
     }
 }
 
 impl Prepared {
-    /// The headers of attempt `retry` (0 first), built in one map of the final size. In order
-    /// of precedence: the credentials, `Accept`, `User-Agent` and `Content-Type`; the client's
-    /// custom headers replace those of the same name, and the request's own replace both; the
-    /// retry count comes last.
+    /// The headers of attempt `retry` (0 first). In order of precedence: the credentials,
+    /// `Accept`, `User-Agent` and `Content-Type`; the client's custom headers replace those of
+    /// the same name, and the request's own replace both; the retry count is always the
+    /// attempt's. The client keeps the first four (with the retry count 0) as one map, so a
+    /// plain request's headers are a clone of it.
     pub(super) fn headers(&self, retry: u32) -> HeaderMap {
-        let defaults = self.client.default_headers();
         let custom = self.client.custom_headers();
-        let mut headers = HeaderMap::with_capacity(
-            defaults.len() + 4 + custom.len() + self.request_headers.len(),
-        );
-        for (name, value) in defaults {
-            headers.append(name.clone(), value.clone());
+        let mut headers = self.client.request_headers().clone();
+        if self.any_accept {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
-        headers.insert(ACCEPT, HeaderValue::from_static(self.accept));
-        headers.insert(USER_AGENT, self.client.user_agent().clone());
         if let Some(content_type) = self.content_type {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
         overlay(&mut headers, custom);
-        overlay(&mut headers, &self.request_headers);
-        headers.insert(RETRY_COUNT, retry_count(retry));
+        if let Some(request_headers) = &self.request_headers {
+            overlay(&mut headers, request_headers);
+        }
+        if retry != 0 || !custom.is_empty() || self.request_headers.is_some() {
+            headers.insert(RETRY_COUNT, retry_count(retry));
+        }
         headers
     }
+
+    /// The retry policy: the client's backoff, with this request's number of retries.
+    pub(super) fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_retries: self.max_retries,
+            backoff: self.client.backoff(),
+        }
+    }
+}
+
+/// The headers every request starts from: the credentials, `Accept: application/json`,
+/// `User-Agent` and the retry count of a first attempt, built once per client.
+pub(crate) fn request_headers(credentials: &HeaderMap, user_agent: HeaderValue) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(credentials.len() + 3);
+    for (name, value) in credentials {
+        headers.append(name.clone(), value.clone());
+    }
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, user_agent);
+    headers.insert(RETRY_COUNT, retry_count(0));
+    headers
 }
 
 /// Puts every header of `top` into `headers`, replacing all values of each name it brings (as
@@ -201,7 +209,7 @@ mod tests {
             prepared.url.as_str(),
             "http://127.0.0.1:9/client/v4/accounts/acc/stream/a%20b%2Fc"
         );
-        assert_eq!(prepared.method, Method::GET);
+        assert_eq!(prepared.operation.method, reqwest::Method::GET);
         assert_eq!(prepared.timeout, Duration::from_secs(5));
         assert!(matches!(
             &prepared.body,
@@ -268,13 +276,13 @@ mod tests {
         let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(prepared.retry.max_retries, 5);
-        assert_eq!(prepared.retry.backoff.initial, Duration::from_millis(3));
+        assert_eq!(prepared.retry().max_retries, 5);
+        assert_eq!(prepared.retry().backoff.initial, Duration::from_millis(3));
         let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
             .max_retries(0)
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(prepared.retry.max_retries, 0);
+        assert_eq!(prepared.retry().max_retries, 0);
     }
 
     #[test]

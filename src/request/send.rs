@@ -284,7 +284,9 @@ impl Exchange {
             };
             attempt.finish(outcome.as_ref().ok().map(|raw| raw.status));
             let Some(delay) = self.retry_delay(&outcome) else {
-                self.span.record("attempts", self.retry.saturating_add(1));
+                if !self.span.is_disabled() {
+                    self.span.record("attempts", self.retry.saturating_add(1));
+                }
                 return Poll::Ready(outcome);
             };
             tracing::debug!(
@@ -308,7 +310,7 @@ impl Exchange {
             Err(error) => retry::Outcome::Failed(error),
         };
         let prepared = self.prepared.as_ref()?;
-        prepared.retry.delay(self.retry, seen)
+        prepared.retry().delay(self.retry, seen)
     }
 
     fn transport(&self, error: reqwest::Error) -> Error {
@@ -323,10 +325,15 @@ impl Exchange {
         decode: impl FnOnce(&'static str, RawResponse, Format) -> Result<R, Error>,
     ) -> Result<R, Error> {
         let _entered = self.span.enter();
-        let result = raw.and_then(|raw| {
-            self.span.record("status", raw.status.as_u16());
-            decode(self.operation, raw, self.format)
-        });
+        let status = raw.as_ref().ok().map(|raw| raw.status);
+        let result = raw.and_then(|raw| decode(self.operation, raw, self.format));
+        // Recording looks each field up by name: not for a span nobody records.
+        if self.span.is_disabled() {
+            return result;
+        }
+        if let Some(status) = status {
+            self.span.record("status", status.as_u16());
+        }
         if let Some(started) = self.started {
             self.span.record("elapsed_ms", millis(started.elapsed()));
         }
@@ -343,6 +350,9 @@ impl Exchange {
 impl Attempt {
     /// Records the attempt's duration and, if a response came, its status.
     fn finish(&self, status: Option<StatusCode>) {
+        if self.span.is_disabled() {
+            return;
+        }
         if let Some(started) = self.started {
             self.span.record("elapsed_ms", millis(started.elapsed()));
         }
@@ -355,10 +365,13 @@ impl Attempt {
 /// The reqwest request for attempt `retry`, assembled directly (a request builder would copy
 /// the headers once more, header by header).
 fn build(prepared: &Prepared, retry: u32) -> Result<reqwest::Request, Error> {
-    let operation = prepared.operation;
-    let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+    let operation = prepared.operation.name;
+    let mut request =
+        reqwest::Request::new(prepared.operation.method.clone(), prepared.url.clone());
     *request.headers_mut() = prepared.headers(retry);
-    *request.timeout_mut() = Some(prepared.timeout);
+    if prepared.client.http_timeout() != Some(prepared.timeout) {
+        *request.timeout_mut() = Some(prepared.timeout);
+    }
     match &prepared.body {
         Some(Body::Bytes { bytes, .. }) => *request.body_mut() = Some(bytes.clone().into()),
         Some(Body::Form(form)) => {
