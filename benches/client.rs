@@ -215,7 +215,17 @@ impl Caller {
             .unwrap_or_else(|e| panic!("header: {e}"));
         authorization.set_sensitive(true);
         Self::Raw(Raw {
-            http: reqwest::Client::new(),
+            // With the SDK's TLS set-up (reqwest has no TLS provider of its own here); the
+            // requests are plain HTTP on loopback.
+            http: cloudflare_stream::http_client_builder()
+                .and_then(|builder| {
+                    builder
+                        .build()
+                        .map_err(|e| cloudflare_stream::Error::Config {
+                            message: e.to_string(),
+                        })
+                })
+                .unwrap_or_else(|e| panic!("raw client: {e}")),
             base_url: format!("http://{address}/client/v4"),
             authorization,
             wire,

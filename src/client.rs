@@ -253,8 +253,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool).
-    /// Credentials, user agent and timeout are still applied per request.
+    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool); start from
+    /// [`http_client_builder`](crate::http_client_builder) to keep this crate's TLS.
+    /// Credentials, user agent, timeout and retries are still applied per request.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -304,7 +305,7 @@ impl ClientBuilder {
         let (http, http_timeout) = match self.http_client {
             Some(http) => (http, None),
             None => (
-                reqwest::Client::builder()
+                crate::tls::http_client_builder()?
                     .timeout(timeout)
                     .build()
                     .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,

@@ -25,6 +25,7 @@ mod request;
 mod retry;
 #[doc(hidden)]
 pub mod runtime;
+mod tls;
 
 // Hand-written additions to the generated API.
 mod extensions;
@@ -37,6 +38,12 @@ pub use extensions::wait::{
 };
 pub use form::{FilePart, Form};
 pub use request::{Request, Response};
+pub use tls::http_client_builder;
+
+/// The HTTP client this crate is built on, so that what its API takes and gives
+/// ([`ClientBuilder::http_client`], [`http_client_builder`], status codes, header maps, the
+/// transport error inside [`Error::Connection`]) is always of the version it was built with.
+pub use reqwest;
 
 pub use models::*;
 
