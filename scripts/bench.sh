@@ -115,9 +115,13 @@ tokio = { version = "1", features = ["rt", "macros"] }
 cloudflare-stream = { path = "$scratch/cloudflare-stream-0.1.0" }
 cloudflare-stream-codegen = { path = "$scratch/cloudflare-stream-codegen-0.1.0" }
 TOML
-# The floor: the same call written by hand with reqwest (the SDK's TLS and HTTP/2, and `json`;
-# not the SDK's `multipart`, which the call does not need), serde and tokio.
-new_crate floor 'use serde::Deserialize;
+# The floor: the same call written by hand with reqwest (HTTP/2 and `json`; not the SDK's
+# `multipart`, which the call does not need), serde and tokio, and the SDK's TLS: rustls with
+# ring and the platform's verifier, set up the way src/tls.rs does it.
+new_crate floor 'use std::sync::Arc;
+
+use rustls_platform_verifier::BuilderVerifierExt;
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 struct Download {
@@ -141,15 +145,24 @@ struct Envelope {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
     let token = std::env::var("CLOUDFLARE_API_TOKEN")?;
     let url = "https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/stream/ea95132c15732412d22c1476fa83f27a/downloads";
-    let response = reqwest::Client::new().get(url).bearer_auth(token).send().await?;
+    let response = http.get(url).bearer_auth(token).send().await?;
     let envelope: Envelope = serde_json::from_slice(&response.bytes().await?)?;
     println!("{} {:?}", envelope.success, envelope.result);
     Ok(())
 }' <<'TOML'
 [dependencies]
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "http2", "json"] }
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "http2", "json"] }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }
+rustls-platform-verifier = "0.7"
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 tokio = { version = "1", features = ["rt", "macros"] }
