@@ -19,12 +19,20 @@
 //! A third caller, `raw_same_headers`, is the hand-written call that also sends what the SDK
 //! sends besides the credential (`User-Agent`, `Accept`, the retry count) and sets the same
 //! timeout: against it, what remains is the cost of the SDK's code rather than of its wire
-//! features.
+//! features. Two more split those features: `raw_timeout` only sets the timeout,
+//! `raw_headers` only sends the headers.
 //!
-//! After criterion's figures, the binary prints the ratio SDK / raw, measured in interleaved
-//! rounds (so that other work on the machine weighs on both sides alike), and the heap
-//! allocations per request on the client side, counted by this binary's global allocator;
+//! After criterion's figures, the binary prints the ratios SDK / raw and SDK /
+//! raw_same_headers, measured in interleaved rounds (so that other work on the machine weighs
+//! on all callers alike; `BENCH_ROUNDS`, default 201), both as the ratio of the median times
+//! and as the median of the ratios within each round; then the heap allocations per request on
+//! the client side, counted by this binary's global allocator.
 //! `cargo bench --bench client -- summary` prints only those.
+//!
+//! `cargo bench --bench client -- profile <caller> [concurrent] [N]` makes
+//! only that caller's requests, for 10 s or N requests, for a profiler to watch (`perf record`
+//! on the binary; under `valgrind --tool=callgrind`, the difference between two values of N
+//! gives the instructions of one request, whatever else runs on the machine).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -159,11 +167,27 @@ struct Raw {
     authorization: HeaderValue,
     /// Also send what the SDK sends besides the credential (`User-Agent`, `Accept`, the retry
     /// count) and set its timeout: the SDK's wire features without its code.
-    like_sdk: bool,
+    /// What it sends and sets besides the minimal call.
+    wire: Wire,
 }
 
-/// The names the three ways go by.
-const NAMES: [&str; 3] = ["sdk", "raw", "raw_same_headers"];
+/// Which of the SDK's wire features a hand-written call copies.
+#[derive(Clone, Copy)]
+struct Wire {
+    /// `User-Agent`, `Accept: application/json` and the retry count.
+    headers: bool,
+    /// The SDK's per-attempt timeout, 60 s.
+    timeout: bool,
+}
+
+/// The names the callers go by.
+const NAMES: [&str; 5] = [
+    "sdk",
+    "raw",
+    "raw_same_headers",
+    "raw_timeout",
+    "raw_headers",
+];
 
 /// The envelope, as the hand-written call decodes it.
 #[derive(Deserialize)]
@@ -186,24 +210,37 @@ impl Caller {
         Self::Sdk(client)
     }
 
-    fn raw(address: SocketAddr, like_sdk: bool) -> Self {
+    fn raw(address: SocketAddr, wire: Wire) -> Self {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {TOKEN}"))
             .unwrap_or_else(|e| panic!("header: {e}"));
         authorization.set_sensitive(true);
         Self::Raw(Raw {
-            http: reqwest::Client::new(),
+            // With the SDK's TLS set-up (reqwest has no TLS provider of its own here); the
+            // requests are plain HTTP on loopback.
+            http: cloudflare_stream::http_client_builder()
+                .and_then(|builder| {
+                    builder
+                        .build()
+                        .map_err(|e| cloudflare_stream::Error::Config {
+                            message: e.to_string(),
+                        })
+                })
+                .unwrap_or_else(|e| panic!("raw client: {e}")),
             base_url: format!("http://{address}/client/v4"),
             authorization,
-            like_sdk,
+            wire,
         })
     }
 
     /// The SDK, the minimal hand-written call, and the call with the SDK's headers.
-    fn all(address: SocketAddr) -> [Self; 3] {
+    fn all(address: SocketAddr) -> [Self; 5] {
+        let wire = |headers, timeout| Wire { headers, timeout };
         [
             Self::sdk(address),
-            Self::raw(address, false),
-            Self::raw(address, true),
+            Self::raw(address, wire(false, false)),
+            Self::raw(address, wire(true, true)),
+            Self::raw(address, wire(false, true)),
+            Self::raw(address, wire(true, false)),
         ]
     }
 
@@ -225,12 +262,14 @@ impl Caller {
                     .http
                     .get(url)
                     .header(AUTHORIZATION, raw.authorization.clone());
-                if raw.like_sdk {
+                if raw.wire.headers {
                     request = request
                         .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
                         .header(ACCEPT, HeaderValue::from_static("application/json"))
-                        .header(RETRY_COUNT, HeaderValue::from_static("0"))
-                        .timeout(Duration::from_secs(60));
+                        .header(RETRY_COUNT, HeaderValue::from_static("0"));
+                }
+                if raw.wire.timeout {
+                    request = request.timeout(Duration::from_secs(60));
                 }
                 let response = request.send().await.unwrap_or_else(|e| panic!("raw: {e}"));
                 assert!(response.status().is_success(), "{}", response.status());
@@ -320,13 +359,22 @@ fn client_overhead(c: &mut Criterion) {
 
 // ---- ratio and allocations ----------------------------------------------------------------------
 
-/// Median time per request of `batch` (which makes requests and says how many) over
-/// `rounds` rounds, the callers taking turns, in a rotating order.
+/// How many interleaved rounds the ratios are taken over (`BENCH_ROUNDS`, default 201).
+fn rounds() -> usize {
+    std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(201)
+}
+
+/// Time per request of each caller, made by `batch` (which makes requests and says how many)
+/// over `rounds` rounds, the callers taking turns, in a rotating order: for each caller, one
+/// time per round.
 fn interleaved<const N: usize>(
     rounds: usize,
     callers: &[Caller; N],
     batch: impl Fn(&Caller) -> u32,
-) -> [f64; N] {
+) -> [Vec<f64>; N] {
     let mut times: [Vec<f64>; N] = std::array::from_fn(|_| Vec::new());
     for round in 0..rounds {
         for turn in 0..N {
@@ -336,10 +384,18 @@ fn interleaved<const N: usize>(
             times[side].push(started.elapsed().as_secs_f64() / f64::from(requests));
         }
     }
-    times.map(|mut per_request| {
-        per_request.sort_unstable_by(f64::total_cmp);
-        per_request[per_request.len() / 2]
-    })
+    times
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median over rounds of `a`'s time over `b`'s in the same round: the machine's speed,
+/// which drifts with other work, is nearly the same for both within a round.
+fn paired(a: &[f64], b: &[f64]) -> f64 {
+    median(a.iter().zip(b).map(|(a, b)| a / b).collect())
 }
 
 /// Allocations and bytes per request on the client's threads, over `requests` requests made
@@ -356,13 +412,15 @@ fn allocations(requests: u64, run: impl FnOnce()) -> (f64, f64) {
 
 fn summary() {
     let (_server, address) = server();
+    let rounds = rounds();
     println!(
-        "\nPer request, median of 51 interleaved rounds; ratios SDK / raw, SDK / raw_same_headers:"
+        "\nPer request, median of {rounds} interleaved rounds; ratios SDK / raw, SDK / raw_same_headers \
+         (ratio of the medians; median of the ratios within each round):"
     );
     // A connection is driven by the runtime that opened it: each runtime gets its own clients.
     let sequential = sequential_runtime();
     let in_runtime = serve_on(&sequential);
-    let times = interleaved(51, &Caller::all(in_runtime), |caller| {
+    let times = interleaved(rounds, &Caller::all(in_runtime), |caller| {
         sequential.block_on(async {
             for _ in 0..200 {
                 black_box(caller.list().await);
@@ -372,7 +430,7 @@ fn summary() {
     });
     print_times("sequential", times);
     let concurrent = concurrent_runtime(false);
-    let times = interleaved(51, &Caller::all(address), |caller| {
+    let times = interleaved(rounds, &Caller::all(address), |caller| {
         concurrent.block_on(async {
             for _ in 0..10 {
                 caller.list_many().await;
@@ -415,20 +473,75 @@ fn summary() {
     }
 }
 
-fn print_times(case: &str, [sdk, raw, same]: [f64; 3]) {
+fn print_times(case: &str, [sdk, raw, same, timeout, headers]: [Vec<f64>; 5]) {
+    let medians = [&sdk, &raw, &same].map(|times| median(times.clone()));
+    let [m_sdk, m_raw, m_same] = medians;
     println!(
-        "  {case:<14} sdk {:>5.1} µs, raw {:>5.1} µs, raw_same_headers {:>5.1} µs: ratios {:.3}, {:.3}",
-        sdk * 1e6,
-        raw * 1e6,
-        same * 1e6,
-        sdk / raw,
-        sdk / same
+        "  {case:<14} sdk {:>5.1} µs, raw {:>5.1} µs, raw_same_headers {:>5.1} µs: \
+         ratios {:.3}, {:.3}; paired {:.3}, {:.3}",
+        m_sdk * 1e6,
+        m_raw * 1e6,
+        m_same * 1e6,
+        m_sdk / m_raw,
+        m_sdk / m_same,
+        paired(&sdk, &raw),
+        paired(&sdk, &same),
+    );
+    println!(
+        "  {:<14} the wire features alone (paired, / raw): timeout {:.3}, headers {:.3}, both {:.3}",
+        "",
+        paired(&timeout, &raw),
+        paired(&headers, &raw),
+        paired(&same, &raw),
+    );
+}
+
+/// One caller's requests only, for 10 s or `count` requests: what a profiler should watch.
+fn profile(name: &str, concurrent: bool, count: Option<u64>) {
+    let Some(index) = NAMES.iter().position(|known| *known == name) else {
+        panic!("profile: unknown caller {name:?}; one of {NAMES:?}");
+    };
+    let started = Instant::now();
+    let more = |requests: u64| match count {
+        Some(count) => requests < count,
+        None => started.elapsed() < Duration::from_secs(10),
+    };
+    let mut requests = 0_u64;
+    if concurrent {
+        let (_server, address) = server();
+        let runtime = concurrent_runtime(false);
+        let caller = &Caller::all(address)[index];
+        while more(requests) {
+            runtime.block_on(caller.list_many());
+            requests += CONCURRENCY as u64;
+        }
+    } else {
+        let runtime = sequential_runtime();
+        let address = serve_on(&runtime);
+        let caller = &Caller::all(address)[index];
+        runtime.block_on(async {
+            while more(requests) {
+                black_box(caller.list().await);
+                requests += 1;
+            }
+        });
+    }
+    println!(
+        "profile: {requests} requests by {name} in {:.1} s",
+        started.elapsed().as_secs_f64()
     );
 }
 
 criterion_group!(benches, client_overhead);
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|arg| arg == "profile") {
+        let name = args.get(at + 1).map_or("sdk", String::as_str);
+        let count = args.iter().find_map(|arg| arg.parse().ok());
+        profile(name, args.iter().any(|arg| arg == "concurrent"), count);
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
     // The ratio and allocations follow a full run, or `cargo bench --bench client -- summary`

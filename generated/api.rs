@@ -185,6 +185,11 @@ pub mod stream {
             Self { client }
         }
     }
+    impl<'c> From<Stream<'c>> for &'c Client {
+        fn from(handle: Stream<'c>) -> Self {
+            handle.client
+        }
+    }
     impl<'c> Stream<'c> {
         /// MP4 downloads of a video: create them, follow their progress, delete them.
         pub fn downloads(&self) -> downloads::Downloads<'c> {
@@ -196,9 +201,8 @@ pub mod stream {
     /// without a type act on the `default` download, as the API did before types existed.
     pub mod downloads {
         use ::cloudflare_stream::Client;
-        use ::cloudflare_stream::runtime::{
-            Method, Operation, PathBuilder, PathParam, Request,
-        };
+        use ::cloudflare_stream::Request;
+        use ::cloudflare_stream::runtime::{Method, Operation, PathBuilder, PathParam};
         use crate::models::{Download, DownloadType, VideoDownloads};
         /// Handle on the `downloads` resource; cheap to copy, borrows the [`Client`].
         #[derive(Debug, Clone, Copy)]
@@ -208,6 +212,11 @@ pub mod stream {
         impl<'c> From<&'c Client> for Downloads<'c> {
             fn from(client: &'c Client) -> Self {
                 Self { client }
+            }
+        }
+        impl<'c> From<Downloads<'c>> for &'c Client {
+            fn from(handle: Downloads<'c>) -> Self {
+                handle.client
             }
         }
         impl<'c> Downloads<'c> {
@@ -226,7 +235,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<'c, VideoDownloads> {
+            ) -> Request<VideoDownloads> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.get",
                     method: Method::GET,
@@ -250,7 +259,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<'c, Download> {
+            ) -> Request<Download> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create",
                     method: Method::POST,
@@ -270,11 +279,7 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The video, by the identifier Cloudflare gave it.
-            pub fn delete(
-                &self,
-                account_id: &str,
-                identifier: &str,
-            ) -> Request<'c, String> {
+            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete",
                     method: Method::DELETE,
@@ -300,7 +305,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<'c, VideoDownloads> {
+            ) -> Request<VideoDownloads> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create_type",
                     method: Method::POST,
@@ -327,7 +332,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<'c, String> {
+            ) -> Request<String> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete_type",
                     method: Method::DELETE,

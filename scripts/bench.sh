@@ -6,29 +6,41 @@
 # 2. client overhead, the SDK against a plain reqwest call, sequential and 64 at once, with the
 #    ratios and allocations per request (criterion: benches/client.rs);
 # 3. the generator's wall time and peak memory on the whole Cloudflare API, as a process;
-# 4. the SDK's build cost: a clean build, then the rebuild after a spec file is touched.
+# 4. the SDK's build cost: a clean build, then the rebuild after a spec file is touched;
+# 5. what a user pays to build us: a new crate that depends on the packaged SDK
+#    (`cloudflare-stream = "0.1"`, as crates.io would serve it) and makes one call, built clean,
+#    against a floor crate that makes the same call with reqwest + serde + tokio directly, with
+#    the same TLS: wall time and crates compiled, each built twice, alternately.
 #
-# Takes about ten minutes on two cores, most of it the clean build. Uses $CARGO_TARGET_DIR (the
-# clean build goes to a `build-cost` folder inside it, never to the target folder itself).
-# Steps that need ../shared/specs are skipped with a message when it is absent.
+# Takes 15 to 20 minutes on two cores, most of it clean builds. `scripts/bench.sh 4 5` runs only
+# the parts named. Uses $CARGO_TARGET_DIR (clean builds go to folders inside it, never to the
+# target folder itself). Steps that need ../shared/specs are skipped with a message when it is
+# absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 export CARGO_TARGET_DIR=$target
 schema="$root/../shared/specs/cloudflare-openapi.json"
+parts=${*:-1 2 3 4 5}
+part() { [[ " $parts " == *" $1 "* ]]; }
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "$(free -g | awk '/^Mem:/ {print $2}') GB memory; $(rustc --version)"
 echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+if part 1; then
 echo "== 1. generator (criterion)"
 cargo bench --locked -p cloudflare-stream-codegen --bench generator
+fi
 
+if part 2; then
 echo "== 2. client overhead (criterion, then ratios and allocations)"
 cargo bench --locked -p cloudflare-stream --bench client
+fi
 
+if part 3; then
 echo "== 3. generator as a process on the whole Cloudflare API"
 if [ -f "$schema" ]; then
   cargo build --release --locked -q -p cloudflare-stream-codegen
@@ -49,7 +61,9 @@ if [ -f "$schema" ]; then
 else
   echo "skipped: $schema not found (it comes with ../shared/specs)"
 fi
+fi
 
+if part 4; then
 echo "== 4. build cost of the SDK crate (dev profile), in a scratch copy of the working tree"
 copy=$(mktemp -d)
 git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$copy"
@@ -65,3 +79,108 @@ sed -i 's/summary: List the downloads of a video\./summary: List every download 
   env CARGO_TARGET_DIR="$build" cargo build --locked -q -p cloudflare-stream)
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$copy"
+fi
+
+if part 5; then
+echo "== 5. a consumer's clean build: the packaged SDK against reqwest + serde + tokio by hand"
+scratch=$(mktemp -d)
+# The packages crates.io would serve: the SDK needs the generator's package at build time.
+cargo package --workspace --no-verify --allow-dirty --locked -q
+for crate in cloudflare-stream cloudflare-stream-codegen; do
+  tar -xzf "$target/package/$crate-0.1.0.crate" -C "$scratch"
+done
+# Both crates: a binary making the list-downloads call and printing the result, on a
+# current-thread runtime; the versions the repository is tested with (its Cargo.lock).
+new_crate() { # name; its dependencies and patches (TOML) on stdin... then main.rs as $2
+  mkdir -p "$scratch/$1/src"
+  { printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n' "$1"
+    cat
+    printf '\n[workspace]\n'; } > "$scratch/$1/Cargo.toml"
+  printf '%s\n' "$2" > "$scratch/$1/src/main.rs"
+  cp "$root/Cargo.lock" "$scratch/$1/Cargo.lock"
+}
+new_crate consumer '#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), cloudflare_stream::Error> {
+    let client = cloudflare_stream::Client::from_env()?;
+    let (account, video) = ("023e105f4ecef8ad9ca31a8372d0c353", "ea95132c15732412d22c1476fa83f27a");
+    let all = client.stream().downloads().get(account, video).await?;
+    println!("{all:?}");
+    Ok(())
+}' <<TOML
+[dependencies]
+cloudflare-stream = "0.1"
+tokio = { version = "1", features = ["rt", "macros"] }
+
+[patch.crates-io]
+cloudflare-stream = { path = "$scratch/cloudflare-stream-0.1.0" }
+cloudflare-stream-codegen = { path = "$scratch/cloudflare-stream-codegen-0.1.0" }
+TOML
+# The floor: the same call written by hand with reqwest (HTTP/2 and `json`; not the SDK's
+# `multipart`, which the call does not need), serde and tokio, and the SDK's TLS: rustls with
+# ring and the platform's verifier, set up the way src/tls.rs does it.
+new_crate floor 'use std::sync::Arc;
+
+use rustls_platform_verifier::BuilderVerifierExt;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Download {
+    status: Option<String>,
+    url: Option<String>,
+    #[serde(rename = "percentComplete")]
+    percent_complete: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VideoDownloads {
+    default: Option<Download>,
+    audio: Option<Download>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    success: bool,
+    result: Option<VideoDownloads>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let http = reqwest::Client::builder().tls_backend_preconfigured(tls).build()?;
+    let token = std::env::var("CLOUDFLARE_API_TOKEN")?;
+    let url = "https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/stream/ea95132c15732412d22c1476fa83f27a/downloads";
+    let response = http.get(url).bearer_auth(token).send().await?;
+    let envelope: Envelope = serde_json::from_slice(&response.bytes().await?)?;
+    println!("{} {:?}", envelope.success, envelope.result);
+    Ok(())
+}' <<'TOML'
+[dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "http2", "json"] }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }
+rustls-platform-verifier = "0.7"
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["rt", "macros"] }
+TOML
+for crate in consumer floor; do
+  (cd "$scratch/$crate" && (cargo fetch -q --offline 2>/dev/null || cargo fetch -q))
+done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for run in 1 2; do
+  for crate in consumer floor; do
+    rm -rf "$target/consumer-build"
+    (cd "$scratch/$crate" && /usr/bin/time -f "%e %U %S" -o "$scratch/time" \
+      env CARGO_TARGET_DIR="$target/consumer-build" cargo build --offline 2> "$scratch/log")
+    crates=$(grep -c '^ *Compiling ' "$scratch/log")
+    read -r wall user sys < "$scratch/time"
+    echo "run $run, $crate: ${wall} s wall (${user} s user, ${sys} s sys), $crates crates compiled"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "${KEEP_SCRATCH:-}" ] && echo "kept $scratch" || rm -rf "$scratch" "$target/consumer-build"
+fi

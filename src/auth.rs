@@ -11,7 +11,19 @@ const X_AUTH_EMAIL: HeaderName = HeaderName::from_static("x-auth-email");
 const X_AUTH_KEY: HeaderName = HeaderName::from_static("x-auth-key");
 const X_AUTH_USER_SERVICE_KEY: HeaderName = HeaderName::from_static("x-auth-user-service-key");
 
-/// How the client proves who it is. Debug output never shows the secrets.
+/// How the client proves who it is, for [`Client::new`](crate::Client::new) and
+/// [`ClientBuilder::credentials`](crate::ClientBuilder::credentials): when the scheme is chosen
+/// at run time, or the secret comes from somewhere other than the environment (a secret store,
+/// a configuration file). Debug output never shows the secrets.
+///
+/// ```no_run
+/// use cloudflare_stream::{Client, Credentials};
+///
+/// # fn build(token_from_vault: String) -> Result<Client, cloudflare_stream::Error> {
+/// let client = Client::new(Credentials::ApiToken(token_from_vault))?;
+/// # Ok(client)
+/// # }
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// An API token, sent as `Authorization: Bearer <token>` (recommended).

@@ -30,12 +30,15 @@ struct Inner {
     base_url: String,
     /// `base_url`, parsed once: each request's URL is this with its path extended.
     base: Url,
-    /// Credential headers, marked sensitive.
-    auth_headers: HeaderMap,
+    /// What every request's headers start from: the credentials, `Accept`, `User-Agent` and
+    /// the first attempt's retry count.
+    request_headers: HeaderMap,
     /// Custom headers for every request, marked sensitive.
     custom_headers: HeaderMap,
     user_agent: HeaderValue,
     timeout: Duration,
+    /// The timeout `http` applies by itself: the client's, if we built `http`.
+    http_timeout: Option<Duration>,
     max_retries: u32,
     backoff: Backoff,
     /// For Debug: which scheme, never the secret.
@@ -102,13 +105,14 @@ impl Client {
         &self.inner.http
     }
 
-    /// Headers every request carries (the credentials).
-    pub(crate) fn default_headers(&self) -> &HeaderMap {
-        &self.inner.auth_headers
-    }
-
+    #[cfg(test)]
     pub(crate) fn user_agent(&self) -> &HeaderValue {
         &self.inner.user_agent
+    }
+
+    /// The headers every request starts from (see `request::prepare::request_headers`).
+    pub(crate) fn request_headers(&self) -> &HeaderMap {
+        &self.inner.request_headers
     }
 
     /// Custom headers for every request (values marked sensitive).
@@ -118,6 +122,11 @@ impl Client {
 
     pub(crate) fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The timeout the HTTP client applies to every request unless told otherwise.
+    pub(crate) fn http_timeout(&self) -> Option<Duration> {
+        self.inner.http_timeout
     }
 
     pub(crate) fn max_retries(&self) -> u32 {
@@ -244,8 +253,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool).
-    /// Credentials, user agent and timeout are still applied per request.
+    /// Uses this `reqwest` client (proxies, TLS settings, a shared pool); start from
+    /// [`http_client_builder`](crate::http_client_builder) to keep this crate's TLS.
+    /// Credentials, user agent, timeout and retries are still applied per request.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -288,21 +298,31 @@ impl ClientBuilder {
         let base = Url::parse(&base_url)
             .map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?;
         let user_agent = user_agent(self.user_agent_suffix.as_deref())?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .build()
-                .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        // Our own HTTP client carries the timeout, so that a request with the client's timeout
+        // need not set its own (which costs reqwest a map in the request's extensions). A
+        // client brought with `http_client` keeps its settings: each request sets the timeout.
+        let (http, http_timeout) = match self.http_client {
+            Some(http) => (http, None),
+            None => (
+                crate::tls::http_client_builder()?
+                    .timeout(timeout)
+                    .build()
+                    .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
+                Some(timeout),
+            ),
         };
+        let request_headers = crate::request::request_headers(&auth_headers, user_agent.clone());
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 base,
-                auth_headers,
+                request_headers,
                 custom_headers: self.headers,
                 user_agent,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                timeout,
+                http_timeout,
                 max_retries: self.max_retries.unwrap_or(retry::DEFAULT_MAX_RETRIES),
                 backoff,
                 scheme: credentials.scheme(),
@@ -375,7 +395,7 @@ mod tests {
                 env!("CARGO_PKG_VERSION")
             ))
         );
-        assert!(client.default_headers().contains_key("authorization"));
+        assert!(client.request_headers().contains_key("authorization"));
         assert!(client.custom_headers().is_empty());
         assert_eq!(client.max_retries(), 2);
         assert_eq!(
@@ -522,7 +542,7 @@ mod tests {
         let debug = format!("{client:?} {client:#?}");
         assert!(!debug.contains(SECRET), "{debug}");
         assert!(debug.contains("api key"), "{debug}");
-        let headers = format!("{:?}", client.default_headers());
+        let headers = format!("{:?}", client.request_headers());
         assert!(!headers.contains(SECRET), "{headers}");
     }
 

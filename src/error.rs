@@ -346,7 +346,10 @@ mod tests {
 
     #[test]
     fn transport_builder_errors_are_invalid_requests() {
-        let Err(source) = reqwest::Client::new().get("not a url").build() else {
+        let http = crate::http_client_builder()
+            .and_then(|builder| builder.build().map_err(|e| Error::config(e.to_string())))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let Err(source) = http.get("not a url").build() else {
             panic!("an invalid URL must not build");
         };
         let error = Error::from_transport("op", source);

@@ -1,9 +1,8 @@
-//! Items generated code uses to describe and build calls.
-//!
-//! Application code rarely needs these: the generated methods wrap them.
+//! Plumbing for generated code: how a generated method describes its call (the [`Operation`],
+//! its path built and checked by [`PathBuilder`]). Hidden from the documentation: application
+//! code never needs it, and it may change in any release along with the generator.
 
 pub use reqwest::Method;
 
-pub use crate::form::Form;
 pub use crate::path::{PathBuilder, PathParam};
-pub use crate::request::{Operation, Request};
+pub use crate::request::Operation;

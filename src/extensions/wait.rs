@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use crate::stream::downloads::Downloads;
-use crate::{Download, DownloadStatus, DownloadType, Error};
+use crate::{Client, Download, DownloadStatus, DownloadType, Error};
 
 /// How often [`WaitUntilReady`] asks, unless told otherwise.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -45,14 +45,17 @@ impl<'c> Downloads<'c> {
     ///
     /// The download must have been created: a type missing from the list is
     /// [`WaitError::Missing`] at once rather than a wait until the deadline.
-    pub fn wait_until_ready(
+    ///
+    /// Like a request, the wait owns a clone of the client: it borrows only what its progress
+    /// callback borrows, so without one (or with a `'static` one) it can be spawned.
+    pub fn wait_until_ready<'f>(
         &self,
         account_id: &str,
         identifier: &str,
         download_type: DownloadType,
-    ) -> WaitUntilReady<'c> {
+    ) -> WaitUntilReady<'f> {
         WaitUntilReady {
-            downloads: *self,
+            client: <&Client>::from(*self).clone(),
             account_id: account_id.to_owned(),
             identifier: identifier.to_owned(),
             download_type,
@@ -64,19 +67,22 @@ impl<'c> Downloads<'c> {
 }
 
 /// A progress callback: receives `percentComplete` (0 to 100).
-type ProgressCallback<'c> = Box<dyn FnMut(f64) + Send + 'c>;
+type ProgressCallback<'f> = Box<dyn FnMut(f64) + Send + 'f>;
 
 /// A wait for a download to be ready, from [`Downloads::wait_until_ready`]. Configure it, then
 /// await it (or call [`send`](Self::send)). Dropping the future stops polling.
+///
+/// `'f` is what the progress callback borrows; the wait owns everything else (a clone of the
+/// client included).
 #[must_use = "a wait does nothing until it is awaited"]
-pub struct WaitUntilReady<'c> {
-    downloads: Downloads<'c>,
+pub struct WaitUntilReady<'f> {
+    client: Client,
     account_id: String,
     identifier: String,
     download_type: DownloadType,
     poll_interval: Duration,
     deadline: Duration,
-    on_progress: Option<ProgressCallback<'c>>,
+    on_progress: Option<ProgressCallback<'f>>,
 }
 
 impl fmt::Debug for WaitUntilReady<'_> {
@@ -92,7 +98,7 @@ impl fmt::Debug for WaitUntilReady<'_> {
     }
 }
 
-impl<'c> WaitUntilReady<'c> {
+impl<'f> WaitUntilReady<'f> {
     /// Time between the end of one poll and the start of the next (default 2 s). The first
     /// poll is immediate.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
@@ -110,7 +116,7 @@ impl<'c> WaitUntilReady<'c> {
 
     /// Calls `callback` with the download's `percentComplete` (0 to 100) after every poll
     /// that finds it, the last one included: use it to drive a progress bar.
-    pub fn on_progress(mut self, callback: impl FnMut(f64) + Send + 'c) -> Self {
+    pub fn on_progress(mut self, callback: impl FnMut(f64) + Send + 'f) -> Self {
         self.on_progress = Some(Box::new(callback));
         self
     }
@@ -129,7 +135,11 @@ impl<'c> WaitUntilReady<'c> {
             if remaining.is_zero() {
                 return Err(self.deadline_exceeded(started, last));
             }
-            let poll = self.downloads.get(&self.account_id, &self.identifier);
+            let poll = self
+                .client
+                .stream()
+                .downloads()
+                .get(&self.account_id, &self.identifier);
             let downloads = match tokio::time::timeout(remaining, poll).await {
                 Ok(result) => result?,
                 Err(_elapsed) => return Err(self.deadline_exceeded(started, last)),
@@ -173,9 +183,9 @@ impl<'c> WaitUntilReady<'c> {
     }
 }
 
-impl<'c> IntoFuture for WaitUntilReady<'c> {
+impl<'f> IntoFuture for WaitUntilReady<'f> {
     type Output = Result<Download, WaitError>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'f>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

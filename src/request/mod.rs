@@ -1,29 +1,39 @@
-//! A prepared API call: built by generated code, sent when awaited.
+//! A call to the API: built by generated code, sent when awaited.
 //!
 //! This module is the builder ([`Request`], its options, [`Operation`], [`Response`]);
-//! `prepare.rs` turns it into a checked URL, headers and body; `send.rs` sends that, attempt
-//! after attempt as the retry policy (`retry.rs`) says, with the tracing spans.
+//! `prepare.rs` turns it into a checked URL, headers and body; `send.rs` is the future that
+//! sends that, attempt after attempt as the retry policy (`retry.rs`) says, with the tracing
+//! spans.
+//!
+//! A request owns everything it needs (a clone of the [`Client`], which shares its connection
+//! pool), so it can be stored, moved to another task or spawned. It is itself the future that
+//! sends it: a named type, not a boxed one.
 
 mod prepare;
 mod send;
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sync_wrapper::SyncWrapper;
 
-use crate::envelope::Format;
+pub(crate) use self::prepare::request_headers;
+use self::send::Exchange;
+use crate::envelope::{self, Format};
 use crate::form::Form;
 use crate::{ApiMessage, Client, Error, headers};
 
 /// What generated code knows about one endpoint. Declare it as a `static`
 /// (a `const` cannot be borrowed for `'static`, as `Method` has drop glue).
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Stable dotted name, e.g. `"stream.downloads.get"`, shown in errors.
@@ -49,121 +59,214 @@ pub(crate) struct RequestOptions {
     pub(crate) query: Vec<(String, String)>,
 }
 
-/// A prepared call to `operation`. Awaiting it (or calling
-/// [`send`](Self::send)) sends it and decodes the answer as `T`.
+/// One call to the API, returned by every generated method: set options on it, then
+/// `.await` it for the decoded `T`.
 ///
-/// Problems found while building (a bad path parameter, an unserialisable
-/// body, an invalid header) are kept and reported when awaited, before
-/// anything is sent, so builder methods can chain without `?`.
+/// ```no_run
+/// # use std::time::Duration;
+/// # async fn run(client: cloudflare_stream::Client) -> Result<(), cloudflare_stream::Error> {
+/// let (account, video) = ("023e105f4ecef8ad9ca31a8372d0c353", "ea95132c15732412d22c1476fa83f27a");
+/// let downloads = client
+///     .stream()
+///     .downloads()
+///     .get(account, video)
+///     .timeout(Duration::from_secs(5)) // per attempt, this call only
+///     .max_retries(0)                  // a single attempt
+///     .await?;
+/// # let _ = downloads;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// A request owns what it needs, a clone of the [`Client`] included (which shares the client's
+/// connection pool), and borrows nothing: it can be stored, sent to another task, or spawned as
+/// it is, `tokio::spawn(client.stream().downloads().get(account, video))`. It is the future
+/// that sends it (a named type, not a boxed one); nothing is sent until it is first polled.
+///
+/// Problems found while building (a bad path parameter, an invalid header) are kept and
+/// reported when it is awaited, before anything is sent, so options chain without `?`.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Request<'c, T> {
-    client: &'c Client,
-    operation: &'static Operation,
-    path: Result<String, Error>,
-    body: Option<Body>,
-    format: Format,
-    options: RequestOptions,
-    /// The first problem found after [`Request::new`].
-    problem: Option<Error>,
+pub struct Request<T> {
+    call: Call,
     /// `fn() -> T`: the request produces a `T` but holds none, so it is
-    /// `Send` whatever `T` is.
+    /// `Send`, `Sync` and `Unpin` whatever `T` is.
     _output: PhantomData<fn() -> T>,
 }
 
-impl<T> fmt::Debug for Request<'_, T> {
+/// Where a request stands.
+enum Call {
+    /// Being built: nothing sent yet.
+    Building(Parts),
+    /// Polled at least once: in flight. Only ever touched through `&mut` (polling), so
+    /// sharing a `&Request` across threads exposes nothing of it: `SyncWrapper` keeps the
+    /// request `Sync`, though the HTTP future inside is not. Boxed: a request is moved
+    /// through its builder calls and into the caller's future, and the builder's parts are
+    /// a fraction of the in-flight state.
+    Sending(SyncWrapper<Box<Exchange>>),
+    /// Its output was returned.
+    Done,
+}
+
+/// What the builder gathers.
+struct Parts {
+    client: Client,
+    operation: &'static Operation,
+    /// Encoded, from the generated code's `PathBuilder`.
+    path: String,
+    body: Option<Body>,
+    format: Format,
+    /// Boxed, and only once an option is set: most requests set none, and a small request
+    /// is cheap to move through the builder calls.
+    options: Option<Box<RequestOptions>>,
+    /// The first problem found while building (the path's first of all); reported when the
+    /// request is awaited, before anything is sent. Boxed, as it is rare.
+    problem: Option<Box<Error>>,
+}
+
+impl<T> fmt::Debug for Request<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request")
-            .field("operation", &self.operation.name)
-            .field("path", &self.path)
-            .field("body", &self.body)
-            .field("format", &self.format)
-            .field("options", &self.options)
-            .field("problem", &self.problem)
-            .finish_non_exhaustive()
+        let mut out = f.debug_struct("Request");
+        match &self.call {
+            Call::Building(parts) => out
+                .field("operation", &parts.operation.name)
+                .field("path", &parts.path)
+                .field("body", &parts.body)
+                .field("format", &parts.format)
+                .field("options", &parts.options)
+                .field("problem", &parts.problem),
+            Call::Sending(_) => out.field("state", &"sending"),
+            Call::Done => out.field("state", &"done"),
+        };
+        out.finish_non_exhaustive()
     }
 }
 
-impl<'c, T> Request<'c, T> {
-    /// A call of `operation` on `path` (from [`PathBuilder::finish`]).
+/// Building: how generated code describes a call. Not for application code, which gets its
+/// requests from the generated methods.
+impl<T> Request<T> {
+    /// A call of `operation` on `path` (from [`PathBuilder::finish`]), made with a clone of
+    /// `client`.
     ///
     /// [`PathBuilder::finish`]: crate::runtime::PathBuilder::finish
+    #[doc(hidden)]
     pub fn new(
-        client: &'c Client,
+        client: &Client,
         operation: &'static Operation,
         path: Result<String, Error>,
     ) -> Self {
+        let (path, problem) = match path {
+            Ok(path) => (path, None),
+            Err(error) => (
+                String::new(),
+                Some(Box::new(error.with_operation(operation.name))),
+            ),
+        };
         Self {
-            client,
-            operation,
-            path: path.map_err(|error| error.with_operation(operation.name)),
-            body: None,
-            format: Format::Envelope,
-            options: RequestOptions::default(),
-            problem: None,
+            call: Call::Building(Parts {
+                client: client.clone(),
+                operation,
+                path,
+                body: None,
+                format: Format::Envelope,
+                options: None,
+                problem,
+            }),
             _output: PhantomData,
+        }
+    }
+
+    /// The builder's parts; `None` once the request has been polled, when settings no longer
+    /// apply.
+    fn parts(&mut self) -> Option<&mut Parts> {
+        match &mut self.call {
+            Call::Building(parts) => Some(parts),
+            Call::Sending(_) | Call::Done => None,
         }
     }
 
     /// Sends `body` as JSON. It is serialised now; a failure is reported
     /// when the request is awaited.
+    #[doc(hidden)]
     pub fn json_body<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                self.body = Some(Body::Bytes {
-                    content_type: "application/json",
-                    bytes,
-                });
+        if let Some(parts) = self.parts() {
+            match serde_json::to_vec(body) {
+                Ok(bytes) => {
+                    parts.body = Some(Body::Bytes {
+                        content_type: "application/json",
+                        bytes,
+                    });
+                }
+                Err(e) => parts.note(format!("could not serialise the request body: {e}")),
             }
-            Err(e) => self.note(format!("could not serialise the request body: {e}")),
         }
         self
     }
 
     /// Sends `form` as `multipart/form-data`. A part that cannot be encoded is reported when
     /// the request is awaited.
+    #[doc(hidden)]
     pub fn multipart_body(mut self, form: Form) -> Self {
-        self.body = Some(Body::Form(form));
+        if let Some(parts) = self.parts() {
+            parts.body = Some(Body::Form(form));
+        }
         self
     }
 
     /// Sends `bytes` as they are, as `content_type`.
+    #[doc(hidden)]
     pub fn raw_body(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
-        self.body = Some(Body::Bytes {
-            content_type,
-            bytes,
-        });
+        if let Some(parts) = self.parts() {
+            parts.body = Some(Body::Bytes {
+                content_type,
+                bytes,
+            });
+        }
         self
     }
 
     /// The 2xx body is `T` itself rather than a
     /// `{success, errors, messages, result}` envelope.
-    pub fn plain(mut self) -> Self {
-        self.format = Format::Json;
-        self
+    #[doc(hidden)]
+    pub fn plain(self) -> Self {
+        self.format(Format::Json)
     }
 
     /// The 2xx body is text (`text/vtt`), handed over as a `String`.
-    pub fn text(mut self) -> Self {
-        self.format = Format::Text;
-        self
+    #[doc(hidden)]
+    pub fn text(self) -> Self {
+        self.format(Format::Text)
     }
 
     /// The 2xx body is bytes (an image, a file), handed over as a `Vec<u8>`.
-    pub fn bytes(mut self) -> Self {
-        self.format = Format::Bytes;
-        self
+    #[doc(hidden)]
+    pub fn bytes(self) -> Self {
+        self.format(Format::Bytes)
     }
 
+    fn format(mut self, format: Format) -> Self {
+        if let Some(parts) = self.parts() {
+            parts.format = format;
+        }
+        self
+    }
+}
+
+/// Options: what a caller may set on any request before awaiting it.
+impl<T> Request<T> {
     /// Overrides the client's timeout for this request (per attempt).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        if let Some(parts) = self.parts() {
+            parts.options().timeout = Some(timeout);
+        }
         self
     }
 
     /// Overrides the client's number of retries for this request; `0` makes
     /// a single attempt.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
+        if let Some(parts) = self.parts() {
+            parts.options().max_retries = Some(max_retries);
+        }
         self
     }
 
@@ -172,13 +275,16 @@ impl<'c, T> Request<'c, T> {
     /// cannot change the URL's structure. An empty name is reported when the
     /// request is awaited.
     pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        let name = name.as_ref();
-        if name.is_empty() {
-            self.note("a query parameter name must not be empty".to_owned());
-        } else {
-            self.options
-                .query
-                .push((name.to_owned(), value.as_ref().to_owned()));
+        if let Some(parts) = self.parts() {
+            let name = name.as_ref();
+            if name.is_empty() {
+                parts.note("a query parameter name must not be empty".to_owned());
+            } else {
+                parts
+                    .options()
+                    .query
+                    .push((name.to_owned(), value.as_ref().to_owned()));
+            }
         }
         self
     }
@@ -201,43 +307,100 @@ impl<'c, T> Request<'c, T> {
     /// trimmed and checked as a client's custom headers are; an invalid one
     /// is reported when the request is awaited, without its value.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        match headers::check(name.as_ref(), value.as_ref()) {
-            Ok((name, value)) => {
-                self.options.headers.append(name, value);
+        if let Some(parts) = self.parts() {
+            match headers::check(name.as_ref(), value.as_ref()) {
+                Ok((name, value)) => {
+                    parts.options().headers.append(name, value);
+                }
+                Err(why) => parts.note(why),
             }
-            Err(why) => self.note(why),
         }
         self
     }
+}
 
+impl Parts {
     /// Keeps the first problem found while building.
     fn note(&mut self, message: String) {
         if self.problem.is_none() {
-            self.problem = Some(Error::InvalidRequest {
+            self.problem = Some(Box::new(Error::InvalidRequest {
                 operation: self.operation.name,
                 message,
-            });
+            }));
         }
     }
 
+    /// The options, created when the first is set.
+    fn options(&mut self) -> &mut RequestOptions {
+        self.options.get_or_insert_default()
+    }
+}
+
+/// Sending.
+impl<T: DeserializeOwned> Request<T> {
     /// Sends the request, retrying as the client and request allow, and
-    /// returns the decoded value.
-    pub async fn send(self) -> Result<T, Error>
-    where
-        T: DeserializeOwned,
-    {
-        self.send_with_response()
-            .await
-            .map(|response| response.value)
+    /// returns the decoded value: the same as awaiting the request.
+    pub async fn send(self) -> Result<T, Error> {
+        self.await
     }
 
     /// Sends the request and returns the value with the status, headers and
     /// envelope messages.
-    pub async fn send_with_response(self) -> Result<Response<T>, Error>
-    where
-        T: DeserializeOwned,
-    {
-        send::send(self).await
+    pub async fn send_with_response(mut self) -> Result<Response<T>, Error> {
+        std::future::poll_fn(move |cx| self.poll_response(cx)).await
+    }
+
+    /// Drives the call: the first poll prepares it and starts the first attempt.
+    fn poll_response(&mut self, cx: &mut Context<'_>) -> Poll<Result<Response<T>, Error>> {
+        loop {
+            match &mut self.call {
+                Call::Building(_) => {
+                    let Call::Building(parts) = std::mem::replace(&mut self.call, Call::Done)
+                    else {
+                        unreachable!("matched just above");
+                    };
+                    self.call = Call::Sending(SyncWrapper::new(Box::new(Exchange::start(parts))));
+                }
+                Call::Sending(exchange) => {
+                    let exchange = exchange.get_mut();
+                    let Poll::Ready(raw) = exchange.poll_raw(cx) else {
+                        return Poll::Pending;
+                    };
+                    let result = exchange.finish(raw, |operation, raw, format| {
+                        let decoded = envelope::decode::<T>(
+                            operation,
+                            raw.status,
+                            &raw.headers,
+                            &raw.body,
+                            format,
+                        )?;
+                        Ok(Response {
+                            value: decoded.value,
+                            status: raw.status,
+                            headers: raw.headers,
+                            messages: decoded.messages,
+                        })
+                    });
+                    self.call = Call::Done;
+                    return Poll::Ready(result);
+                }
+                Call::Done => panic!("a request was polled after it completed"),
+            }
+        }
+    }
+}
+
+/// Awaiting a request sends it and decodes the answer.
+///
+/// A request is `Unpin`: options set after it was first polled (which only
+/// `Pin::new(&mut request)` allows) are ignored, as it is already on its way.
+impl<T: DeserializeOwned> Future for Request<T> {
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut()
+            .poll_response(cx)
+            .map(|result| result.map(|response| response.value))
     }
 }
 
@@ -253,16 +416,8 @@ enum Body {
     Form(Form),
 }
 
-impl<'c, T: DeserializeOwned + Send + 'c> IntoFuture for Request<'c, T> {
-    type Output = Result<T, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-
-/// A decoded value with the parts of the response around it.
+/// A decoded value with the parts of the response around it, from
+/// [`send_with_response`](Request::send_with_response).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Response<T> {
@@ -316,15 +471,20 @@ mod tests {
             .header("authorization", format!("Bearer {SECRET}"));
         let debug = format!("{request:?}");
         assert!(!debug.contains(SECRET), "{debug}");
+        assert!(debug.contains("stream.videos.get"), "{debug}");
     }
 
     #[test]
-    fn requests_are_send_futures() {
-        fn assert_send<F: Send>(_: &F) {}
-        let client = client();
-        let request = Request::<std::cell::Cell<u8>>::new(&client, &GET_VIDEO, path("v"));
-        assert_send(&request);
-        let future = request.into_future();
-        assert_send(&future);
+    fn requests_own_what_they_need() {
+        fn spawnable<F: Future + Send + Sync + Unpin + 'static>(_: &F) {}
+        // Built from a client that is then dropped: the request holds its own clone.
+        let request = {
+            let client = client();
+            Request::<std::cell::Cell<u8>>::new(&client, &GET_VIDEO, path("v"))
+        };
+        spawnable(&request);
+        let future = request.send_with_response();
+        fn send_static<F: Future + Send + 'static>(_: &F) {}
+        send_static(&future);
     }
 }

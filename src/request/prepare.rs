@@ -1,52 +1,62 @@
-//! Turning a [`Request`] into what is sent: the URL with its query, the headers in their order
-//! of precedence, the body; every problem found while building is reported here, before
+//! Turning a request's parts into what is sent: the URL with its query, the headers in their
+//! order of precedence, the body; every problem found while building is reported here, before
 //! anything is sent.
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
-use reqwest::{Method, Url};
+use reqwest::Url;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use super::{Body, Request};
+use super::{Body, Operation, Parts};
 use crate::envelope::Format;
 use crate::path::encode_component;
 use crate::retry::RetryPolicy;
 use crate::{Client, Error};
 
-/// A checked request, reusable for each attempt.
-pub(super) struct Prepared<'c> {
-    pub(super) client: &'c Client,
-    pub(super) operation: &'static str,
-    pub(super) method: Method,
+/// Sent with every attempt: `0` on the first, `1` on the first retry, and so
+/// on, so a server (or its logs) can tell retries from new requests.
+const RETRY_COUNT: HeaderName = HeaderName::from_static("x-cloudflare-stream-retry-count");
+
+/// A checked request, from which each attempt is made.
+pub(super) struct Prepared {
+    pub(super) client: Client,
+    pub(super) operation: &'static Operation,
     pub(super) url: Url,
-    pub(super) headers: HeaderMap,
+    /// `Accept: */*` rather than JSON (for text and bytes).
+    any_accept: bool,
+    /// `Content-Type` of a byte body (reqwest sets a form's, with its boundary).
+    content_type: Option<&'static str>,
+    /// Set on the request; they replace the client's of the same name.
+    request_headers: Option<Box<HeaderMap>>,
     pub(super) body: Option<Body>,
     /// Per attempt.
     pub(super) timeout: Duration,
-    pub(super) retry: RetryPolicy,
+    /// Retries after the first attempt.
+    pub(super) max_retries: u32,
 }
 
-impl<'c, T> Request<'c, T> {
+impl Parts {
     /// Everything needed to send, checked; nothing has been sent yet.
-    pub(super) fn prepare(self) -> Result<Prepared<'c>, Error> {
+    pub(super) fn prepare(self) -> Result<Prepared, Error> {
         let operation = self.operation.name;
-        let path = self.path?;
         if let Some(problem) = self.problem {
-            return Err(problem);
+            return Err(*problem);
         }
+        let mut path = self.path;
         if !path.starts_with('/') {
             return Err(Error::InvalidRequest {
                 operation,
                 message: format!("the path {path:?} does not start with `/`"),
             });
         }
-        // The base URL was parsed when the client was built; only the path is parsed here.
+        // The base URL was parsed when the client was built; only the path is parsed here,
+        // after the base's own path (in the room `PathBuilder` left: no allocation).
         let mut url = self.client.base().clone();
-        let full_path = format!("{}{path}", url.path().trim_end_matches('/'));
-        url.set_path(&full_path);
-        if !self.options.query.is_empty() {
-            let query: Vec<String> = self
-                .options
+        path.insert_str(0, url.path().trim_end_matches('/'));
+        url.set_path(&path);
+        let options = self.options.map(|options| *options).unwrap_or_default();
+        if !options.query.is_empty() {
+            let query: Vec<String> = options
                 .query
                 .iter()
                 .map(|(name, value)| {
@@ -55,58 +65,99 @@ impl<'c, T> Request<'c, T> {
                 .collect();
             url.set_query(Some(&query.join("&")));
         }
-
-        // Sized for everything that goes in, so that nothing is copied as it grows.
-        let defaults = self.client.default_headers();
-        let custom = self.client.custom_headers();
-        let mut headers = HeaderMap::with_capacity(
-            defaults.len() + 3 + custom.len() + self.options.headers.len(),
-        );
-        for (name, value) in defaults {
-            headers.append(name.clone(), value.clone());
-        }
-        let accept = match self.format {
-            Format::Envelope | Format::Json => "application/json",
-            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
-            Format::Text | Format::Bytes => "*/*",
-        };
-        headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        headers.insert(USER_AGENT, self.client.user_agent().clone());
-        match &self.body {
-            Some(Body::Bytes { content_type, .. }) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-            }
+        let content_type = match &self.body {
+            Some(Body::Bytes { content_type, .. }) => Some(*content_type),
             Some(Body::Form(form)) => {
                 // Checked now so a bad part is refused before anything is sent; reqwest sets
                 // the content type, with its boundary, on each attempt.
                 form.to_multipart()
                     .map_err(|message| Error::InvalidRequest { operation, message })?;
+                None
             }
-            None => {}
-        }
-        // `extend` replaces every existing value of each name it brings:
-        // custom headers replace defaults, request headers replace both.
-        if !custom.is_empty() {
-            headers.extend(custom.clone());
-        }
-        headers.extend(self.options.headers);
-
+            None => None,
+        };
         Ok(Prepared {
-            client: self.client,
-            operation,
-            method: self.operation.method.clone(),
+            operation: self.operation,
             url,
-            headers,
+            // Text and bytes come in many types (`text/vtt`, `image/png`); failures are JSON.
+            any_accept: matches!(self.format, Format::Text | Format::Bytes),
+            content_type,
+            request_headers: (!options.headers.is_empty()).then(|| Box::new(options.headers)),
             body: self.body,
-            timeout: self.options.timeout.unwrap_or(self.client.timeout()),
-            retry: RetryPolicy {
-                max_retries: self
-                    .options
-                    .max_retries
-                    .unwrap_or(self.client.max_retries()),
-                backoff: self.client.backoff(),
-            },
+            timeout: options.timeout.unwrap_or(self.client.timeout()),
+            max_retries: options.max_retries.unwrap_or(self.client.max_retries()),
+            client: self.client,
         })
+    }
+}
+
+impl Prepared {
+    /// The headers of attempt `retry` (0 first). In order of precedence: the credentials,
+    /// `Accept`, `User-Agent` and `Content-Type`; the client's custom headers replace those of
+    /// the same name, and the request's own replace both; the retry count is always the
+    /// attempt's. The client keeps the first four (with the retry count 0) as one map, so a
+    /// plain request's headers are a clone of it.
+    pub(super) fn headers(&self, retry: u32) -> HeaderMap {
+        let custom = self.client.custom_headers();
+        let mut headers = self.client.request_headers().clone();
+        if self.any_accept {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        if let Some(content_type) = self.content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        overlay(&mut headers, custom);
+        if let Some(request_headers) = &self.request_headers {
+            overlay(&mut headers, request_headers);
+        }
+        if retry != 0 || !custom.is_empty() || self.request_headers.is_some() {
+            headers.insert(RETRY_COUNT, retry_count(retry));
+        }
+        headers
+    }
+
+    /// The retry policy: the client's backoff, with this request's number of retries.
+    pub(super) fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_retries: self.max_retries,
+            backoff: self.client.backoff(),
+        }
+    }
+}
+
+/// The headers every request starts from: the credentials, `Accept: application/json`,
+/// `User-Agent` and the retry count of a first attempt, built once per client.
+pub(crate) fn request_headers(credentials: &HeaderMap, user_agent: HeaderValue) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(credentials.len() + 3);
+    for (name, value) in credentials {
+        headers.append(name.clone(), value.clone());
+    }
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, user_agent);
+    headers.insert(RETRY_COUNT, retry_count(0));
+    headers
+}
+
+/// Puts every header of `top` into `headers`, replacing all values of each name it brings (as
+/// `HeaderMap::extend` does with a map, without taking or cloning `top` whole).
+fn overlay(headers: &mut HeaderMap, top: &HeaderMap) {
+    for name in top.keys() {
+        let mut values = top.get_all(name).iter();
+        if let Some(first) = values.next() {
+            headers.insert(name.clone(), first.clone());
+        }
+        for value in values {
+            headers.append(name.clone(), value.clone());
+        }
+    }
+}
+
+/// `retry` as the value of the retry-count header; the first few without allocating.
+fn retry_count(retry: u32) -> HeaderValue {
+    const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    match SMALL.get(retry as usize) {
+        Some(text) => HeaderValue::from_static(text),
+        None => HeaderValue::from(retry),
     }
 }
 
@@ -115,9 +166,26 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::request::Request;
     use crate::request::tests::{GET_VIDEO, SECRET, client, path};
 
-    fn invalid(result: Result<Prepared<'_>, Error>) -> String {
+    impl<T> Request<T> {
+        fn prepare(self) -> Result<Prepared, Error> {
+            match self.call {
+                super::super::Call::Building(parts) => parts.prepare(),
+                _ => panic!("already sent"),
+            }
+        }
+    }
+
+    #[test]
+    fn retry_counts_are_decimal() {
+        for retry in [0, 1, 9, 10, 123, u32::MAX] {
+            assert_eq!(retry_count(retry), retry.to_string().as_str());
+        }
+    }
+
+    fn invalid(result: Result<Prepared, Error>) -> String {
         match result {
             Err(Error::InvalidRequest { operation, message }) => {
                 assert_eq!(operation, "stream.videos.get");
@@ -136,21 +204,22 @@ mod tests {
             .json_body(&BTreeMap::from([("name", "x")]))
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
+        let headers = prepared.headers(0);
         assert_eq!(
             prepared.url.as_str(),
             "http://127.0.0.1:9/client/v4/accounts/acc/stream/a%20b%2Fc"
         );
-        assert_eq!(prepared.method, Method::GET);
+        assert_eq!(prepared.operation.method, reqwest::Method::GET);
         assert_eq!(prepared.timeout, Duration::from_secs(5));
         assert!(matches!(
             &prepared.body,
             Some(Body::Bytes { content_type: "application/json", bytes }) if bytes == br#"{"name":"x"}"#
         ));
-        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(header("content-type"), Some("application/json"));
         assert_eq!(header("accept"), Some("application/json"));
         assert!(header("user-agent").is_some_and(|ua| ua.starts_with("cloudflare-stream-rust/")));
-        assert!(prepared.headers["authorization"].is_sensitive());
+        assert!(headers["authorization"].is_sensitive());
     }
 
     #[test]
@@ -163,14 +232,15 @@ mod tests {
             .header("Authorization", "Bearer other")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
+        let headers = prepared.headers(0);
         assert_eq!(prepared.timeout, Duration::from_millis(250));
-        let custom: Vec<_> = prepared.headers.get_all("x-custom").iter().collect();
+        let custom: Vec<_> = headers.get_all("x-custom").iter().collect();
         assert_eq!(custom, ["1", "2"]);
-        let auth: Vec<_> = prepared.headers.get_all("authorization").iter().collect();
+        let auth: Vec<_> = headers.get_all("authorization").iter().collect();
         assert_eq!(auth, ["Bearer other"]);
         assert!(auth[0].is_sensitive());
         assert!(prepared.body.is_none());
-        assert!(!prepared.headers.contains_key("content-type"));
+        assert!(!headers.contains_key("content-type"));
     }
 
     #[test]
@@ -206,13 +276,13 @@ mod tests {
         let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(prepared.retry.max_retries, 5);
-        assert_eq!(prepared.retry.backoff.initial, Duration::from_millis(3));
+        assert_eq!(prepared.retry().max_retries, 5);
+        assert_eq!(prepared.retry().backoff.initial, Duration::from_millis(3));
         let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
             .max_retries(0)
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(prepared.retry.max_retries, 0);
+        assert_eq!(prepared.retry().max_retries, 0);
     }
 
     #[test]
@@ -228,12 +298,13 @@ mod tests {
             .header("x-shared", "request")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        let headers = prepared.headers(0);
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(header("accept"), Some("application/vnd.custom+json"));
         assert_eq!(header("x-team"), Some("video"));
         assert_eq!(header("x-shared"), Some("request"));
-        assert_eq!(prepared.headers.get_all("x-shared").iter().count(), 1);
-        assert!(prepared.headers["authorization"].is_sensitive());
+        assert_eq!(headers.get_all("x-shared").iter().count(), 1);
+        assert!(headers["authorization"].is_sensitive());
     }
 
     #[test]
@@ -304,14 +375,15 @@ mod tests {
             .header("x-line", "value\r\n")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        let header = |name: &str| prepared.headers.get(name).and_then(|v| v.to_str().ok());
+        let headers = prepared.headers(0);
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(header("x-team"), Some("video"));
         assert_eq!(header("x-request-id"), Some("42"));
         assert_eq!(header("x-empty"), Some(""));
         assert_eq!(header("x-line"), Some("value"));
         // Unlike a client header, a request header is not a secret unless it is a credential.
-        assert!(prepared.headers["x-team"].is_sensitive());
-        assert!(!prepared.headers["x-request-id"].is_sensitive());
+        assert!(headers["x-team"].is_sensitive());
+        assert!(!headers["x-request-id"].is_sensitive());
     }
 
     #[test]
@@ -324,10 +396,11 @@ mod tests {
             .header(" X-Auth-Key ", " other-key ")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
-        let keys: Vec<_> = prepared.headers.get_all("x-auth-key").iter().collect();
+        let headers = prepared.headers(0);
+        let keys: Vec<_> = headers.get_all("x-auth-key").iter().collect();
         assert_eq!(keys, ["other-key"]);
         assert!(keys[0].is_sensitive());
-        assert!(prepared.headers["x-auth-email"].is_sensitive());
-        assert!(!format!("{:?}", prepared.headers).contains("other-key"));
+        assert!(headers["x-auth-email"].is_sensitive());
+        assert!(!format!("{headers:?}").contains("other-key"));
     }
 }

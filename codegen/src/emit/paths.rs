@@ -19,6 +19,11 @@ pub fn error() -> TokenStream {
     quote!(::cloudflare_stream::Error)
 }
 
+/// A call: what every method returns (or wraps, when it has optional parameters).
+pub fn request() -> TokenStream {
+    quote!(::cloudflare_stream::Request)
+}
+
 /// A decoded value with its status, headers and messages.
 pub fn response() -> TokenStream {
     quote!(::cloudflare_stream::Response)
@@ -31,10 +36,11 @@ pub fn file_part() -> TokenStream {
 
 /// A multipart form.
 pub fn form() -> TokenStream {
-    quote!(::cloudflare_stream::runtime::Form)
+    quote!(::cloudflare_stream::Form)
 }
 
-/// `use` of the runtime's items for generated code (`Method`, `Operation`, `PathBuilder`, ...).
+/// `use` of the runtime's plumbing for generated code (`Method`, `Operation`, `PathBuilder`,
+/// `PathParam`).
 pub fn runtime_use(items: &[&str]) -> TokenStream {
     if items.is_empty() {
         return quote! {};

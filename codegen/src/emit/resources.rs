@@ -102,6 +102,12 @@ pub fn resource(resource: &Resource, child: &mut dyn FnMut(usize) -> TokenStream
                 }
             }
 
+            impl<'c> From<#handle<'c>> for &'c Client {
+                fn from(handle: #handle<'c>) -> Self {
+                    handle.client
+                }
+            }
+
             impl<'c> #handle<'c> {
                 #(#accessors)*
                 #(#methods)*
@@ -126,9 +132,6 @@ fn imports(resource: &Resource, local: &Local) -> TokenStream {
     if ops.iter().any(|op| op.path_params().next().is_some()) {
         runtime.push("PathParam");
     }
-    if !ops.is_empty() {
-        runtime.push("Request");
-    }
     let mut models: Vec<&str> = Vec::new();
     for op in ops {
         models.extend(op.response.ty.named());
@@ -147,10 +150,15 @@ fn imports(resource: &Resource, local: &Local) -> TokenStream {
     models.sort_unstable();
     models.dedup();
     let client = paths::client();
+    let request_use = (!ops.is_empty()).then(|| {
+        let request = paths::request();
+        quote! { use #request; }
+    });
     let runtime_use = paths::runtime_use(&runtime);
     let models_use = paths::models_use(&models);
     quote! {
         use #client;
+        #request_use
         #runtime_use
         #models_use
     }
@@ -254,9 +262,9 @@ fn method(op: &Operation, local: &Local, shared_path: Option<&Ident>) -> TokenSt
     let (returns, value) = match &op.request_type {
         Some(wrapper) => {
             let wrapper = ident(&wrapper.name);
-            (quote!(#wrapper<'c>), quote!(#wrapper { request: #request }))
+            (quote!(#wrapper), quote!(#wrapper { request: #request }))
         }
-        None => (quote!(Request<'c, #result>), request),
+        None => (quote!(Request<#result>), request),
     };
     // One argument per required parameter is the design: past clippy's limit (seven, `self`
     // included), say so on this method rather than hide the parameters in a struct.
@@ -356,11 +364,11 @@ fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenSt
         #about
         #[must_use = "a request does nothing until it is awaited"]
         #[derive(Debug)]
-        pub struct #wrapper<'c> {
-            request: Request<'c, #result>,
+        pub struct #wrapper {
+            request: Request<#result>,
         }
 
-        impl<'c> #wrapper<'c> {
+        impl #wrapper {
             #(#setters)*
 
             #[doc = " Overrides the client's timeout for this request (per attempt)."]
@@ -393,17 +401,19 @@ fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenSt
             }
 
             #[doc = " The runtime's request, with every option set so far."]
-            pub fn into_request(self) -> Request<'c, #result> {
+            pub fn into_request(self) -> Request<#result> {
                 self.request
             }
         }
 
-        impl<'c> std::future::IntoFuture for #wrapper<'c> {
-            type Output = <Request<'c, #result> as std::future::IntoFuture>::Output;
-            type IntoFuture = <Request<'c, #result> as std::future::IntoFuture>::IntoFuture;
+        impl std::future::Future for #wrapper {
+            type Output = Result<#result, #error>;
 
-            fn into_future(self) -> Self::IntoFuture {
-                self.request.into_future()
+            fn poll(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<Self::Output> {
+                std::future::Future::poll(std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request), cx)
             }
         }
     }

@@ -111,7 +111,7 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
             Some(format!("&api::models::{name}"))
         }
         Body::Raw(_) => Some("Vec<u8>".into()),
-        Body::Form => Some("cloudflare_stream::runtime::Form".into()),
+        Body::Form => Some("cloudflare_stream::Form".into()),
         Body::None | Body::EmptyObject => None,
     };
     if let Some(ty) = body {
@@ -145,7 +145,7 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
         names,
         None,
         &format!(
-            "pub fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: api::{request}<'_> = {call};\n    let req: cloudflare_stream::Request<'_, {result}> = req.into_request();\n}}",
+            "pub fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: api::{request} = {call};\n    let req: cloudflare_stream::Request<{result}> = req.into_request();\n}}",
             n = out.touches.len()
         ),
     );
@@ -157,7 +157,7 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
             names,
             None,
             &format!(
-                "pub fn t{n}(req: api::{request}<'_>) {{ let v: {ty} = unimplemented!(); let req = req.{}(v); }}",
+                "pub fn t{n}(req: api::{request}) {{ let v: {ty} = unimplemented!(); let req = req.{}(v); }}",
                 param.ident,
                 n = out.touches.len()
             ),

@@ -199,6 +199,11 @@ pub mod stream {
             Self { client }
         }
     }
+    impl<'c> From<Stream<'c>> for &'c Client {
+        fn from(handle: Stream<'c>) -> Self {
+            handle.client
+        }
+    }
     impl<'c> Stream<'c> {
         /// Captions and subtitles of a video, one per language.
         pub fn captions(&self) -> captions::Captions<'c> {
@@ -213,9 +218,8 @@ pub mod stream {
     /// it takes to get the `captions` module.
     pub mod captions {
         use ::cloudflare_stream::Client;
-        use ::cloudflare_stream::runtime::{
-            Method, Operation, PathBuilder, PathParam, Request,
-        };
+        use ::cloudflare_stream::Request;
+        use ::cloudflare_stream::runtime::{Method, Operation, PathBuilder, PathParam};
         use crate::models::Caption;
         /// Handle on the `captions` resource; cheap to copy, borrows the [`Client`].
         #[derive(Debug, Clone, Copy)]
@@ -225,6 +229,11 @@ pub mod stream {
         impl<'c> From<&'c Client> for Captions<'c> {
             fn from(client: &'c Client) -> Self {
                 Self { client }
+            }
+        }
+        impl<'c> From<Captions<'c>> for &'c Client {
+            fn from(handle: Captions<'c>) -> Self {
+                handle.client
             }
         }
         impl<'c> Captions<'c> {
@@ -240,7 +249,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<'c, Vec<Caption>> {
+            ) -> Request<Vec<Caption>> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.list",
                     method: Method::GET,
@@ -269,7 +278,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 language: &str,
-            ) -> Request<'c, String> {
+            ) -> Request<String> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.delete",
                     method: Method::DELETE,
@@ -292,9 +301,8 @@ pub mod stream {
     /// without a type act on the `default` download, as the API did before types existed.
     pub mod downloads {
         use ::cloudflare_stream::Client;
-        use ::cloudflare_stream::runtime::{
-            Method, Operation, PathBuilder, PathParam, Request,
-        };
+        use ::cloudflare_stream::Request;
+        use ::cloudflare_stream::runtime::{Method, Operation, PathBuilder, PathParam};
         use crate::models::{Download, DownloadType, VideoDownloads};
         /// Handle on the `downloads` resource; cheap to copy, borrows the [`Client`].
         #[derive(Debug, Clone, Copy)]
@@ -304,6 +312,11 @@ pub mod stream {
         impl<'c> From<&'c Client> for Downloads<'c> {
             fn from(client: &'c Client) -> Self {
                 Self { client }
+            }
+        }
+        impl<'c> From<Downloads<'c>> for &'c Client {
+            fn from(handle: Downloads<'c>) -> Self {
+                handle.client
             }
         }
         impl<'c> Downloads<'c> {
@@ -322,7 +335,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<'c, VideoDownloads> {
+            ) -> Request<VideoDownloads> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.get",
                     method: Method::GET,
@@ -346,7 +359,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<'c, Download> {
+            ) -> Request<Download> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create",
                     method: Method::POST,
@@ -366,11 +379,7 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The video, by the identifier Cloudflare gave it.
-            pub fn delete(
-                &self,
-                account_id: &str,
-                identifier: &str,
-            ) -> Request<'c, String> {
+            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete",
                     method: Method::DELETE,
@@ -396,7 +405,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<'c, VideoDownloads> {
+            ) -> Request<VideoDownloads> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create_type",
                     method: Method::POST,
@@ -423,7 +432,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<'c, String> {
+            ) -> Request<String> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete_type",
                     method: Method::DELETE,
