@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    println!("cargo::rustc-check-cfg=cfg(imported)");
     println!("cargo::rerun-if-env-changed=CI");
     let schema = Path::new("../../shared/specs/cloudflare-stream.yaml");
     println!("cargo::rerun-if-changed={}", schema.display());

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// Give what cannot be expressed exactly the nearest faithful type and list it in
-    /// [`Generated::notes`], instead of failing. For specs we do not control (Cloudflare's own);
+    /// [`Generated::notes`](crate::Generated::notes), instead of failing. For specs we do not control (Cloudflare's own);
     /// the SDK's `spec/` is generated strictly.
     pub lenient: bool,
     /// Give every component schema a type, even those no operation uses (plain ones as

@@ -40,7 +40,7 @@ pub fn threads_for(parts: usize) -> usize {
 /// Prints a file given as a `skeleton` with the [`placeholder`] of each of its top-level parts,
 /// and `part`, which makes the tokens of one of the `count` parts (a sequence of items, with
 /// the placeholders of the parts inside it), as a formatted Rust file: the same text as
-/// [`format()`] of the whole file, whatever `threads` is.
+/// [`format()`](super::format) of the whole file, whatever `threads` is.
 ///
 /// Parts are made and printed on up to `threads` threads (tokens cannot cross threads, so each
 /// part is made where it is printed), and only those being printed are held as tokens and
