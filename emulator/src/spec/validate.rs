@@ -109,6 +109,10 @@ impl<'a> Validator<'a> {
         let mut out = Vec::new();
         let mut pointer = at.to_owned();
         self.walk(schema, value, &mut pointer, &mut out, 0);
+        // Object properties are walked in map order, which depends on whether some crate in
+        // the build turned on serde_json's `preserve_order`; sorting keeps replies identical
+        // in every build.
+        out.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         out
     }
 
