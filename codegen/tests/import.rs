@@ -268,3 +268,72 @@ fn the_command_lists_and_refuses_what_it_cannot_do() {
     );
     assert!(out.join("api.rs").is_file() && Path::new(dir).join("rust-api.lock").is_file());
 }
+
+/// A source whose first resource the strict generator refuses (a multipart body that is not an
+/// object) and whose second uses a schema the first uses too.
+const SHARING_SOURCE: &str = r##"
+openapi: 3.0.3
+info: {title: Widgets, version: "1"}
+paths:
+  /accounts/{account_id}/alpha:
+    put:
+      operationId: alpha-upload
+      summary: Upload an alpha.
+      parameters:
+        - {name: account_id, in: path, required: true, schema: {$ref: '#/components/schemas/account_identifier'}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema: {type: array, items: {type: string, format: binary}}
+      responses:
+        '200':
+          description: The widget uploaded.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/widget'}
+  /accounts/{account_id}/beta:
+    get:
+      operationId: beta-get
+      summary: Get the beta widget.
+      parameters:
+        - {name: account_id, in: path, required: true, schema: {$ref: '#/components/schemas/account_identifier'}}
+      responses:
+        '200':
+          description: The beta widget.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/widget'}
+components:
+  schemas:
+    account_identifier: {type: string, maxLength: 32, description: An account.}
+    widget:
+      type: object
+      description: A widget.
+      properties:
+        name: {type: string, description: Its name.}
+"##;
+
+#[test]
+fn a_refused_resource_does_not_take_the_resources_sharing_its_schemas_down() {
+    let dir = spec_copy("import-sharing");
+    let from = dir.join("../widgets.yaml");
+    std::fs::write(&from, SHARING_SOURCE).expect("write the source");
+    let source = Source::read(&from).unwrap_or_else(|e| panic!("{e}"));
+    let plan = import(&source, &dir, &[]);
+
+    let skipped: Vec<&str> = plan.skipped.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(skipped, ["alpha"], "{:?}", plan.skipped);
+    assert!(
+        plan.skipped[0].1.contains("multipart"),
+        "{:?}",
+        plan.skipped
+    );
+    assert!(!dir.join("alpha.yaml").exists());
+    // The schema both use is defined where the imported resource can reach it.
+    let beta = std::fs::read_to_string(dir.join("beta.yaml")).expect("beta.yaml written");
+    assert!(beta.contains("Widget:"), "{beta}");
+    assert!(!beta.contains("alpha.yaml"), "{beta}");
+    let code = generated(&dir).source;
+    assert!(code.contains("pub mod beta"), "beta is a resource");
+}

@@ -173,19 +173,87 @@ pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
         }
     }
 
+    // A file the strict generator refuses is left out, and the files are built again without
+    // it: a component schema it shared with other resources is then defined in one of theirs,
+    // so one refused resource does not take the resources it shares schemas with down too.
+    let mut refused: Vec<String> = Vec::new();
+    // Each place written as any JSON, and the note saying so. A rebuild applies them again
+    // (rather than finding each again, one strict generation apiece); one whose node is not
+    // there any more (a schema now defined in another file) is dropped, and found again.
+    let mut tried: Vec<(crate::error::Location, String)> = Vec::new();
+    'build: loop {
+        let kept: Vec<&Resource> = importing
+            .iter()
+            .copied()
+            .filter(|r| !refused.contains(&r.name))
+            .collect();
+        let mut docs = documents(source, dir, &existing, &kept);
+        tried.retain(|(at, _)| {
+            docs.iter_mut()
+                .find(|(path, _)| *path == at.file)
+                .is_some_and(|(_, doc)| approximate(doc, &at.pointer))
+        });
+        // What the strict generator refuses in a new file is written as any JSON, and said.
+        loop {
+            plan.approximated = tried.iter().map(|(_, note)| note.clone()).collect();
+            plan.files = docs
+                .iter()
+                .map(|(path, doc)| {
+                    let text = yaml_serde::to_string(doc).map_err(|e| Error::Emit {
+                        message: format!("{}: {e}", path.display()),
+                    })?;
+                    Ok((path.clone(), text))
+                })
+                .collect::<Result<_>>()?;
+            let Err(error) = check(dir, &plan) else {
+                return Ok(plan);
+            };
+            let Some(at) = error.location().cloned() else {
+                return Err(error);
+            };
+            let Some(index) = docs.iter().position(|(path, _)| *path == at.file) else {
+                return Err(error);
+            };
+            let first_time = !tried.iter().any(|(t, _)| *t == at) && tried.len() < MAX_APPROXIMATED;
+            if first_time
+                && matches!(error, Error::Unsupported { .. })
+                && approximate(&mut docs[index].1, &at.pointer)
+            {
+                tried.push((at, error.to_string()));
+                continue;
+            }
+            let resource = kept[index];
+            refused.push(resource.name.clone());
+            plan.skipped.push((
+                resource.name.clone(),
+                format!("it would not generate strictly: {error}"),
+            ));
+            continue 'build;
+        }
+    }
+}
+
+/// The file of each resource of `importing`, in order: its paths, the component schemas it is
+/// the first to use, descriptions where the source has none, and what a person wrote in the
+/// file before (from `existing`, the folder's documents by file name).
+fn documents(
+    source: &Source,
+    dir: &Path,
+    existing: &BTreeMap<String, Value>,
+    importing: &[&Resource],
+) -> Vec<(PathBuf, Value)> {
     let mut components = Components::default();
-    for (file, doc) in &existing {
+    for (file, doc) in existing {
         let rewritten = importing.iter().any(|r| &r.file() == file);
         components.know(file, doc, rewritten);
     }
-    let prefix = shared_prefix(&source.doc);
     let mut builder = Builder {
         doc: &source.doc,
-        prefix,
+        prefix: shared_prefix(&source.doc),
         components: &mut components,
     };
     let mut built = Vec::new();
-    for resource in &importing {
+    for resource in importing {
         let ops: Vec<(String, String)> = resource
             .operations
             .iter()
@@ -194,7 +262,7 @@ pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
         let (paths, tags) = builder.paths(&resource.file(), &ops);
         built.push((resource, paths, tags));
     }
-    let mut docs: Vec<(PathBuf, Value)> = Vec::new();
+    let mut docs = Vec::new();
     for (resource, paths, tags) in built {
         let file = resource.file();
         let schemas = components.take(&file);
@@ -205,44 +273,7 @@ pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
         }
         docs.push((dir.join(&file), doc));
     }
-    // What the strict generator refuses in a new file is written as any JSON, and said; a
-    // file that it still refuses there is not written, and said.
-    let mut tried: Vec<crate::error::Location> = Vec::new();
-    loop {
-        plan.files = docs
-            .iter()
-            .map(|(path, doc)| {
-                let text = yaml_serde::to_string(doc).map_err(|e| Error::Emit {
-                    message: format!("{}: {e}", path.display()),
-                })?;
-                Ok((path.clone(), text))
-            })
-            .collect::<Result<_>>()?;
-        let Err(error) = check(dir, &plan) else {
-            return Ok(plan);
-        };
-        let Some(at) = error.location().cloned() else {
-            return Err(error);
-        };
-        let Some(index) = docs.iter().position(|(path, _)| *path == at.file) else {
-            return Err(error);
-        };
-        let first_time = !tried.contains(&at) && plan.approximated.len() < MAX_APPROXIMATED;
-        if first_time
-            && matches!(error, Error::Unsupported { .. })
-            && approximate(&mut docs[index].1, &at.pointer)
-        {
-            tried.push(at);
-            plan.approximated.push(error.to_string());
-            continue;
-        }
-        let (path, _) = docs.remove(index);
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-        plan.skipped.push((
-            name.unwrap_or_default(),
-            format!("it would not generate strictly: {error}"),
-        ));
-    }
+    docs
 }
 
 /// Writes the schema at `pointer` in `doc` as any JSON (or, for a keyword such as `oneOf`,
