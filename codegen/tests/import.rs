@@ -1,7 +1,8 @@
 //! `codegen import`: every resource of Cloudflare's Stream schema imported into a copy of
 //! `spec/` generates strictly and clippy-clean with every item documented, every operation a
 //! method; the curated `downloads.yaml` is left alone; importing again changes nothing; and a
-//! re-import from a newer schema keeps what a person wrote and says what changed.
+//! re-import from a newer schema keeps what a person wrote and says what changed; every week of
+//! the history imports whole; a resource refused does not take others down with it.
 //!
 //! They read `../shared/specs`; where it is absent they say they are skipped, and under
 //! `CI=true` they fail.
@@ -20,7 +21,7 @@ fn shared(file: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/specs")
         .join(file);
-    if path.is_file() {
+    if path.exists() {
         return Some(path);
     }
     assert!(
@@ -267,6 +268,47 @@ fn the_command_lists_and_refuses_what_it_cannot_do() {
         "{stdout}"
     );
     assert!(out.join("api.rs").is_file() && Path::new(dir).join("rust-api.lock").is_file());
+}
+
+#[test]
+fn every_week_of_the_history_imports_whole_without_approximation() {
+    let Some(history) = shared("history") else {
+        return;
+    };
+    let mut weeks: Vec<PathBuf> = std::fs::read_dir(&history)
+        .expect("history/")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    weeks.sort();
+    assert_eq!(weeks.len(), 34, "{weeks:?}");
+    for week in &weeks {
+        let source = Source::read(week).unwrap_or_else(|e| panic!("{}: {e}", week.display()));
+        let dir = spec_copy("import-week");
+        let plan =
+            import::plan(&source, &dir, &[]).unwrap_or_else(|e| panic!("{}: {e}", week.display()));
+        // Only the curated downloads file's routes are left, in the weeks that have them.
+        assert!(
+            plan.skipped
+                .iter()
+                .all(|(name, _)| name == "stream.downloads"),
+            "{}: {:?}",
+            week.display(),
+            plan.skipped
+        );
+        assert!(
+            plan.approximated.is_empty(),
+            "{}: {:?}",
+            week.display(),
+            plan.approximated
+        );
+        assert_eq!(
+            plan.files.len() + plan.skipped.len(),
+            source.resources().len(),
+            "{}",
+            week.display()
+        );
+    }
 }
 
 /// A source whose first resource the strict generator refuses (a multipart body that is not an
