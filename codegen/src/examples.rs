@@ -12,9 +12,10 @@ use std::fmt::Write;
 use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
 
+use crate::changes::rust::type_text_in;
 use crate::error::Location;
 use crate::load::Spec;
-use crate::model::{Api, ResponseFormat, TypeRef, visit};
+use crate::model::{Api, ResponseFormat, visit};
 
 /// Rust source for the examples of `api` (generated from `spec`), naming the SDK `krate`.
 pub fn table(spec: &Spec, api: &Api, krate: &str) -> String {
@@ -43,7 +44,7 @@ pub fn table(spec: &Spec, api: &Api, krate: &str) -> String {
             let (part, ty) = if success {
                 let ty = match op.response.format {
                     ResponseFormat::Envelope | ResponseFormat::Json => {
-                        type_text(&op.response.ty, krate)
+                        type_text_in(&op.response.ty, Some(krate))
                     }
                     ResponseFormat::Text | ResponseFormat::Bytes => continue,
                 };
@@ -125,26 +126,4 @@ fn examples(spec: &Spec, at: &Location) -> Vec<(String, Location, Value)> {
         }
     }
     found
-}
-
-/// `ty` as a crate that depends on the SDK `krate` writes it.
-fn type_text(ty: &TypeRef, krate: &str) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer => "i64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Unit => "()".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-        TypeRef::Named(name) => format!("{krate}::models::{name}"),
-        TypeRef::Array(inner) => format!("Vec<{}>", type_text(inner, krate)),
-        TypeRef::Map(inner) => format!(
-            "std::collections::BTreeMap<String, {}>",
-            type_text(inner, krate)
-        ),
-        TypeRef::File => format!("{krate}::FilePart"),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Boxed(inner) => format!("Box<{}>", type_text(inner, krate)),
-    }
 }

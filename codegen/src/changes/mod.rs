@@ -22,7 +22,7 @@
 pub mod input;
 mod operations;
 pub mod render;
-mod rust;
+pub(crate) mod rust;
 mod types;
 
 use serde::{Serialize, Serializer};

@@ -55,6 +55,23 @@ pub fn model(name: &str) -> String {
 
 /// `ty` as Rust writes it.
 pub fn type_text(ty: &TypeRef) -> String {
+    type_text_in(ty, None)
+}
+
+/// `ty` as Rust writes it: in a message (`krate` none: `Vec<Download>`), or in code outside
+/// the SDK that reaches it through the crate `krate`
+/// (`Vec<cloudflare_stream::models::Download>`).
+pub fn type_text_in(ty: &TypeRef, krate: Option<&str>) -> String {
+    // Outside the SDK, models, `FilePart` and `BTreeMap` are written with their paths.
+    let (models, root, collections) = match krate {
+        Some(krate) => (
+            format!("{krate}::models::"),
+            format!("{krate}::"),
+            "std::collections::",
+        ),
+        None => (String::new(), String::new(), ""),
+    };
+    let inner = |ty: &TypeRef| type_text_in(ty, krate);
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::Integer => "i64".into(),
@@ -63,12 +80,12 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Unit => "()".into(),
         TypeRef::Json => "serde_json::Value".into(),
         TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("Vec<{}>", type_text(inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
-        TypeRef::File => "FilePart".into(),
+        TypeRef::Named(name) => format!("{models}{name}"),
+        TypeRef::Array(ty) => format!("Vec<{}>", inner(ty)),
+        TypeRef::Map(ty) => format!("{collections}BTreeMap<String, {}>", inner(ty)),
+        TypeRef::File => format!("{root}FilePart"),
         TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Boxed(inner) => format!("Box<{}>", type_text(inner)),
+        TypeRef::Boxed(ty) => format!("Box<{}>", inner(ty)),
     }
 }
 
@@ -101,6 +118,11 @@ mod tests {
     fn types_read_as_rust() {
         let ty = TypeRef::Array(Box::new(TypeRef::Map(Box::new(TypeRef::Named("A".into())))));
         assert_eq!(type_text(&ty), "Vec<BTreeMap<String, A>>");
+        assert_eq!(
+            type_text_in(&ty, Some("sdk")),
+            "Vec<std::collections::BTreeMap<String, sdk::models::A>>"
+        );
+        assert_eq!(type_text_in(&TypeRef::File, Some("sdk")), "sdk::FilePart");
         assert_eq!(field_text(&TypeRef::Integer, true), "Option<i64>");
         assert_eq!(
             param_text(&ParamType::List(Box::new(ParamType::Enum("Kind".into())))),
