@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::super::docs::describe;
 use super::super::ir::{FormPart, TypeDef, TypeRef};
-use super::super::names;
 use super::super::shape::Shape;
 use super::{MergedObject, TypeBuilder};
 use crate::error::{Location, Result};
@@ -41,14 +40,7 @@ impl TypeBuilder<'_> {
                 None,
             );
         }
-        let source = Self::name_source(
-            self.spec,
-            &mut self.prefixes,
-            &mut self.explicit,
-            &resolved,
-            hint,
-        );
-        let name = self.names.claim(names::type_name(&source));
+        let name = self.claim_model_name(&resolved, hint);
         let mut files = BTreeSet::new();
         for property in &merged.properties {
             let schema = self

@@ -125,17 +125,8 @@ impl<'s> TypeBuilder<'s> {
                 if matches!(typed.ty, TypeRef::Named(_)) {
                     continue;
                 }
-                let source = {
-                    let resolved = spec.component_schema(file_id, name)?;
-                    Self::name_source(
-                        spec,
-                        &mut self.prefixes,
-                        &mut self.explicit,
-                        &resolved,
-                        name,
-                    )
-                };
-                let alias = self.names.claim(names::type_name(&source));
+                let resolved = spec.component_schema(file_id, name)?;
+                let alias = self.claim_model_name(&resolved, name);
                 self.push_def(TypeDef::Alias(AliasDef {
                     name: alias,
                     doc: typed.doc,
@@ -199,6 +190,19 @@ impl<'s> TypeBuilder<'s> {
                 .map_or(denoised.clone(), str::to_owned),
             None => denoised,
         }
+    }
+
+    /// Claims the name of a new model made from `resolved`: its [`Self::name_source`] as a
+    /// type name, numbered if it is taken.
+    fn claim_model_name(&mut self, resolved: &Resolved<'_, Schema>, hint: &str) -> String {
+        let source = Self::name_source(
+            self.spec,
+            &mut self.prefixes,
+            &mut self.explicit,
+            resolved,
+            hint,
+        );
+        self.names.claim(names::type_name(&source))
     }
 
     /// Defines a model (its name was claimed before).
@@ -324,26 +328,14 @@ impl<'s> TypeBuilder<'s> {
         };
         let ty = match key.as_ref().and_then(|k| self.components.get(k)) {
             Some(known) => known.clone(),
-            None => match self.entering.get_mut(&entered) {
+            None => match self.entering.get(&entered).cloned() {
                 // Back at a schema we are inside of: it contains itself. Refer to it by an
                 // alias, defined once the schema is done.
-                Some(alias) => {
-                    let name = match alias {
-                        Some(name) => name.clone(),
-                        None => {
-                            let source = Self::name_source(
-                                self.spec,
-                                &mut self.prefixes,
-                                &mut self.explicit,
-                                &resolved,
-                                hint,
-                            );
-                            let name = self.names.claim(names::type_name(&source));
-                            *alias = Some(name.clone());
-                            name
-                        }
-                    };
-                    TypeRef::Named(name)
+                Some(Some(alias)) => TypeRef::Named(alias),
+                Some(None) => {
+                    let alias = self.claim_model_name(&resolved, hint);
+                    self.entering.insert(entered.clone(), Some(alias.clone()));
+                    TypeRef::Named(alias)
                 }
                 None => {
                     let name_source = Self::name_source(
