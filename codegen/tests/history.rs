@@ -8,7 +8,8 @@
 //!   not sent dropped) changes nothing in the Rust API: no breaking, no additive change.
 //! - The real breaks of that year are named.
 //!
-//! Where `../shared/specs` is absent the test says it is skipped; under `CI=true` it fails.
+//! Where `../shared/specs` is absent the test says it is skipped; under `CI=true` it fails
+//! (`support/shared.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,20 +21,8 @@ use serde_json::{Map, Value};
 
 #[path = "support/scratch.rs"]
 mod scratch;
-
-fn history() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/history");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is required under CI",
-        dir.display()
-    );
-    eprintln!("skipped: {} not found", dir.display());
-    None
-}
+#[path = "support/shared.rs"]
+mod shared;
 
 /// Keys that are not sent: documentation, examples, names of things.
 const NOT_SENT: &[&str] = &[
@@ -181,7 +170,9 @@ fn has(changelog: &Changelog, rust: &str, message: &str) -> bool {
 
 #[test]
 fn a_year_of_cloudflare_changes_is_regenerated_without_breaking_for_nothing() {
-    let Some(dir) = history() else { return };
+    let Some(dir) = shared::shared("history") else {
+        return;
+    };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the history folder")
         .map(|e| e.expect("an entry").path())

@@ -16,22 +16,10 @@ use codegen::model::{Api, visit};
 
 #[path = "support/scratch.rs"]
 mod scratch;
+#[path = "support/shared.rs"]
+mod shared;
 
-fn shared(file: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/specs")
-        .join(file);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is required under CI",
-        path.display()
-    );
-    eprintln!("skipped: {} not found", path.display());
-    None
-}
+use shared::shared;
 
 /// A fresh copy of `spec/` under the target folder.
 fn spec_copy(name: &str) -> PathBuf {

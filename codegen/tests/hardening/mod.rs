@@ -7,6 +7,8 @@
 pub mod check;
 pub mod mutate;
 pub mod random;
+#[path = "../support/shared.rs"]
+pub mod shared;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
