@@ -9,7 +9,8 @@
 //! Both sides do the same work: send the token as `Authorization: Bearer`, read the whole
 //! body, decode the `{success, errors, messages, result}` envelope into the same generated
 //! type, `VideoDownloads`. The SDK also does what it is for: checks and percent-encodes the
-//! path parameters, sends its `User-Agent` and retry count, applies a timeout, and records
+//! path parameters, sends its `User-Agent` (and a retry count on retries, which a first attempt
+//! does not carry), applies a timeout, and records
 //! `tracing` spans (no subscriber here, as in an application that has none). The server
 //! answers every request with one fixed body, so its cost is as small as it can be and the
 //! same for both sides. One request at a time, the server runs on the client's thread (no
@@ -17,7 +18,7 @@
 //! microseconds); 64 at a time, it has two threads and the client two more.
 //!
 //! A third caller, `raw_same_headers`, is the hand-written call that also sends what the SDK
-//! sends besides the credential (`User-Agent`, `Accept`, the retry count) and sets the same
+//! sends besides the credential (`User-Agent`, `Accept`) and sets the same
 //! timeout: against it, what remains is the cost of the SDK's code rather than of its wire
 //! features. Two more split those features: `raw_timeout` only sets the timeout,
 //! `raw_headers` only sends the headers.
@@ -45,7 +46,7 @@ use axum::Router;
 use axum::routing::get;
 use cloudflare_stream::{ApiMessage, Client, VideoDownloads};
 use criterion::{Criterion, Throughput, criterion_group};
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use serde::Deserialize;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
@@ -60,9 +61,6 @@ const BODY: &str = r#"{"result":{"default":{"status":"ready","url":"https://cust
 
 /// What the SDK sends as `User-Agent`.
 const USER_AGENT_VALUE: &str = concat!("cloudflare-stream-rust/", env!("CARGO_PKG_VERSION"));
-
-/// The SDK's retry-count header.
-const RETRY_COUNT: HeaderName = HeaderName::from_static("x-cloudflare-stream-retry-count");
 
 /// Requests in flight at once in the concurrent case.
 const CONCURRENCY: usize = 64;
@@ -165,16 +163,16 @@ struct Raw {
     http: reqwest::Client,
     base_url: String,
     authorization: HeaderValue,
-    /// Also send what the SDK sends besides the credential (`User-Agent`, `Accept`, the retry
-    /// count) and set its timeout: the SDK's wire features without its code.
-    /// What it sends and sets besides the minimal call.
+    /// What it sends and sets besides the minimal call: with both, what the SDK sends on a
+    /// first attempt besides the credential, and its timeout (the SDK's wire features without
+    /// its code).
     wire: Wire,
 }
 
 /// Which of the SDK's wire features a hand-written call copies.
 #[derive(Clone, Copy)]
 struct Wire {
-    /// `User-Agent`, `Accept: application/json` and the retry count.
+    /// `User-Agent` and `Accept: application/json`.
     headers: bool,
     /// The SDK's per-attempt timeout, 60 s.
     timeout: bool,
@@ -265,8 +263,7 @@ impl Caller {
                 if raw.wire.headers {
                     request = request
                         .header(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE))
-                        .header(ACCEPT, HeaderValue::from_static("application/json"))
-                        .header(RETRY_COUNT, HeaderValue::from_static("0"));
+                        .header(ACCEPT, HeaderValue::from_static("application/json"));
                 }
                 if raw.wire.timeout {
                     request = request.timeout(Duration::from_secs(60));

@@ -1,5 +1,5 @@
 //! Sending a prepared request: a `request` span around the call, then attempt after attempt
-//! (each in its `attempt` span, numbered by the retry-count header), sleeping between them as
+//! (each in its `attempt` span, retries numbered by the retry-count header), sleeping between them as
 //! the retry policy (`retry.rs`) says; the last attempt's answer is decoded.
 //!
 //! [`Exchange`] is that loop written out as a state machine rather than an `async fn`, so that

@@ -2,8 +2,9 @@
 //! loopback: wiremock for well-formed HTTP, and a raw TCP server for connections that break
 //! mid-response.
 //!
-//! Every test asserts the typed outcome and how many attempts reached the server (each attempt
-//! also carries `x-cloudflare-stream-retry-count`, checked where it matters). Backoffs are a few
+//! Every test asserts the typed outcome and how many attempts reached the server (each retry
+//! also carries `x-cloudflare-stream-retry-count`, and a first attempt none, checked where it
+//! matters). Backoffs are a few
 //! milliseconds (`ClientBuilder::retry_backoff`), so only the tests of `Retry-After` in whole
 //! seconds wait for real, about a second each.
 
@@ -23,6 +24,9 @@ use crate::support::{
 };
 
 const RETRY_COUNT: &str = "x-cloudflare-stream-retry-count";
+
+/// What `retry_counts` shows for a request without a retry count: a first attempt.
+const FIRST: &str = "-";
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
@@ -45,7 +49,8 @@ fn failure(status: u16) -> ResponseTemplate {
 // Attempts as a scripted wiremock server (`support::scripted`) saw them
 // ---------------------------------------------------------------------------------------------
 
-/// The retry count each request carried, in order: `["0", "1", ...]` for a well-behaved client.
+/// The retry count each request carried, in order, `-` for none: `["-", "1", "2", ...]` for a
+/// well-behaved client (a first attempt carries none).
 async fn retry_counts(server: &MockServer) -> Vec<String> {
     received(server)
         .await
@@ -55,15 +60,24 @@ async fn retry_counts(server: &MockServer) -> Vec<String> {
                 .headers
                 .get(RETRY_COUNT)
                 .and_then(|value| value.to_str().ok())
-                .unwrap_or("<missing>")
+                .unwrap_or(FIRST)
                 .to_owned()
         })
         .collect()
 }
 
-/// Asserts that `server` received exactly `attempts` requests, numbered 0, 1, ...
+/// Asserts that `server` received exactly `attempts` requests: a first attempt, then retries
+/// numbered 1, 2, ...
 async fn assert_attempts(server: &MockServer, attempts: usize) {
-    let expected: Vec<String> = (0..attempts).map(|n| n.to_string()).collect();
+    let expected: Vec<String> = (0..attempts)
+        .map(|n| {
+            if n == 0 {
+                FIRST.to_owned()
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
     assert_eq!(retry_counts(server).await, expected, "attempts");
 }
 
@@ -282,7 +296,7 @@ async fn max_retries_is_set_per_client_and_per_request() {
     api_status(downloads.get(ACCOUNT, VIDEO).max_retries(3).await);
     assert_eq!(
         retry_counts(&server).await,
-        ["0", "0", "1", "2", "3"],
+        [FIRST, FIRST, "1", "2", "3"],
         "request max_retries(3) overrides the client's 0"
     );
 
@@ -549,7 +563,7 @@ impl RawServer {
                         name.eq_ignore_ascii_case(RETRY_COUNT)
                             .then(|| value.trim().to_owned())
                     })
-                    .unwrap_or_else(|| "<missing>".to_owned())
+                    .unwrap_or_else(|| FIRST.to_owned())
             })
             .collect()
     }
@@ -605,7 +619,7 @@ async fn connection_reset_mid_headers_is_retried_then_a_connection_error() {
             .get(ACCOUNT, VIDEO)
             .await,
     );
-    assert_eq!(server.retry_counts(), ["0", "1", "2"]);
+    assert_eq!(server.retry_counts(), [FIRST, "1", "2"]);
 }
 
 #[tokio::test]
@@ -619,7 +633,7 @@ async fn connection_reset_mid_body_is_retried_then_a_connection_error() {
             .get(ACCOUNT, VIDEO)
             .await,
     );
-    assert_eq!(server.retry_counts(), ["0", "1", "2"]);
+    assert_eq!(server.retry_counts(), [FIRST, "1", "2"]);
 }
 
 #[tokio::test]
@@ -633,7 +647,7 @@ async fn connection_closed_mid_body_is_retried_then_a_connection_error() {
             .get(ACCOUNT, VIDEO)
             .await,
     );
-    assert_eq!(server.retry_counts(), ["0", "1", "2"]);
+    assert_eq!(server.retry_counts(), [FIRST, "1", "2"]);
 }
 
 #[tokio::test]
@@ -655,7 +669,7 @@ async fn connection_reset_once_then_a_full_response_succeeds() {
         downloads.default.and_then(|d| d.status),
         Some(DownloadStatus::Ready)
     );
-    assert_eq!(server.retry_counts(), ["0", "1"]);
+    assert_eq!(server.retry_counts(), [FIRST, "1"]);
 }
 
 #[tokio::test]
@@ -693,6 +707,8 @@ async fn query_parameters_and_custom_headers_reach_the_server() {
         .query("tag", "1")
         .query("tag", "2")
         .header("x-shared", "request")
+        // The retry count is the client's to set: a first attempt carries none.
+        .header(RETRY_COUNT, "7")
         .await
         .expect("get");
 
@@ -719,7 +735,7 @@ async fn query_parameters_and_custom_headers_reach_the_server() {
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     assert_eq!(header("cf-access-client-id"), Some("id.access"));
     assert_eq!(header("x-shared"), Some("request"));
-    assert_eq!(header(RETRY_COUNT), Some("0"));
+    assert_eq!(header(RETRY_COUNT), None);
     let bearer = format!("Bearer {TOKEN}");
     assert_eq!(header("authorization"), Some(bearer.as_str()));
 }
