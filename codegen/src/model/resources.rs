@@ -87,6 +87,8 @@ pub fn build(
     for handle in &root_handles {
         types.reserve(handle);
     }
+    // The names the spec asks for, kept before any type is built; after the crate root's own.
+    types.keep_asked_names()?;
     for (node, handle) in top.children.into_iter().zip(root_handles) {
         roots.push(resource(
             spec,

@@ -175,7 +175,13 @@ impl TypeBuilder<'_> {
         };
         if let Some(index) = member {
             let member_at = at.join("allOf").index(index);
-            let member = self.type_of(file, &member_at, &shape.all_of[index], name_source)?;
+            let member = self.stand_in(
+                &resolved.value,
+                file,
+                &member_at,
+                &shape.all_of[index],
+                name_source,
+            )?;
             return Ok(Some(member.ty));
         }
         Ok(None)

@@ -9,6 +9,7 @@
 //! - [`forms`]: multipart bodies;
 //! - [`layout`]: the passes over the finished types: boxing cycles and large variants, `Eq`.
 
+mod explicit;
 mod forms;
 mod layout;
 mod merge;
@@ -20,7 +21,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::cloudflare::{self, RUST_NAME};
+use super::cloudflare;
 use super::docs::describe;
 use super::ir::{AliasDef, TypeDef, TypeRef};
 use super::names::{self, Scope};
@@ -55,8 +56,16 @@ pub struct TypeBuilder<'s> {
     index: HashMap<String, usize>,
     /// The prefix every component of a file shares (`stream_`), by file, once asked for.
     prefixes: HashMap<FileId, Option<String>>,
-    /// The type names asked for by `x-rust-name`.
+    /// The type names given to the schemas that asked for them by `x-rust-name` (the lock
+    /// leaves these alone).
     explicit: HashSet<String>,
+    /// The names schemas ask for by `x-rust-name`, kept for them (taken in `names`) until
+    /// they are given, with where each asking schema stands.
+    asked: HashMap<String, Location>,
+    /// The names asked for by schemas whose type is one of their members' (a `oneOf` of one,
+    /// an `allOf` of one object and annotations), innermost last, while that member is built:
+    /// the member's type takes the name.
+    heirs: Vec<String>,
     depth: usize,
     lenient: bool,
     notes: Vec<Error>,
@@ -95,6 +104,8 @@ impl<'s> TypeBuilder<'s> {
             index: HashMap::new(),
             prefixes: HashMap::new(),
             explicit: HashSet::new(),
+            asked: HashMap::new(),
+            heirs: Vec::new(),
             depth: 0,
         }
     }
@@ -104,6 +115,38 @@ impl<'s> TypeBuilder<'s> {
         if !self.names.contains(name) {
             self.names.claim(name.to_owned());
         }
+    }
+
+    /// Keeps every name the spec asks for by `x-rust-name` for the schema that asks, whatever
+    /// order the types are then reached in: a derived name that would take one is numbered
+    /// instead. Called before any type is built, once the crate root's names are reserved.
+    /// Two schemas asking for one name, or for a name the crate root uses, are refused (when
+    /// lenient: a note, and the later one's type is numbered).
+    pub fn keep_asked_names(&mut self) -> Result<()> {
+        for asked in explicit::asked_names(self.spec) {
+            if let Some(first) = self.asked.get(&asked.name) {
+                let duplicate = Error::Duplicate {
+                    what: format!("`x-rust-name` for the type name `{}`", asked.name),
+                    first: first.clone(),
+                    at: asked.at,
+                };
+                self.tolerate(
+                    duplicate,
+                    "the first schema has the name; this one is numbered",
+                )?;
+            } else if self.names.contains(&asked.name) {
+                let what = format!(
+                    "`x-rust-name` asks for `{}`, the name of a resource at the crate root; \
+                     choose another",
+                    asked.name
+                );
+                self.tolerate(unsupported(&asked.at, &what), "the type is numbered")?;
+            } else {
+                self.names.claim(asked.name.clone());
+                self.asked.insert(asked.name, asked.at);
+            }
+        }
+        Ok(())
     }
 
     /// Gives every component schema of every file a type, including those no operation uses;
@@ -159,15 +202,11 @@ impl<'s> TypeBuilder<'s> {
     fn name_source(
         spec: &Spec,
         prefixes: &mut HashMap<FileId, Option<String>>,
-        explicit: &mut HashSet<String>,
         resolved: &Resolved<'_, Schema>,
         hint: &str,
     ) -> String {
-        if let Some(Value::String(name)) = resolved.value.schema_data.extensions.get(RUST_NAME)
-            && !name.trim().is_empty()
-        {
-            explicit.insert(names::type_name(name.trim()));
-            return name.trim().to_owned();
+        if let Some(name) = explicit::asked_name(&resolved.value) {
+            return name.to_owned();
         }
         let Some(component) = &resolved.component else {
             return hint.to_owned();
@@ -193,16 +232,49 @@ impl<'s> TypeBuilder<'s> {
     }
 
     /// Claims the name of a new model made from `resolved`: its [`Self::name_source`] as a
-    /// type name, numbered if it is taken.
+    /// type name (see [`Self::claim_type`]).
     fn claim_model_name(&mut self, resolved: &Resolved<'_, Schema>, hint: &str) -> String {
-        let source = Self::name_source(
-            self.spec,
-            &mut self.prefixes,
-            &mut self.explicit,
-            resolved,
-            hint,
-        );
-        self.names.claim(names::type_name(&source))
+        let source = Self::name_source(self.spec, &mut self.prefixes, resolved, hint);
+        self.claim_type(&resolved.value, &source)
+    }
+
+    /// Claims `source`, as a type name, for a model made from `schema`. The name `schema` asks
+    /// for by `x-rust-name` (or that the schema whose type this is asks for, see `heirs`) is
+    /// given as it is, the first time, if it was kept for it or is free; any other name is
+    /// numbered if it is taken.
+    fn claim_type(&mut self, schema: &Schema, source: &str) -> String {
+        let name = names::type_name(source);
+        let asks = explicit::asked_name(schema)
+            .is_some_and(|asked| names::type_name(asked) == name)
+            || self.heirs.last() == Some(&name);
+        if asks && (self.asked.remove(&name).is_some() || !self.names.contains(&name)) {
+            if !self.names.contains(&name) {
+                self.names.claim(name.clone());
+            }
+            self.explicit.insert(name.clone());
+            return name;
+        }
+        self.names.claim(name)
+    }
+
+    /// The type of `member`, a member of `parent` (at `at`) whose type is `parent`'s own:
+    /// named from `name_source` as `parent` would be, and given the name `parent` asks for by
+    /// `x-rust-name`, if it asks.
+    fn stand_in(
+        &mut self,
+        parent: &Schema,
+        file: FileId,
+        at: &Location,
+        member: &ReferenceOr<Schema>,
+        name_source: &str,
+    ) -> Result<Typed> {
+        let Some(asked) = explicit::asked_name(parent) else {
+            return self.type_of(file, at, member, name_source);
+        };
+        self.heirs.push(names::type_name(asked));
+        let typed = self.type_of(file, at, member, name_source);
+        self.heirs.pop();
+        typed
     }
 
     /// Defines a model (its name was claimed before).
@@ -338,13 +410,8 @@ impl<'s> TypeBuilder<'s> {
                     TypeRef::Named(alias)
                 }
                 None => {
-                    let name_source = Self::name_source(
-                        self.spec,
-                        &mut self.prefixes,
-                        &mut self.explicit,
-                        &resolved,
-                        hint,
-                    );
+                    let name_source =
+                        Self::name_source(self.spec, &mut self.prefixes, &resolved, hint);
                     self.entering.insert(entered.clone(), None);
                     self.unions.push(Frame::Schema(entered.clone()));
                     let built = self.new_type(&resolved, &shape, &name_source, key.clone());
@@ -422,7 +489,7 @@ impl<'s> TypeBuilder<'s> {
                         .iter()
                         .all(|v| v.is_string() || v.is_null()) =>
             {
-                let name = self.names.claim(names::type_name(name_source));
+                let name = self.claim_type(&resolved.value, name_source);
                 let doc = describe(&resolved.value, shape);
                 let def = objects::enum_def(name.clone(), doc, shape, at.clone());
                 self.push_def(TypeDef::Enum(def));

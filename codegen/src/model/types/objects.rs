@@ -42,7 +42,7 @@ impl TypeBuilder<'_> {
             }
             return Ok(ty);
         }
-        let name = self.names.claim(names::type_name(name_source));
+        let name = self.claim_type(&resolved.value, name_source);
         let ty = TypeRef::Named(name.clone());
         if let Some(key) = key {
             // Registered before the fields are built, so a field can refer back to it.

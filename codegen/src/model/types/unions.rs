@@ -52,11 +52,17 @@ impl TypeBuilder<'_> {
     ) -> Result<TypeRef> {
         let at = &resolved.at;
         if let [only] = members {
-            let member =
-                self.type_of(resolved.file, &at.join(keyword).index(0), only, name_source)?;
+            let member_at = at.join(keyword).index(0);
+            let member = self.stand_in(
+                &resolved.value,
+                resolved.file,
+                &member_at,
+                only,
+                name_source,
+            )?;
             return Ok(self.remember(key, member.ty));
         }
-        let name = self.names.claim(names::type_name(name_source));
+        let name = self.claim_type(&resolved.value, name_source);
         let ty = self.remember(key, TypeRef::Named(name.clone()));
         self.unions.push(Frame::Union(name.clone()));
         let variants = self.variants(resolved, keyword, members, &name);
