@@ -17,7 +17,19 @@ use cli::args::{Cli, Command};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc's option enumeration, which the bindings do not name.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// How long mimalloc keeps freed memory before returning it to the OS, in milliseconds. Its
+/// default, a second, outlasts a whole generation, so the process held every page it ever
+/// used: about 200 MB at the peak on Cloudflare's whole API. At 100 ms, about 160 MB, in the
+/// same time; at 0, 140 MB, but a fifth of a second more spent returning pages.
+const PURGE_DELAY_MS: std::ffi::c_long = 100;
+
 fn main() -> ExitCode {
+    // SAFETY: setting an option stores a value in mimalloc's option table, which it reads when
+    // it next decides to purge; this runs before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Generate(paths) => cli::generate::generate_command(paths),

@@ -87,6 +87,9 @@ pub fn generate(paths: &Paths) -> Result<Fresh, String> {
     };
     let generated = codegen::generate_locked(&spec, paths.options.options(), old.as_ref())
         .map_err(|e| e.to_string())?;
+    // The documents are the largest thing in memory (for Cloudflare's whole API): gone before
+    // the lock is rendered and compared, which peaks on its own.
+    drop(spec);
     print_notes(&generated.notes);
     Ok(Fresh {
         lock_text: lock::render(&generated.api),
