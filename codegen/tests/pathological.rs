@@ -667,6 +667,52 @@ fn a_union_member_far_larger_than_the_others_is_boxed() {
 }
 
 #[test]
+fn a_method_name_the_spec_asks_for_is_kept_before_derived_ones() {
+    // The GET comes first and would be `get`; the POST asks for `get`: the POST has it.
+    let text = format!(
+        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    parameters:\n      - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n    get:\n      responses: {{'200': {{description: ok}}}}\n    post:\n      x-rust-method: get\n      parameters:\n        - {{name: asked, in: query, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
+    let code = flat(source(strict(&run)));
+    assert!(
+        code.contains("pub fn get(&self, account_id: &str, asked: &str)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn get_2(&self, account_id: &str)"),
+        "{code}"
+    );
+}
+
+#[test]
+fn two_operations_asking_for_one_method_name_are_refused_with_both_places() {
+    let text = format!(
+        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    parameters:\n      - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n    post:\n      x-rust-method: remove\n      responses: {{'200': {{description: ok}}}}\n    delete:\n      x-rust-method: Remove\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
+    let error = error(strict(&run));
+    let Error::Duplicate { at, first, what } = error else {
+        panic!("{error}");
+    };
+    let path = "/paths/~1accounts~1{account_id}~1things";
+    assert_eq!(
+        at.pointer,
+        format!("{path}/delete/x-rust-method"),
+        "{error}"
+    );
+    assert_eq!(
+        first.pointer,
+        format!("{path}/post/x-rust-method"),
+        "{error}"
+    );
+    assert!(what.contains("`remove`"), "{error}");
+    // Leniently, the first keeps the name and the second is numbered.
+    let code = flat(source(lenient(&run)));
+    assert!(code.contains("pub fn remove(&self"), "{code}");
+    assert!(code.contains("pub fn remove_2(&self"), "{code}");
+}
+
+#[test]
 fn methods_keep_within_clippys_conventions() {
     // Seven required parameters and `self`: past clippy's limit, said on the method. A method
     // `new` that returns a request would read as a constructor: it is numbered.

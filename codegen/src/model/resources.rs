@@ -235,6 +235,7 @@ fn resource(
         .zip(&responses)
         .map(|(found, response)| cloudflare::verb_method(found.method, &response.ty))
         .collect();
+    let asked = keep_asked_methods(&node.found, &mut methods, types)?;
     let mut tag = None;
     let mut operations = Vec::with_capacity(node.found.len());
     for (i, (found, response)) in node.found.iter().zip(responses).enumerate() {
@@ -251,7 +252,12 @@ fn resource(
             }
             (None, _) => base.to_owned(),
         };
-        let method_name = methods.claim(names::snake(&name));
+        let wanted = names::snake(&name);
+        let method_name = if asked.get(&wanted) == Some(&i) {
+            wanted
+        } else {
+            methods.claim(wanted)
+        };
         if tag.is_none() {
             tag = tag_description(spec, found);
         }
@@ -283,6 +289,46 @@ fn resource(
         shared_paths,
         children,
     })
+}
+
+/// Keeps, in `methods`, the method names the operations of one resource ask for
+/// (`x-rust-method`) before any name is derived, so that a derived name never takes one.
+/// Returns each kept name with the index of the operation that asked. Two operations asking
+/// for one name are refused (when lenient: a note, and the later one numbered); a name the
+/// handle already uses (a word the generated code needs, a nested resource's accessor) is left
+/// to be numbered as any other.
+fn keep_asked_methods(
+    found: &[Found<'_>],
+    methods: &mut Scope,
+    types: &mut TypeBuilder<'_>,
+) -> Result<HashMap<String, usize>> {
+    // Every name asked for, by the first operation to ask; those kept, likewise.
+    let mut askers: HashMap<String, usize> = HashMap::new();
+    let mut kept: HashMap<String, usize> = HashMap::new();
+    for (index, operation) in found.iter().enumerate() {
+        let Some(name) = &operation.method_override else {
+            continue;
+        };
+        let name = names::snake(name);
+        if let Some(&first) = askers.get(&name) {
+            let duplicate = Error::Duplicate {
+                at: operation.at.join(METHOD_EXTENSION),
+                what: format!("`x-rust-method` for the method name `{name}`"),
+                first: found[first].at.join(METHOD_EXTENSION),
+            };
+            types.tolerate(
+                duplicate,
+                "the first operation has the name; this one is numbered",
+            )?;
+            continue;
+        }
+        askers.insert(name.clone(), index);
+        if !methods.contains(&name) {
+            methods.claim(name.clone());
+            kept.insert(name, index);
+        }
+    }
+    Ok(kept)
 }
 
 /// `download_type` under `downloads` → `type`; `identifier` → `identifier`.
