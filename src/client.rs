@@ -30,8 +30,8 @@ struct Inner {
     base_url: String,
     /// `base_url`, parsed once: each request's URL is this with its path extended.
     base: Url,
-    /// What every request's headers start from: the credentials, `Accept`, `User-Agent` and
-    /// the first attempt's retry count.
+    /// What every request's headers start from: the credentials, `Accept` and `User-Agent`
+    /// (a first attempt carries no retry count).
     request_headers: HeaderMap,
     /// Custom headers for every request, marked sensitive.
     custom_headers: HeaderMap,
