@@ -323,14 +323,19 @@ mod tests {
 
     #[test]
     fn a_name_asked_for_by_a_union_of_one_member_goes_to_that_member() {
+        // `widget` is reached first (the operation's result) and would be `Widget`; `thing`,
+        // reached afterwards, asks for `Widget`, and its type is its one member's.
         let spec = spec(
-            &get_things("{$ref: '#/components/schemas/thing'}"),
-            "    thing: {x-rust-name: Widget, oneOf: [{type: object, properties: {a: {type: string}}}]}\n    widget: {type: object, properties: {b: {type: string}}}\n",
+            &get_things("{$ref: '#/components/schemas/widget'}"),
+            "    thing: {x-rust-name: Widget, oneOf: [{type: object, properties: {asked: {type: string}}}]}\n    widget: {type: object, properties: {derived: {type: string}}}\n",
         );
         let generated = generate(&spec, false).unwrap_or_else(|e| panic!("{e}"));
         let code = flat(&generated.source);
-        assert!(code.contains("Request<Widget>"), "{code}");
-        assert!(code.contains("pub struct Widget2 {"), "{code}");
+        assert!(
+            code.contains("pub struct Widget { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
+            "{code}"
+        );
+        assert!(code.contains("Request<Widget2>"), "{code}");
     }
 
     #[test]
