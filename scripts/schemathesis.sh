@@ -11,6 +11,7 @@
 #                                            # ../shared/specs/cloudflare-stream.yaml), with
 #                                            # the exclusions of scripts/schemathesis-spec.toml
 #   SCHEMATHESIS_ACCOUNT=ID scripts/schemathesis.sh  # every request names account ID (see below)
+#   SCHEMATHESIS_SEED=N scripts/schemathesis.sh  # the run a report's `Seed: N` came from
 #
 # Installs schemathesis (pinned) into target/schemathesis-venv on first use, builds and starts
 # the emulator on a free loopback port, bundles spec/ into one document
@@ -52,6 +53,9 @@ mkdir -p "$work"
 # stateful phase is left out then: a negative case it builds by spoiling the account would be
 # made valid again by the pin, and reported as invalid data accepted.
 phases=()
+# A failing run prints its seed; the same seed makes the same cases again.
+seed=()
+[ -n "${SCHEMATHESIS_SEED:-}" ] && seed=(--seed "$SCHEMATHESIS_SEED")
 account=${SCHEMATHESIS_ACCOUNT:-}
 if [ -n "$account" ]; then
   pinned="$work/pinned.toml"
@@ -102,6 +106,7 @@ status=0
   "${auth[@]}" \
   ${checks[@]+"${checks[@]}"} \
   ${phases[@]+"${phases[@]}"} \
+  ${seed[@]+"${seed[@]}"} \
   --max-examples "$examples" \
   --suppress-health-check too_slow \
   --report junit --report-junit-path "$work/junit.xml") 2>&1 | tee "$work/run.log" \
@@ -114,6 +119,12 @@ trap - EXIT
 requests=$(sed -n 's/^Stopped after \([0-9]*\) requests\./\1/p' "$work/emulator.log")
 cases=$(sed -n 's/^ *\([0-9]*\) generated, .*/\1/p' "$work/run.log" | tail -1)
 passed=$(sed -n 's/.* generated, \([0-9]*\) passed.*/\1/p' "$work/run.log" | tail -1)
+# A run with failures says "N generated, M found K unique failures", and no count passed.
+failures=$(sed -n 's/.* found \([0-9]*\) unique failure.*/\1/p' "$work/run.log" | tail -1)
 echo "emulator answered ${requests:-?} requests for ${cases:-?} test cases; schemathesis exit status $status"
-echo "schemathesis: ${passed:-0} passed, $(( ${cases:-0} - ${passed:-0} )) failed"
+if [ -n "$failures" ]; then
+  echo "schemathesis: ${cases:-?} cases, $failures unique failure(s)"
+else
+  echo "schemathesis: ${passed:-0} passed, $(( ${cases:-0} - ${passed:-0} )) failed"
+fi
 exit "$status"

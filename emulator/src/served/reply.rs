@@ -26,7 +26,11 @@ pub(super) struct Reply {
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let bytes = match self.body {
-            Payload::Json(value) => serde_json::to_vec(&value).unwrap_or_default(),
+            Payload::Json(value) => {
+                let mut bytes = Vec::new();
+                write_json(&value, &mut bytes);
+                bytes
+            }
             Payload::Bytes(bytes) => bytes,
             Payload::Empty => Vec::new(),
         };
@@ -48,6 +52,50 @@ impl IntoResponse for Reply {
             }
         }
         response
+    }
+}
+
+/// Writes `value` as JSON, with every whole number beyond 64-bit integers in integer notation.
+///
+/// serde_json reads an integer literal too large for 64 bits (a request's
+/// `"timeoutSeconds": 305141836639922225152`) as a float, and would write it back as
+/// `3.051418366399222e20`, which a JSON Schema `integer` refuses (OpenAPI 3.0 counts a number
+/// written as a float as a float); written as digits it is the same number, and still any
+/// `number`. Smaller floats are written as they are: an integer that fits came in as one.
+fn write_json(value: &Value, out: &mut Vec<u8>) {
+    /// 2^64: from here, every float is whole and no integer literal stays an integer.
+    const BEYOND_64_BITS: f64 = 18_446_744_073_709_551_616.0;
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(x) if x.is_finite() && x.abs() >= BEYOND_64_BITS => {
+                out.extend_from_slice(format!("{x:.0}").as_bytes());
+            }
+            _ => out.extend_from_slice(n.to_string().as_bytes()),
+        },
+        Value::Array(items) => {
+            out.push(b'[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_json(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            out.push(b'{');
+            for (index, (name, member)) in members.iter().enumerate() {
+                if index > 0 {
+                    out.push(b',');
+                }
+                write_json(&Value::String(name.clone()), out);
+                out.push(b':');
+                write_json(member, out);
+            }
+            out.push(b'}');
+        }
+        // Strings (escaped), booleans, null and integers, as serde_json writes them.
+        other => out.extend_from_slice(other.to_string().as_bytes()),
     }
 }
 
@@ -171,6 +219,36 @@ const PNG: &[u8] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_beyond_64_bits_are_written_as_integers() {
+        let value: Value = serde_json::from_str(
+            r#"{"big": 100000000000000000000, "negative": [-100000000000000000000],
+                "small": 2.5, "int": 7, "max": 18446744073709551615, "text": "a\"b",
+                "nested": {"x": null, "y": true, "z": 1e300}}"#,
+        )
+        .expect("json");
+        let mut out = Vec::new();
+        write_json(&value, &mut out);
+        let text = String::from_utf8(out).expect("utf-8");
+        // Member order follows serde_json's map, which the workspace's features decide.
+        for member in [
+            r#""big":100000000000000000000"#,
+            r#""negative":[-100000000000000000000]"#,
+            r#""small":2.5"#,
+            r#""int":7"#,
+            r#""max":18446744073709551615"#,
+            r#""text":"a\"b""#,
+            r#""x":null"#,
+            r#""y":true"#,
+            &format!(r#""z":{:.0}"#, 1e300_f64),
+        ] {
+            assert!(text.contains(member), "{member} in {text}");
+        }
+        assert!(!text.contains("e+") && !text.contains("e3"), "{text}");
+        // The same value, read back.
+        assert_eq!(serde_json::from_str::<Value>(&text).expect("json"), value);
+    }
 
     #[test]
     fn bodies_of_other_media_types_are_plausible() {
