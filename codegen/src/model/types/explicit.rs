@@ -54,8 +54,9 @@ pub(super) fn asked_names(spec: &Spec) -> Vec<Asked> {
     walk.found
 }
 
-/// Schemas nested deeper than this are not looked into: the builder refuses them before it
-/// could name them (`MAX_DEPTH` there is smaller), and the walk stays bounded on any input.
+/// Schemas nested deeper than this are not looked into: the builder refuses a schema this deep
+/// (its own limit, `MAX_DEPTH` in `mod.rs`, is smaller), and the walk stays bounded on any
+/// input.
 const MAX_DEPTH: usize = 256;
 
 #[derive(Default)]
