@@ -408,6 +408,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_number_a_double_holds_is_read_from_a_body() {
+        // The largest double written as an integer, as a client may send a whole `number`.
+        let text = format!("{{\"n\": {:.0}}}", f64::MAX);
+        let value: Value = serde_json::from_str(&text).expect("read");
+        assert_eq!(value["n"].as_f64(), Some(f64::MAX));
+    }
+
+    #[test]
     fn text_is_read_as_the_schema_type() {
         assert_eq!(scalar(Some("integer"), "7"), Ok(json!(7)));
         assert_eq!(scalar(Some("integer"), "-7"), Ok(json!(-7)));
