@@ -112,8 +112,9 @@ fn every_stream_resource_imports_and_generates_strictly() {
         String::from_utf8_lossy(&clippy.stderr)
     );
 
-    // Importing again changes nothing.
+    // Importing again changes nothing: every file is still the importer's, as it wrote it.
     let again = import::plan(&source, &dir, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.skipped, plan.skipped);
     for (path, text) in &again.files {
         assert_eq!(
             &std::fs::read_to_string(path).expect("written"),
@@ -148,8 +149,14 @@ fn a_reimport_keeps_what_a_person_wrote_and_says_what_changed() {
             "      description: Captions.\n",
             "      description: One caption track of a video, in one language.\n",
             1,
+        )
+        .replacen(
+            "  description: The `stream.captions` resource of Cloudflare's API.\n",
+            "  description: The captions and subtitles of a video.\n",
+            1,
         );
     assert!(text.contains("x-rust-method: remove") && text.contains("One caption track"));
+    assert!(text.contains("captions and subtitles of a video"));
     std::fs::write(&file, &text).expect("edited");
     let before: Api = generated(&dir).api;
 
@@ -159,6 +166,12 @@ fn a_reimport_keeps_what_a_person_wrote_and_says_what_changed() {
     assert!(text.contains("x-rust-method: remove"), "{text}");
     assert!(
         text.contains("One caption track of a video, in one language."),
+        "{text}"
+    );
+    // The tag's description, made up by the importer and then written by a person: the
+    // module's documentation.
+    assert!(
+        text.contains("The captions and subtitles of a video."),
         "{text}"
     );
     assert!(
@@ -215,8 +228,11 @@ fn the_command_lists_and_refuses_what_it_cannot_do() {
         text.contains("stream.captions  (stream.captions.yaml)"),
         "{text}"
     );
+    // The method each operation becomes in the imported file: a caption's PUT uploads.
     assert!(
-        text.contains("PUT     /accounts/{account_id}/stream/{identifier}/captions/{language}"),
+        text.contains(
+            "PUT     /accounts/{account_id}/stream/{identifier}/captions/{language}  → upload\n"
+        ),
         "{text}"
     );
 
@@ -366,4 +382,68 @@ fn a_refused_resource_does_not_take_the_resources_sharing_its_schemas_down() {
     assert!(!beta.contains("alpha.yaml"), "{beta}");
     let code = generated(&dir).source;
     assert!(code.contains("pub mod beta"), "beta is a resource");
+}
+
+#[test]
+fn a_persons_file_and_a_file_edited_by_hand_are_never_overwritten() {
+    let Some(schema) = shared("cloudflare-stream.yaml") else {
+        return;
+    };
+    let schema = schema.to_str().expect("utf-8");
+    let dir = spec_copy("import-owned");
+    let out = dir.join("../out");
+    let run = |resource: &str, more: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--from",
+            schema,
+            "--resource",
+            resource,
+            "--spec",
+            dir.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ];
+        args.extend(more);
+        codegen(&args)
+    };
+
+    // A file of a resource's name that a person wrote is theirs: left alone, and said so.
+    let mine = "openapi: 3.0.3\ninfo: {title: Notes, version: '1'}\npaths: {}\n";
+    let file = dir.join("stream.webhook.yaml");
+    std::fs::write(&file, mine).expect("a person's file");
+    let refused = run("stream.webhook", &[]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("stream.webhook.yaml is not a file `codegen import` wrote"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), mine);
+
+    // An imported file whose shape a person changed (a property added) is left alone too;
+    // `--replace-edited` lets the schema's version replace the change.
+    let captions = run("stream.captions", &[]);
+    assert_eq!(captions.status.code(), Some(0), "{captions:?}");
+    let file = dir.join("stream.captions.yaml");
+    let text = std::fs::read_to_string(&file).expect("imported");
+    assert!(text.contains("x-codegen-import:"), "{text}");
+    let edited = text.replacen(
+        "      properties:\n",
+        "      properties:\n        mine:\n          type: string\n          description: Mine.\n",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&file, &edited).expect("edited");
+    let refused = run("stream.captions", &[]);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("stream.captions.yaml was changed by hand since it was imported"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), edited);
+    let replaced = run("stream.captions", &["--replace-edited"]);
+    assert_eq!(replaced.status.code(), Some(0), "{replaced:?}");
+    assert_eq!(std::fs::read_to_string(&file).expect("rewritten"), text);
 }

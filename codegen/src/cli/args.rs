@@ -32,10 +32,12 @@ pub enum Command {
     /// Write resources of a Cloudflare schema file into the spec folder, one file each, the way
     /// the folder is written; then generate, and say what changed in the API.
     ///
-    /// A resource whose routes another file has (the curated `downloads.yaml`) is left alone.
+    /// A resource whose routes another file has (the curated `downloads.yaml`) is left alone,
+    /// and so is a file the importer did not write (no `x-codegen-import` seal in its `info`).
     /// Importing a resource again updates its file, keeping `x-rust-*` overrides and the
-    /// descriptions and examples a person added. Nothing is written unless the folder then
-    /// generates strictly.
+    /// descriptions and examples a person added; a file changed by hand in its shape is left
+    /// alone unless `--replace-edited`. Nothing is written unless the folder then generates
+    /// strictly. Exits 1 if a resource named with `--resource` was left alone.
     Import(ImportArgs),
 }
 
@@ -62,6 +64,11 @@ pub struct ImportArgs {
     /// Write the spec files only: no generation, no lock, no changelog.
     #[arg(long)]
     pub no_generate: bool,
+    /// Rewrite a file changed by hand since it was imported (a property added, a type changed):
+    /// the schema's version replaces those changes; `x-rust-*` names, descriptions and examples
+    /// a person wrote are kept as always. Without it, such a file is left alone and said so.
+    #[arg(long)]
+    pub replace_edited: bool,
 }
 
 #[derive(Debug, clap::Args)]

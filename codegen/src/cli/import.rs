@@ -53,7 +53,8 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         });
     let started = Instant::now();
     let plan =
-        codegen::import::plan(&source, &args.spec, &args.resources).map_err(|e| e.to_string())?;
+        codegen::import::plan_with(&source, &args.spec, &args.resources, args.replace_edited)
+            .map_err(|e| e.to_string())?;
     for (resource, why) in &plan.skipped {
         eprintln!("skipped {resource}: {why}");
     }
@@ -69,8 +70,19 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         plan.files.len(),
         started.elapsed().as_secs_f64() * 1000.0
     );
+    // A resource asked for by name and left alone is a failure to do what was asked; one left
+    // by `--all` (the curated downloads) is the folder's choice.
+    let status = if plan
+        .skipped
+        .iter()
+        .any(|(resource, _)| args.resources.contains(resource))
+    {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    };
     if args.no_generate {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(status);
     }
     let fresh = generate(&paths)?;
     let target = paths.out.join(codegen::OUTPUT_FILE);
@@ -90,5 +102,5 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
             render::render(&changes::compare(&before.api, &after.api), Format::Text)
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(status)
 }

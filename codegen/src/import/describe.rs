@@ -40,20 +40,26 @@ pub fn fill(doc: &mut Value) -> BTreeSet<String> {
     written
 }
 
+/// The method name the importer gives the operation `op` (under HTTP method key `method`)
+/// where the derived one misleads, unless it has one already: a PUT of a multipart form puts a
+/// file, so `upload`, not `update` (a caption's PUT).
+pub fn method_name(method: &str, op: &Map<String, Value>) -> Option<&'static str> {
+    let multipart = op
+        .get("requestBody")
+        .and_then(|body| body.get("content"))
+        .and_then(Value::as_object)
+        .is_some_and(|content| content.contains_key("multipart/form-data"));
+    (method == "put" && multipart && !op.contains_key(METHOD_EXTENSION)).then_some("upload")
+}
+
 /// The schemas of one operation, and its method name where the derived one misleads.
 fn operation(op: &mut Value, at: &str, written: &mut BTreeSet<String>) {
     let Some(map) = op.as_object_mut() else {
         return;
     };
     let method = at.rsplit('/').next().unwrap_or_default().to_owned();
-    // A PUT of a multipart form puts a file: `upload`, not `update` (a caption's PUT).
-    let multipart = map
-        .get("requestBody")
-        .and_then(|body| body.get("content"))
-        .and_then(Value::as_object)
-        .is_some_and(|content| content.contains_key("multipart/form-data"));
-    if method == "put" && multipart && !map.contains_key(METHOD_EXTENSION) {
-        map.insert(METHOD_EXTENSION.into(), Value::from("upload"));
+    if let Some(name) = method_name(&method, map) {
+        map.insert(METHOD_EXTENSION.into(), Value::from(name));
     }
     if let Some(content) = map
         .get_mut("requestBody")

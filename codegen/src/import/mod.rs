@@ -10,15 +10,18 @@
 //! - A resource whose routes another file of the folder has already (the curated
 //!   `downloads.yaml`) is not imported: that file wins.
 //! - Importing again updates the file in place, keeping what a person wrote in it
-//!   ([`merge`]).
+//!   ([`merge`]). Only a file the importer wrote, and as it wrote it, is rewritten
+//!   ([`ownership`]): a person's file, or one changed by hand where a re-import would not
+//!   keep the change, is left alone and said so.
 //! - Nothing is written unless the whole folder, with the new files, generates strictly.
 
 pub mod describe;
 pub mod document;
 pub mod merge;
+pub mod ownership;
 pub mod shared;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
@@ -28,6 +31,7 @@ use crate::load::{self, Spec};
 use crate::model::{self, Api, HttpMethod, visit};
 use crate::options::Options;
 use document::{Builder, Components};
+use ownership::Owner;
 
 /// A schema file to import from.
 #[derive(Debug)]
@@ -85,7 +89,14 @@ impl Source {
                     .iter()
                     .filter_map(|op| {
                         let (path, method) = path_and_method(&op.at.pointer)?;
-                        Some((method, path, op.method_name.clone()))
+                        // The name the imported file will give it, as `describe` writes it.
+                        let renamed = self
+                            .doc
+                            .pointer(&op.at.pointer)
+                            .and_then(Value::as_object)
+                            .and_then(|found| describe::method_name(&method, found));
+                        let name = renamed.map_or_else(|| op.method_name.clone(), str::to_owned);
+                        Some((method, path, name))
                     })
                     .collect(),
             })
@@ -119,8 +130,21 @@ pub struct Plan {
 const MAX_APPROXIMATED: usize = 256;
 
 /// Plans importing `selected` (dotted names; all when empty) from `source` into the spec
-/// folder `dir`. The folder, with the planned files, must generate strictly.
+/// folder `dir`. The folder, with the planned files, must generate strictly. A file changed by
+/// hand since it was imported is left alone (see [`plan_with`]).
 pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
+    plan_with(source, dir, selected, false)
+}
+
+/// [`plan`], with `replace_edited` saying whether a file changed by hand since it was
+/// imported is written anew from the schema all the same (its hand-made changes replaced,
+/// but for what a re-import always keeps).
+pub fn plan_with(
+    source: &Source,
+    dir: &Path,
+    selected: &[String],
+    replace_edited: bool,
+) -> Result<Plan> {
     let resources = source.resources();
     for name in selected {
         if !resources.iter().any(|r| &r.name == name) {
@@ -164,11 +188,24 @@ pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
                 .filter(|owner| **owner != file)
                 .map(|owner| (owner.clone(), route_key(method, path)))
         });
-        match elsewhere {
-            Some((owner, route)) => plan.skipped.push((
-                resource.name.clone(),
-                format!("{owner} has `{route}` already, and a file of the folder is never overwritten by another"),
+        let why = match (elsewhere, existing.get(&file).map(ownership::owner)) {
+            (Some((owner, route)), _) => Some(format!(
+                "{owner} has `{route}` already, and a file of the folder is never overwritten by another"
             )),
+            (None, Some(Owner::Person)) => Some(format!(
+                "{file} is not a file `codegen import` wrote (its `info` has no `{}`), and a file \
+                 a person wrote is never overwritten; rename it to import this resource",
+                ownership::SEAL
+            )),
+            (None, Some(Owner::Edited)) if !replace_edited => Some(format!(
+                "{file} was changed by hand since it was imported, beyond what an import keeps \
+                 (`x-rust-*` names, descriptions, summaries, examples); import it with \
+                 `--replace-edited` to let the schema's version replace those changes"
+            )),
+            _ => None,
+        };
+        match why {
+            Some(why) => plan.skipped.push((resource.name.clone(), why)),
             None => importing.push(resource),
         }
     }
@@ -196,6 +233,9 @@ pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
         // What the strict generator refuses in a new file is written as any JSON, and said.
         loop {
             plan.approximated = tried.iter().map(|(_, note)| note.clone()).collect();
+            for ((_, doc), resource) in docs.iter_mut().zip(&kept) {
+                ownership::seal(doc, &resource.name);
+            }
             plan.files = docs
                 .iter()
                 .map(|(path, doc)| {
@@ -266,8 +306,8 @@ fn documents(
     for (resource, paths, tags) in built {
         let file = resource.file();
         let schemas = components.take(&file);
-        let mut doc = file_document(source, resource, paths, &tags, schemas);
-        let written = describe::fill(&mut doc);
+        let (mut doc, mut written) = file_document(source, resource, paths, &tags, schemas);
+        written.extend(describe::fill(&mut doc));
         if let Some(old) = existing.get(&file) {
             merge::keep(&mut doc, old, &written);
         }
@@ -324,21 +364,23 @@ fn shared_prefix(doc: &Value) -> Option<String> {
     model::names::shared_prefix(&names).map(str::to_owned)
 }
 
-/// The whole file of `resource`.
+/// The whole file of `resource`, and the JSON pointers of the descriptions it made up.
 fn file_document(
     source: &Source,
     resource: &Resource,
     paths: Map<String, Value>,
     tags: &[String],
     schemas: Map<String, Value>,
-) -> Value {
+) -> (Value, BTreeSet<String>) {
+    let mut written = BTreeSet::new();
     let from = source.path.file_name().map_or_else(
         || source.path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let tags: Vec<Value> = tags
         .iter()
-        .map(|tag| {
+        .enumerate()
+        .map(|(i, tag)| {
             let described = source.doc["tags"]
                 .as_array()
                 .into_iter()
@@ -347,6 +389,7 @@ fn file_document(
                 .and_then(|t| t["description"].as_str())
                 .map(str::to_owned);
             let description = described.unwrap_or_else(|| {
+                written.insert(format!("/tags/{i}/description"));
                 format!("The `{}` resource of Cloudflare's API.", resource.name)
             });
             json!({"name": tag, "description": description})
@@ -373,7 +416,7 @@ fn file_document(
     if !schemas.is_empty() {
         map.insert("components".into(), json!({"schemas": schemas}));
     }
-    doc
+    (doc, written)
 }
 
 /// Fails unless the folder `dir`, with the files of `plan` in place, generates strictly.
