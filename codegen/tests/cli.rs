@@ -175,3 +175,41 @@ fn changelog_reads_git_revisions_and_refuses_what_it_cannot_read() {
     assert_eq!(bad.status.code(), Some(2), "{bad:?}");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-revision:./../spec"));
 }
+
+#[test]
+fn changelog_says_what_lenient_approximated_and_names_a_refused_file_once() {
+    // A property that is an object and a string at once: refused strictly, any JSON leniently.
+    let new = edited_spec("cli-changelog-lenient", |text| {
+        text.replacen(
+            "        url:\n",
+            "        mixed:\n          description: Both.\n          allOf: [{type: object}, {type: string}]\n        url:\n",
+            1,
+        )
+    });
+    let (old, new) = ("../spec", new.to_str().expect("utf-8"));
+
+    let strict = codegen(&["changelog", old, new]);
+    assert_eq!(strict.status.code(), Some(2), "{strict:?}");
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    // The error names the file once, not prefixed with the folder given on the command line.
+    assert!(!stderr.contains(&format!("{new}: ")), "{stderr}");
+    assert!(
+        stderr.contains("downloads.yaml#/components/schemas/Download/properties/mixed"),
+        "{stderr}"
+    );
+
+    let lenient = codegen(&["changelog", old, new, "--lenient"]);
+    assert_eq!(lenient.status.code(), Some(0), "{lenient:?}");
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert!(
+        stderr.contains("note: ")
+            && stderr.contains("downloads.yaml#/components/schemas/Download/properties/mixed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 construct(s) approximated"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&lenient.stdout);
+    assert!(
+        stdout.contains("models::Download::mixed: added"),
+        "{stdout}"
+    );
+}

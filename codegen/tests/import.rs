@@ -251,6 +251,24 @@ fn the_command_lists_and_refuses_what_it_cannot_do() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no resource `stream.nope`"));
     let nothing = codegen(&["import", "--from", schema, "--spec", dir]);
     assert_eq!(nothing.status.code(), Some(2), "{nothing:?}");
+    // A folder without the `common.yaml` every imported file refers to: said, nothing written.
+    let empty = Path::new(dir).join("../empty");
+    std::fs::create_dir_all(&empty).expect("an empty folder");
+    let bare = codegen(&[
+        "import",
+        "--from",
+        schema,
+        "--all",
+        "--spec",
+        empty.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(bare.status.code(), Some(2), "{bare:?}");
+    let stderr = String::from_utf8_lossy(&bare.stderr);
+    assert!(
+        stderr.contains("no `common.yaml` in the spec folder"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(&empty).expect("listed").count(), 0);
 
     // One command: the file, the generated code and the lock, and what changed.
     let out = Path::new(dir).join("../out");

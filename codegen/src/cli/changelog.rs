@@ -7,6 +7,7 @@ use codegen::changes::render::{self, Format};
 use codegen::changes::{self, Severity};
 
 use super::args::{ChangelogArgs, FailOn, FormatArg};
+use super::generate::print_notes;
 
 /// Runs `changelog`.
 pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
@@ -15,10 +16,14 @@ pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
     let new = load(&args.new)?;
     let options = args.options.options();
     let before = codegen::generate_locked(&old.spec, options, old.lock.as_ref())
-        .map_err(|e| format!("{}: {e}", args.old))?;
+        .map_err(|e| failed(&args.old, &e))?;
     let lock = new.lock.as_ref().unwrap_or(&before.api);
     let after = codegen::generate_locked(&new.spec, options, Some(lock))
-        .map_err(|e| format!("{}: {e}", args.new))?;
+        .map_err(|e| failed(&args.new, &e))?;
+    // What `--lenient` approximated on either side (each note names its file), as `generate`
+    // says it: nothing is dropped silently, here either.
+    print_notes(&before.notes);
+    print_notes(&after.notes);
     let changelog = changes::compare(&before.api, &after.api);
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -36,4 +41,13 @@ pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The message of `error`, generating the side given as `arg`: an error that names its file
+/// and pointer says where already; another is prefixed with the side.
+fn failed(arg: &str, error: &codegen::Error) -> String {
+    match error.location() {
+        Some(_) => error.to_string(),
+        None => format!("{arg}: {error}"),
+    }
 }

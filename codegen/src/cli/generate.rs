@@ -105,7 +105,8 @@ pub fn generate(paths: &Paths) -> Result<Fresh, String> {
     })
 }
 
-fn print_notes(notes: &[codegen::Error]) {
+/// What a lenient generation approximated, on stderr, one note a line, then how many.
+pub fn print_notes(notes: &[codegen::Error]) {
     for note in notes {
         eprintln!("note: {note}");
     }

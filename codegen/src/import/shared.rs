@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+/// The file of the spec folder these pieces are in.
+pub const COMMON_FILE: &str = "common.yaml";
 /// `common.yaml`'s account identifier parameter (`{account_id}`).
 pub const ACCOUNT_PARAM: &str = "common.yaml#/components/parameters/account_id";
 /// `common.yaml`'s video identifier parameter (`{identifier}`).
