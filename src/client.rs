@@ -139,7 +139,7 @@ impl Client {
 }
 
 /// Configures a [`Client`]. Debug output never shows secrets.
-#[derive(Debug, Default)]
+#[derive(Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder {
     credentials: Option<Credentials>,
@@ -152,6 +152,10 @@ pub struct ClientBuilder {
     backoff: Option<Backoff>,
     /// Custom headers; values are sensitive, so Debug hides them.
     headers: HeaderMap,
+    /// Custom headers from `CLOUDFLARE_CUSTOM_HEADERS` (for `from_env`): a header of the same
+    /// name set with `header` replaces them, as settings made afterwards replace the
+    /// environment's.
+    env_headers: HeaderMap,
     /// The first bad custom header, reported by `build`.
     header_problem: Option<String>,
     http_client: Option<reqwest::Client>,
@@ -176,7 +180,7 @@ impl ClientBuilder {
             builder = builder.base_url(base_url);
         }
         // Checked already, as `header` would.
-        builder.headers = config.custom_headers;
+        builder.env_headers = config.custom_headers;
         Ok(builder)
     }
 
@@ -240,7 +244,10 @@ impl ClientBuilder {
     }
 
     /// Adds a header to every request, e.g. for a proxy or Cloudflare
-    /// Access. A header set on a request replaces it. Name and value are
+    /// Access. A header set on a request replaces it, and so does this one
+    /// a header of the same name from `CLOUDFLARE_CUSTOM_HEADERS` (with
+    /// [`from_env`](Self::from_env)); calling it twice with one name sends
+    /// both values. Name and value are
     /// trimmed, as on a request. Its value is treated as a secret (never
     /// shown in Debug output or errors); credential headers are refused,
     /// since the credentials already set them.
@@ -319,7 +326,12 @@ impl ClientBuilder {
                 base_url,
                 base,
                 request_headers,
-                custom_headers: self.headers,
+                custom_headers: {
+                    // `extend` replaces every value of a name it brings.
+                    let mut custom = self.env_headers;
+                    custom.extend(self.headers);
+                    custom
+                },
                 user_agent,
                 timeout,
                 http_timeout,
@@ -328,6 +340,39 @@ impl ClientBuilder {
                 scheme: credentials.scheme(),
             }),
         })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("conflicting_credentials", &self.conflicting_credentials)
+            .field("base_url", &self.base_url.as_deref().map(shown_url))
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("backoff", &self.backoff)
+            .field("custom_headers", &headers::names(&self.headers))
+            .field("env_custom_headers", &headers::names(&self.env_headers))
+            .field("header_problem", &self.header_problem)
+            .field("http_client", &self.http_client)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
+}
+
+/// A base URL as Debug may show it: without a user name or password (which `build` refuses,
+/// but a builder may hold before that), and not at all if it does not parse.
+fn shown_url(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            // Cannot fail for a URL that has a user name or password: it has a host.
+            let _ = url.set_username("***");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Ok(_) => raw.to_owned(),
+        Err(_) => "(not a URL; not shown)".to_owned(),
     }
 }
 
@@ -570,6 +615,27 @@ mod tests {
         assert!(config_message(Client::from_lookup(|_| Ok(None))).contains("CLOUDFLARE_API_TOKEN"));
     }
 
+    fn client_of(builder: ClientBuilder) -> Client {
+        builder.build().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_builders_debug_hides_a_password_in_the_base_url() {
+        let builder = Client::builder()
+            .api_token("t")
+            .base_url(format!("https://user:{SECRET}@proxy.example/v4"));
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("user:"),
+            "{shown}"
+        );
+        assert!(shown.contains("https://***@proxy.example/v4"), "{shown}");
+        let unparsed = format!("{:?}", Client::builder().base_url(format!("::{SECRET}@")));
+        assert!(!unparsed.contains(SECRET), "{unparsed}");
+        let plain = format!("{:?}", Client::builder().base_url("http://127.0.0.1:9/v4"));
+        assert!(plain.contains("http://127.0.0.1:9/v4"), "{plain}");
+    }
+
     #[test]
     fn from_env_applies_custom_headers() {
         let lookup = |name: &'static str| {
@@ -585,6 +651,22 @@ mod tests {
         let values: Vec<_> = client.custom_headers().get_all("x-a").iter().collect();
         assert_eq!(values, ["1", "2"]);
         assert!(!format!("{client:?}").contains(SECRET));
+
+        // A header set on the builder afterwards replaces the environment's of that name (all
+        // its values), and keeps the others; two calls with one name send both values.
+        let builder = ClientBuilder::from_lookup(lookup).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!format!("{builder:?}").contains(SECRET));
+        let adjusted = client_of(
+            builder
+                .header("x-a", "3")
+                .header("X-C", "4")
+                .header("x-c", "5"),
+        );
+        let custom = adjusted.custom_headers();
+        let values = |name| custom.get_all(name).iter().collect::<Vec<_>>();
+        assert_eq!(values("x-a"), ["3"]);
+        assert_eq!(values("x-b"), [SECRET]);
+        assert_eq!(values("x-c"), ["4", "5"]);
 
         let lookup = |name: &'static str| {
             Ok(match name {

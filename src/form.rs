@@ -60,8 +60,9 @@ enum Part {
     File(FilePart),
 }
 
-/// A `multipart/form-data` body, built by generated code (or by hand for forms whose parts have
-/// no fixed names).
+/// A `multipart/form-data` body. Generated code builds it from a body's struct (`to_form`); an
+/// operation whose form has no fixed part names takes one, built by hand with [`Form::text`],
+/// [`Form::file`] and [`Form::json`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use = "a form does nothing until it is sent"]
 pub struct Form {

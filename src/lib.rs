@@ -21,10 +21,10 @@
 //!
 //!     downloads.create_type(account, video, DownloadType::Audio).await?;
 //!     let all = downloads.get(account, video).await?; // VideoDownloads { default, audio }
-//!     if let Some(audio) = all.audio
-//!         && audio.status == Some(DownloadStatus::Ready)
-//!     {
-//!         println!("{}", audio.url.unwrap_or_default());
+//!     if let Some(audio) = all.audio {
+//!         if audio.status == Some(DownloadStatus::Ready) {
+//!             println!("{}", audio.url.unwrap_or_default());
+//!         }
 //!     }
 //!     downloads.delete_type(account, video, DownloadType::Audio).await?;
 //!     Ok(())

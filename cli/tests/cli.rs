@@ -154,6 +154,19 @@ fn help_explains_commands_credentials_and_exit_statuses() {
 }
 
 #[test]
+fn the_readme_shows_the_help_as_it_is() {
+    let help = run(&mut bare(), &["--help"]).expect(0).stdout;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let shown = readme
+        .split_once("```text\n$ cfstream --help\n")
+        .and_then(|(_, rest)| rest.split_once("```\n"))
+        .map(|(block, _)| block)
+        .expect("README.md shows `cfstream --help`");
+    assert_eq!(shown, help, "README.md's `cfstream --help` block is stale");
+}
+
+#[test]
 fn create_wait_list_and_delete_both_downloads() {
     let emulator = emulator();
     let listed = run(&mut cfstream(&emulator), &["downloads", "list", VIDEO]).expect(0);

@@ -128,6 +128,13 @@ impl<'f> WaitUntilReady<'f> {
     /// [`WaitError::Request`]; transient failures (429, 5xx) are retried by the client before
     /// that, as for any call.
     pub async fn send(mut self) -> Result<Download, WaitError> {
+        if let DownloadType::Unknown(_) = self.download_type {
+            // The list of downloads this SDK reads names the types it knows, and no other:
+            // polling could only ever say `Missing`, which would be false.
+            return Err(WaitError::UnknownType {
+                download_type: self.download_type,
+            });
+        }
         let started = Instant::now();
         let mut last: Option<Download> = None;
         loop {
@@ -147,6 +154,7 @@ impl<'f> WaitUntilReady<'f> {
             let download = match self.download_type {
                 DownloadType::Default => downloads.default,
                 DownloadType::Audio => downloads.audio,
+                // Refused before the first poll.
                 DownloadType::Unknown(_) => None,
             };
             let Some(download) = download else {
@@ -234,6 +242,19 @@ pub enum WaitError {
         download_type: DownloadType,
     },
 
+    /// The download type is one this version of the SDK does not know
+    /// ([`DownloadType::Unknown`]): the list of downloads it reads holds only the types it
+    /// knows, so it cannot see this one. Returned before any request; a newer version of the
+    /// SDK that knows the type can wait for it.
+    #[error(
+        "this version of the SDK cannot wait for a `{download_type}` download: the downloads \
+         it can see are `default` and `audio`"
+    )]
+    UnknownType {
+        /// The download type asked for.
+        download_type: DownloadType,
+    },
+
     /// A poll failed (after the client's own retries): the API refused it, or no answer came.
     #[error(transparent)]
     Request(#[from] Error),
@@ -246,7 +267,9 @@ impl WaitError {
         match self {
             WaitError::Failed { download, .. } => Some(download),
             WaitError::DeadlineExceeded { last, .. } => last.as_ref(),
-            WaitError::Missing { .. } | WaitError::Request(_) => None,
+            WaitError::Missing { .. } | WaitError::UnknownType { .. } | WaitError::Request(_) => {
+                None
+            }
         }
     }
 

@@ -302,10 +302,12 @@ impl<T> Request<T> {
         self
     }
 
-    /// Adds a header, replacing a client-wide header of the same name
-    /// (credentials included, for this request only). Name and value are
-    /// trimmed and checked as a client's custom headers are; an invalid one
-    /// is reported when the request is awaited, without its value.
+    /// Adds a header, replacing a client-wide header of the same name for
+    /// this request only. Unlike a client's custom headers it may replace the
+    /// credentials' (`Authorization`, `X-Auth-*`), whose values are then kept
+    /// out of Debug output as the client's are. Name and value are trimmed and
+    /// checked; an invalid one is reported when the request is awaited,
+    /// without its value.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         if let Some(parts) = self.parts() {
             match headers::check(name.as_ref(), value.as_ref()) {

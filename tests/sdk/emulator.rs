@@ -304,6 +304,25 @@ async fn waiting_ends_in_distinct_outcomes() {
     );
     assert!(started.elapsed() < Duration::from_secs(1));
 
+    // A type this SDK does not know cannot be seen in the list it reads: said before any
+    // request (a client with nowhere to connect gets `UnknownType`, not a connection error).
+    let nowhere = Client::builder()
+        .api_token("t")
+        .base_url("http://127.0.0.1:9/client/v4")
+        .max_retries(0)
+        .build()
+        .expect("a client");
+    let error = nowhere
+        .stream()
+        .downloads()
+        .wait_until_ready(ACCOUNT, VIDEO, DownloadType::from("hd"))
+        .await
+        .err();
+    let Some(error @ WaitError::UnknownType { .. }) = error else {
+        panic!("expected UnknownType, got {error:?}");
+    };
+    assert!(error.to_string().contains("`hd` download"), "{error}");
+
     // A failed poll: `Request`, carrying the SDK error.
     let error = downloads
         .wait_until_ready(
