@@ -56,6 +56,41 @@ fn malformed_yaml_names_the_file_and_line() {
 }
 
 #[test]
+fn a_key_given_twice_names_the_file_and_line_in_yaml_and_json() {
+    // A second `Download:` schema would silently replace the first.
+    let yaml = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Download:\n      type: object\n    Download:\n      type: string\n"
+    );
+    let error = Spec::from_sources(vec![(PathBuf::from("spec/twice.yaml"), yaml)])
+        .expect_err("a key given twice");
+    let Error::Syntax { file, line, .. } = &error else {
+        panic!("not a syntax error: {error:?}");
+    };
+    assert_eq!(file, Path::new("spec/twice.yaml"));
+    // The parser places it at the object holding the key (its path is in the message).
+    assert!((6..=8).contains(line), "{error}");
+    assert!(error.to_string().contains("components.schemas"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("the key `Download` is given twice"),
+        "{error}"
+    );
+
+    let json = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"},\n\"paths\": {},\n\"paths\": {}}".to_owned();
+    let error = Spec::from_sources(vec![(PathBuf::from("spec/twice.json"), json)])
+        .expect_err("a key given twice");
+    let Error::Syntax { line, .. } = &error else {
+        panic!("not a syntax error: {error:?}");
+    };
+    assert_eq!(*line, 3, "{error}");
+    assert!(
+        error.to_string().contains("`paths` is given twice"),
+        "{error}"
+    );
+}
+
+#[test]
 fn malformed_json_names_the_file_and_line() {
     let sources = vec![(
         PathBuf::from("spec/a.json"),

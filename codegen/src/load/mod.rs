@@ -14,6 +14,7 @@ mod files;
 pub(crate) mod nesting;
 mod parse;
 mod refs;
+mod unique;
 mod validate;
 
 use std::borrow::Cow;

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::unique::Unique;
 use crate::error::{Error, Location, Result};
 
 /// How deep the YAML parser lets collections nest (its recursion limit, which the JSON
@@ -16,12 +17,14 @@ const MAX_NESTING: usize = 128;
 pub(super) fn parse_text(path: &Path, text: &str) -> Result<Value> {
     let is_json = path.extension().and_then(|e| e.to_str()) == Some("json");
     if is_json {
-        serde_json::from_str(text).map_err(|e| Error::Syntax {
-            file: path.to_path_buf(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+        serde_json::from_str(text)
+            .map(|Unique(value)| value)
+            .map_err(|e| Error::Syntax {
+                file: path.to_path_buf(),
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })
     } else {
         // The parser would refuse this too, but only after time in the square of the depth.
         if let Err(deep) = super::nesting::flow_depth(text, MAX_NESTING) {
@@ -34,18 +37,20 @@ pub(super) fn parse_text(path: &Path, text: &str) -> Result<Value> {
                 ),
             });
         }
-        yaml_serde::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            Error::Syntax {
-                file: path.to_path_buf(),
-                line,
-                column,
-                message: e.to_string(),
-            }
-        })
+        yaml_serde::from_str(text)
+            .map(|Unique(value)| value)
+            .map_err(|e| {
+                let (line, column) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
+                Error::Syntax {
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                    message: e.to_string(),
+                }
+            })
     }
 }
 
