@@ -84,8 +84,14 @@ fn error<'a>(generation: Result<&'a Output, &'a Error>) -> &'a Error {
 }
 
 /// `text` with runs of white space made single spaces, to match code regardless of layout.
+/// `text` on one line, whitespace collapsed, without doc comments: the tests that use it check
+/// shapes, not what the docs say.
 fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("///"))
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const SECONDS: fn(u64) -> Duration = Duration::from_secs;
@@ -820,7 +826,7 @@ fn all_of_with_unions_inside_flattens_unions_of_objects() {
     );
     let code = flat(source(lenient(&run)));
     assert!(
-        code.contains("pub struct Thing { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub base: Option<String>, /// The members of the `oneOf` beside the other properties, read from the same object. #[serde(flatten)] pub one_of: ThingOneOf, }"),
+        code.contains("pub struct Thing { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub base: Option<String>, #[serde(flatten)] pub one_of: ThingOneOf, }"),
         "{code}"
     );
     assert!(code.contains("pub struct Other {"), "{code}");

@@ -315,7 +315,7 @@ mod tests {
         let generated = generate(&spec, false).unwrap_or_else(|e| panic!("{e}"));
         let code = flat(&generated.source);
         assert!(
-            code.contains("pub struct Video { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
+            code.contains("pub struct Video { /// `asked` (the spec gives no description). #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
             "{code}"
         );
         assert!(code.contains("pub struct Video2 {"), "{code}");
@@ -333,7 +333,7 @@ mod tests {
         let generated = generate(&spec, false).unwrap_or_else(|e| panic!("{e}"));
         let code = flat(&generated.source);
         assert!(
-            code.contains("pub struct Widget { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
+            code.contains("pub struct Widget { /// `asked` (the spec gives no description). #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
             "{code}"
         );
         assert!(code.contains("Request<Widget2>"), "{code}");
@@ -359,7 +359,7 @@ mod tests {
         // Leniently: the first has the name, the second is numbered, and a note says so.
         let generated = generate(&spec, true).unwrap_or_else(|e| panic!("{e}"));
         let code = flat(&generated.source);
-        assert!(code.contains("pub struct Thing { #[serde(default, skip_serializing_if = \"Option::is_none\")] pub x"), "{code}");
+        assert!(code.contains("pub struct Thing { /// `x` (the spec gives no description). #[serde(default, skip_serializing_if = \"Option::is_none\")] pub x"), "{code}");
         assert!(code.contains("pub struct Thing2 {"), "{code}");
         assert!(
             generated
