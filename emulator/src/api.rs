@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -406,9 +406,9 @@ async fn list(State(shared): State<Arc<Shared>>, path: VideoPath) -> Result<Resp
 async fn create_default(
     State(shared): State<Arc<Shared>>,
     path: VideoPath,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, Failure> {
-    json_object(&body)?;
+    json_object(&body_bytes(body).await?)?;
     let now = Instant::now();
     let mut store = shared.store();
     store.create(&path.account_id, &path.video_id, DownloadKind::Default, now)?;
@@ -429,8 +429,25 @@ fn json_object(body: &[u8]) -> Result<(), Failure> {
             StatusCode::BAD_REQUEST,
             codes::INVALID_REQUEST_BODY,
             "The request body must be a JSON object, such as {}.",
-        )),
+        )
+        .pointer("/body")),
     }
+}
+
+/// Request bodies larger than this are refused (413), on every route.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// The whole of a request body, or the failure envelope of one over [`MAX_BODY`] (rather than
+/// the plain-text 413 of axum's own extractor, whose limit is lower).
+pub(crate) async fn body_bytes(body: Body) -> Result<Bytes, Failure> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::INVALID_REQUEST_BODY,
+            format!("The request body is larger than {} MiB.", MAX_BODY >> 20),
+        )
+        .pointer("/body")
+    })
 }
 
 /// `DELETE .../downloads`: deletes the default download.

@@ -74,7 +74,9 @@ pub struct Emulator {
     addr: SocketAddr,
     base_url: String,
     /// Dropping the sender tells the server to stop.
-    _shutdown: oneshot::Sender<()>,
+    shutdown: oneshot::Sender<()>,
+    /// Resolves (its sender dropped) once the server has stopped: [`Emulator::stop`].
+    stopped: oneshot::Receiver<()>,
 }
 
 impl fmt::Debug for Emulator {
@@ -129,9 +131,7 @@ impl Emulator {
     /// Reads the spec folder (if any), then binds the listener, so the address is known before
     /// the server runs. A spec folder that cannot be served is an error of kind
     /// [`io::ErrorKind::InvalidData`] whose source is a [`SpecError`].
-    fn bind(
-        config: EmulatorConfig,
-    ) -> io::Result<(Self, TcpListener, Router, oneshot::Receiver<()>)> {
+    fn bind(config: EmulatorConfig) -> io::Result<(Self, TcpListener, Router, Shutdown)> {
         let spec = match &config.spec_dir {
             Some(dir) => Some(
                 Spec::load(dir)
@@ -157,14 +157,33 @@ impl Emulator {
             spec,
             items: Mutex::new(Items::default()),
         });
-        let (shutdown_sender, shutdown) = oneshot::channel();
+        let (shutdown_sender, requested) = oneshot::channel();
+        let (done, stopped) = oneshot::channel();
         let emulator = Self {
             shared: shared.clone(),
             addr,
             base_url: format!("http://{addr}/client/v4"),
-            _shutdown: shutdown_sender,
+            shutdown: shutdown_sender,
+            stopped,
+        };
+        let shutdown = Shutdown {
+            requested,
+            _done: done,
         };
         Ok((emulator, listener, api::router(shared), shutdown))
+    }
+
+    /// Stops the server and waits until it has: it accepts no new connection, and the
+    /// requests in flight are answered first (a slow client can make that long: bound the
+    /// wait with `tokio::time::timeout` if it matters). Dropping the emulator stops it too,
+    /// without waiting.
+    pub async fn stop(self) {
+        let Self {
+            shutdown, stopped, ..
+        } = self;
+        drop(shutdown);
+        // An error only says the server is gone, which is what was waited for.
+        let _ = stopped.await;
     }
 
     /// The API's base URL, e.g. `http://127.0.0.1:43817/client/v4`: give it to the client
@@ -247,11 +266,20 @@ impl Emulator {
     }
 }
 
-/// Serves until the emulator is dropped; open connections finish their request first.
-async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: oneshot::Receiver<()>) {
+/// The server's side of stopping: when to stop, and how to say it has.
+struct Shutdown {
+    /// Resolves when the `Emulator` (the sender) is dropped or stopped.
+    requested: oneshot::Receiver<()>,
+    /// Dropped when the server has stopped, which resolves [`Emulator::stop`].
+    _done: oneshot::Sender<()>,
+}
+
+/// Serves until the emulator is dropped or stopped; open connections finish their request
+/// first.
+async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: Shutdown) {
+    let Shutdown { requested, _done } = shutdown;
     let stopped = async {
-        // Resolves when the `Emulator` (the sender) is dropped.
-        let _ = shutdown.await;
+        let _ = requested.await;
     };
     // `axum::serve` only returns once shut down; an accept error is retried inside it.
     let _ = axum::serve(listener, app)

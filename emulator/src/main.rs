@@ -20,11 +20,12 @@ struct Args {
     port: u16,
 
     /// Seconds a download takes from 0 % to ready.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = seconds, allow_negative_numbers = true)]
     generation_time: f64,
 
-    /// API token to accept as `Authorization: Bearer <token>`.
-    #[arg(long, value_name = "TOKEN", default_value = cloudflare_stream_emulator::seeds::API_TOKEN)]
+    /// API token to accept as `Authorization: Bearer <token>` (not empty: no request could
+    /// carry it).
+    #[arg(long, value_name = "TOKEN", default_value = cloudflare_stream_emulator::seeds::API_TOKEN, value_parser = token)]
     token: String,
 
     /// Also serve every operation of the OpenAPI files in DIR (paths relative to /client/v4):
@@ -33,12 +34,23 @@ struct Args {
     spec: Option<PathBuf>,
 }
 
+fn token(text: &str) -> Result<String, String> {
+    let token = text.trim();
+    if token.is_empty() {
+        return Err("a token that is empty or blank could never be sent as a bearer token".into());
+    }
+    Ok(token.to_owned())
+}
+
 fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if (0.0..=86_400.0).contains(&value) => Ok(value),
         _ => Err("expected a number of seconds between 0 and 86400".into()),
     }
 }
+
+/// How long Ctrl-C waits for the requests in flight.
+const STOP_WAIT: Duration = Duration::from_secs(10);
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -62,7 +74,18 @@ async fn main() -> ExitCode {
         eprintln!("error: cannot wait for Ctrl-C: {error}");
         return ExitCode::FAILURE;
     }
-    println!("\nStopped after {} requests.", emulator.request_count());
+    // Requests in flight are answered first, for a while: a client stalled mid-request does
+    // not keep the emulator from stopping.
+    println!(
+        "\nStopping after {} requests; answering those in flight (at most {STOP_WAIT:?}).",
+        emulator.request_count()
+    );
+    if tokio::time::timeout(STOP_WAIT, emulator.stop())
+        .await
+        .is_err()
+    {
+        println!("Stopped with requests still in flight.");
+    }
     ExitCode::SUCCESS
 }
 
@@ -130,6 +153,21 @@ fn spec_line(emulator: &Emulator) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_token_or_a_negative_time_is_refused_with_the_reason() {
+        for blank in ["", "  "] {
+            let Err(error) = Args::try_parse_from(["emulator", "--token", blank]) else {
+                panic!("{blank:?} accepted");
+            };
+            assert!(error.to_string().contains("empty or blank"), "{error}");
+        }
+        let args = Args::try_parse_from(["emulator", "--token", " t "]).expect("a token");
+        assert_eq!(args.token, "t");
+        let error = Args::try_parse_from(["emulator", "--generation-time", "-1"])
+            .expect_err("a negative time refused");
+        assert!(error.to_string().contains("between 0 and 86400"), "{error}");
+    }
 
     fn spec_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

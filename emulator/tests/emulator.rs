@@ -479,6 +479,32 @@ async fn delays_answer_late_then_normally() {
 }
 
 #[tokio::test]
+async fn stopping_answers_the_requests_in_flight_then_listens_no_more() {
+    let emulator = start().await;
+    let addr = emulator.addr();
+    emulator.fail_next(1, Fault::Delay(Duration::from_millis(300)));
+    let base = emulator.base_url().to_owned();
+    let in_flight = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("{base}{}", seeded("/audio")))
+            .bearer_auth(seeds::API_TOKEN)
+            .send()
+            .await
+    });
+    // The request is in the server (held by its delay) before the stop begins.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    emulator.stop().await;
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    let answered = in_flight
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|e| panic!("the request in flight was dropped: {e}"));
+    assert_eq!(answered.status(), StatusCode::OK);
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
 async fn every_reply_has_a_ray_id_and_json_content_type() {
     let emulator = start().await;
     for (auth, path) in [

@@ -1150,8 +1150,8 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
     std::fs::write(&extra, NOTES).unwrap_or_else(|e| panic!("{e}"));
     files.push(extra);
     let (emulator, _dir) = serve(&files).await;
-    // The five downloads operations are the handlers'; the notes' four are the spec's.
-    assert_eq!(emulator.spec_operations(), 4);
+    // The five downloads operations are the handlers'; the notes' five are the spec's.
+    assert_eq!(emulator.spec_operations(), 5);
 
     let downloads = account(&format!("/stream/{}/downloads", seeds::VIDEO_ID));
     assert_eq!(get(&emulator, &downloads).await.ok(), json!({}));
@@ -1176,7 +1176,23 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
         Body::Json(json!([])),
     )
     .await;
-    assert_eq!(bad.refused(StatusCode::BAD_REQUEST)[0].0, 10009);
+    assert_eq!(
+        bad.refused(StatusCode::BAD_REQUEST),
+        [(10009, "/body".to_owned())]
+    );
+    // A body over 16 MiB is refused in the envelope, as on the spec's routes.
+    let huge = send(
+        &emulator,
+        Method::POST,
+        &downloads,
+        &[],
+        Body::Json(json!({"pad": "x".repeat(17 << 20)})),
+    )
+    .await;
+    assert_eq!(
+        huge.refused(StatusCode::PAYLOAD_TOO_LARGE),
+        [(10009, "/body".to_owned())]
+    );
     let wrong = get(&emulator, &format!("{downloads}/default")).await;
     assert_eq!(wrong.refused(StatusCode::METHOD_NOT_ALLOWED)[0].0, 7001);
 
@@ -1212,6 +1228,20 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
     assert_eq!(
         get(&emulator, &format!("{notes}?limit=5")).await.ok(),
         json!([note])
+    );
+    // An envelope whose schema declares no `result` still carries one: null.
+    let pinned = send(
+        &emulator,
+        Method::PUT,
+        &account(&format!("/stream/{}/pin", seeds::VIDEO_ID)),
+        &[],
+        Body::None,
+    )
+    .await;
+    assert_eq!(pinned.status, StatusCode::OK, "{}", pinned.text);
+    assert_eq!(
+        pinned.json(),
+        json!({"success": true, "errors": [], "messages": [], "result": null})
     );
     let gone = send(
         &emulator,
@@ -1290,6 +1320,17 @@ paths:
     delete:
       responses:
         '204': {description: Deleted.}
+  /accounts/{account_id}/stream/{identifier}/pin:
+    parameters:
+      - $ref: 'common.yaml#/components/parameters/account_id'
+      - $ref: 'common.yaml#/components/parameters/video_id'
+    put:
+      responses:
+        '200':
+          description: Pinned; the bare envelope, with no `result` declared.
+          content:
+            application/json:
+              schema: {$ref: 'common.yaml#/components/schemas/Envelope'}
 components:
   schemas:
     Note:

@@ -41,8 +41,6 @@ use tracked::Tracked;
 
 /// The API's base path: spec paths are relative to it.
 const BASE: &str = "/client/v4";
-/// Request bodies larger than this are refused (413).
-const MAX_BODY: usize = 16 * 1024 * 1024;
 /// Path parameters that name the account: it must be one the credentials reach.
 const ACCOUNT_PARAMS: [&str; 2] = ["account_id", "account_identifier"];
 
@@ -94,14 +92,9 @@ async fn answer(shared: &Shared, spec: &Spec, request: Request) -> Response {
         Routed::NoPath => return no_route().into_response(),
     };
     let op = &spec.operations[index];
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            codes::INVALID_REQUEST_BODY,
-            format!("The request body is larger than {} MiB.", MAX_BODY >> 20),
-        )
-        .pointer("/body")
-        .into_response();
+    let bytes = match crate::api::body_bytes(body).await {
+        Ok(bytes) => bytes,
+        Err(failure) => return failure.into_response(),
     };
     let body = match check(spec, op, &parts, &values, bytes) {
         Ok(body) => body,

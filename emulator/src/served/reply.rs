@@ -181,6 +181,9 @@ fn json_body(spec: &Spec, media: &Media, synthesizer: &Synthesizer<'_>) -> Value
         envelope.insert("success".into(), Value::Bool(true));
         envelope.insert("errors".into(), json!([]));
         envelope.insert("messages".into(), json!([]));
+        // An envelope whose schema declares no `result` (the bare `Envelope` of `common.yaml`)
+        // still carries one, as every reply of Cloudflare's does: null.
+        envelope.entry("result").or_insert(Value::Null);
     }
     value
 }
