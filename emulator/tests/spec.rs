@@ -1150,8 +1150,8 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
     std::fs::write(&extra, NOTES).unwrap_or_else(|e| panic!("{e}"));
     files.push(extra);
     let (emulator, _dir) = serve(&files).await;
-    // The five downloads operations are the handlers'; the notes' five are the spec's.
-    assert_eq!(emulator.spec_operations(), 5);
+    // The five downloads operations are the handlers'; the notes' six are the spec's.
+    assert_eq!(emulator.spec_operations(), 6);
 
     let downloads = account(&format!("/stream/{}/downloads", seeds::VIDEO_ID));
     assert_eq!(get(&emulator, &downloads).await.ok(), json!({}));
@@ -1195,6 +1195,29 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
     );
     let wrong = get(&emulator, &format!("{downloads}/default")).await;
     assert_eq!(wrong.refused(StatusCode::METHOD_NOT_ALLOWED)[0].0, 7001);
+    // A method the spec adds to a downloads path is served, and allowed beside the handlers'.
+    let labelled = send(
+        &emulator,
+        Method::PUT,
+        &format!("{downloads}/default"),
+        &[],
+        Body::None,
+    )
+    .await;
+    assert_eq!(labelled.status, StatusCode::NO_CONTENT, "{}", labelled.text);
+    let patched = send(
+        &emulator,
+        Method::PATCH,
+        &format!("{downloads}/default"),
+        &[],
+        Body::None,
+    )
+    .await;
+    assert_eq!(patched.refused(StatusCode::METHOD_NOT_ALLOWED)[0].0, 7001);
+    assert_eq!(
+        patched.headers.get("allow").and_then(|v| v.to_str().ok()),
+        Some("DELETE, POST, PUT")
+    );
 
     // The notes: a required query parameter, a 201 create with a UUID, a 204 delete.
     let notes = account(&format!("/stream/{}/notes", seeds::VIDEO_ID));
@@ -1320,6 +1343,15 @@ paths:
     delete:
       responses:
         '204': {description: Deleted.}
+  /accounts/{account_id}/stream/{identifier}/downloads/{download_type}:
+    parameters:
+      - $ref: 'common.yaml#/components/parameters/account_id'
+      - $ref: 'common.yaml#/components/parameters/video_id'
+      - {name: download_type, in: path, required: true, schema: {type: string}}
+    put:
+      description: A method the downloads handlers lack, added by a spec.
+      responses:
+        '204': {description: Labelled.}
   /accounts/{account_id}/stream/{identifier}/pin:
     parameters:
       - $ref: 'common.yaml#/components/parameters/account_id'

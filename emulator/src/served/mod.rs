@@ -65,14 +65,21 @@ pub(crate) async fn serve_or_refuse_method(
             vec![Method::DELETE, Method::POST]
         }
     };
+    let mut allow = downloads_methods(request.uri().path());
     if let Some(spec) = &shared.spec {
         let path = request.uri().path();
         let relative = path.strip_prefix(BASE).unwrap_or(path);
-        if let Routed::Found { .. } = spec.route(request.method(), relative) {
-            return answer(&shared, spec, request).await;
+        match spec.route(request.method(), relative) {
+            Routed::Found { .. } => return answer(&shared, spec, request).await,
+            // The methods the spec adds to the path are allowed too.
+            Routed::NoMethod { allow: added } => {
+                allow.extend(added);
+                allow.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+                allow.dedup();
+            }
+            Routed::NoPath => {}
         }
     }
-    let allow = downloads_methods(request.uri().path());
     method_not_allowed(&allow)
 }
 
