@@ -20,6 +20,7 @@ pub mod document;
 pub mod merge;
 pub mod ownership;
 pub mod shared;
+pub mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -253,7 +254,7 @@ pub fn plan_with(
             plan.files = docs
                 .iter()
                 .map(|(path, doc)| {
-                    let text = yaml_serde::to_string(doc).map_err(|e| Error::Emit {
+                    let text = yaml::to_string(doc).map_err(|e| Error::Emit {
                         message: format!("{}: {e}", path.display()),
                     })?;
                     Ok((path.clone(), text))
