@@ -6,7 +6,7 @@ use cloudflare_stream::{Client, Download, DownloadType, VideoDownloads};
 use futures_util::future::join_all;
 use indicatif::MultiProgress;
 
-use crate::failure::{Action, Failed, Failure};
+use crate::failure::{Action, Failed, Failure, Progress};
 use crate::output;
 
 /// What every command needs.
@@ -14,6 +14,8 @@ pub(crate) struct Context<'a> {
     pub(crate) client: &'a Client,
     pub(crate) account: &'a str,
     pub(crate) json: bool,
+    /// What the command has changed so far, should Ctrl-C stop it.
+    pub(crate) progress: &'a Progress,
 }
 
 /// How `create --wait` waits.
@@ -56,6 +58,7 @@ impl Context<'_> {
                 .map_err(|error| {
                     Failed::from(Failure::Sdk(error)).after(Action::Created, &types[..done])
                 })?;
+            self.progress.record(Action::Created, &types[..=done]);
         }
         let Some(wait) = wait else {
             let created: Vec<_> = rows(&latest)
@@ -141,6 +144,7 @@ impl Context<'_> {
                 .map_err(|error| {
                     Failed::from(Failure::Sdk(error)).after(Action::Deleted, &types[..done])
                 })?;
+            self.progress.record(Action::Deleted, &types[..=done]);
         }
         output::deleted(video, types, self.json)
             .map_err(|error| Failed::from(Failure::Output(error)).after(Action::Deleted, types))

@@ -4,6 +4,7 @@
 //! Nothing here prints a credential: errors come from clap or the SDK, whose messages never
 //! contain one, and the environment is never echoed.
 
+use std::cell::RefCell;
 use std::process::ExitCode;
 
 use cloudflare_stream::{DownloadType, Error, WaitError};
@@ -24,6 +25,8 @@ pub(crate) enum Failure {
     Runtime(std::io::Error),
     /// The result could not be written to stdout (closed early, say, by `| head`).
     Output(std::io::Error),
+    /// Ctrl-C stopped the command.
+    Interrupted,
 }
 
 /// What a failure is, as the `kind` of its JSON; each kind has one exit status.
@@ -43,6 +46,7 @@ pub(crate) enum Kind {
     Output,
     /// An SDK error of a kind this CLI does not know yet.
     Other,
+    Interrupted,
 }
 
 impl Kind {
@@ -53,6 +57,8 @@ impl Kind {
             Kind::Usage | Kind::Config | Kind::InvalidRequest => 2,
             Kind::DownloadFailed => 3,
             Kind::WaitTimedOut => 4,
+            // 128 + SIGINT, as shells report a command Ctrl-C stopped.
+            Kind::Interrupted => 130,
             Kind::Api
             | Kind::Connection
             | Kind::Timeout
@@ -79,6 +85,7 @@ impl Kind {
             Kind::Runtime => "runtime",
             Kind::Output => "output",
             Kind::Other => "other",
+            Kind::Interrupted => "interrupted",
         }
     }
 }
@@ -108,6 +115,7 @@ impl Failure {
             Failure::Wait(_) => Kind::Other,
             Failure::Runtime(_) => Kind::Runtime,
             Failure::Output(_) => Kind::Output,
+            Failure::Interrupted => Kind::Interrupted,
         }
     }
 
@@ -121,9 +129,11 @@ impl Failure {
         match self {
             Failure::Sdk(error) => Some(error),
             Failure::Wait(error) => error.request_error(),
-            Failure::Usage(_) | Failure::Config(_) | Failure::Runtime(_) | Failure::Output(_) => {
-                None
-            }
+            Failure::Usage(_)
+            | Failure::Config(_)
+            | Failure::Runtime(_)
+            | Failure::Output(_)
+            | Failure::Interrupted => None,
         }
     }
 
@@ -138,6 +148,9 @@ impl Failure {
                 return format!("cannot start the async runtime: {error}");
             }
             Failure::Output(error) => return format!("cannot write the result to stdout: {error}"),
+            Failure::Interrupted => {
+                return "interrupted (Ctrl-C); downloads already created keep generating".into();
+            }
         };
         let mut message = error.to_string();
         let mut cause = error.source();
@@ -157,8 +170,8 @@ impl Failure {
         let error = self.sdk_error()?;
         if error.is_unauthorized() {
             Some(
-                "check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), and \
-                 --base-url if you meant a local emulator",
+                "check CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, or \
+                 CLOUDFLARE_API_USER_SERVICE_KEY), and --base-url if you meant a local emulator",
             )
         } else if error.is_forbidden() {
             Some("the credentials do not reach this account: check --account")
@@ -218,6 +231,30 @@ impl ClapMessage {
             }
         }
         ClapMessage { message, usage }
+    }
+}
+
+/// What a running command has changed so far, for a failure that stops it from outside
+/// (Ctrl-C), which has no other way to know.
+#[derive(Debug, Default)]
+pub(crate) struct Progress(RefCell<Option<Changed>>);
+
+impl Progress {
+    /// The command has now `action`ed these downloads.
+    pub(crate) fn record(&self, action: Action, types: &[DownloadType]) {
+        *self.0.borrow_mut() = Some(Changed {
+            action,
+            types: types.to_vec(),
+        });
+    }
+
+    /// The failure of a command Ctrl-C stopped, naming what it had changed.
+    pub(crate) fn interrupted(&self) -> Failed {
+        let failed = Failed::from(Failure::Interrupted);
+        match self.0.borrow_mut().take() {
+            Some(changed) => failed.after(changed.action, &changed.types),
+            None => failed,
+        }
     }
 }
 
@@ -309,7 +346,7 @@ pub(crate) fn report(failed: &Failed, json: bool) -> ExitCode {
             let _ = error.print();
             continue;
         }
-        eprintln!("error: {}", failure.message());
+        eprintln!("error: {}", crate::output::printable(&failure.message()));
         let ray = failure
             .sdk_error()
             .and_then(Error::api_error)

@@ -6,26 +6,32 @@ mod failure;
 mod output;
 
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cloudflare_stream::{ClientBuilder, DownloadType};
 
-use crate::failure::{Failed, Failure};
+use crate::failure::{Failed, Failure, Progress};
 
 const AFTER_HELP: &str = "\
 Credentials come from the environment, as for the SDK: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL
 with CLOUDFLARE_API_KEY, or CLOUDFLARE_API_USER_SERVICE_KEY. They are never printed.
 
+CLOUDFLARE_CUSTOM_HEADERS (one `Name: value` per line) adds headers to every request. An empty
+variable counts as unset.
+
 Exit status:
-  0  done
-  1  the API refused a request or could not be reached (or stdout was closed)
-  2  bad usage or configuration, found before anything was sent: an unknown option or bad
-     value, no credentials, no account, a bad base URL, a video ID the API cannot take
-  3  a download failed to generate (status error)
-  4  --wait ran out of time (--timeout)
-On 1 and 2 nothing is printed on stdout; the error names any download the command created or
+  0    done
+  1    the API refused a request or could not be reached (or stdout was closed), or a
+       download waited for was deleted meanwhile
+  2    bad usage or configuration, found before anything was sent: an unknown option or bad
+       value, no credentials, no account, a bad base URL, a video ID the API cannot take
+  3    a download failed to generate (status error)
+  4    --wait ran out of time (--timeout)
+  130  interrupted (Ctrl-C)
+On 1, 2 and 130 nothing is printed on stdout; the error names any download the command created or
 deleted before it failed. On 3 and 4 stdout has the last state of every download. With --json,
 each error is one JSON object on stderr, usage errors included (\"kind\": \"usage\").
 
@@ -74,6 +80,11 @@ struct Cli {
     #[arg(long, global = true, help_heading = GLOBAL)]
     json: bool,
 
+    /// Seconds each attempt of a request may take (default 60); a request that runs out is
+    /// retried twice, like a connection failure.
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds, help_heading = GLOBAL)]
+    request_timeout: Option<Duration>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -101,11 +112,12 @@ enum DownloadsCommand {
         /// Wait until every download is ready, with a progress bar.
         #[arg(long)]
         wait: bool,
-        /// With --wait: seconds between two looks at the progress.
-        #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = seconds)]
+        /// With --wait: seconds between two looks at the progress (at least 0.05).
+        #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = poll_seconds, requires = "wait")]
         poll_interval: Duration,
-        /// With --wait: seconds to wait in all before giving up.
-        #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = seconds)]
+        /// With --wait: seconds to wait for the downloads to be ready, counted from the first
+        /// look; each request is bounded by --request-timeout too.
+        #[arg(long, value_name = "SECONDS", default_value = "600", value_parser = seconds, requires = "wait")]
         timeout: Duration,
     },
     /// Delete downloads of a video, finished or not.
@@ -170,6 +182,20 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is not a positive number of seconds"))
 }
 
+/// A poll interval: not so short that waiting hammers the API.
+fn poll_seconds(text: &str) -> Result<Duration, String> {
+    let interval = seconds(text)?;
+    if interval < MIN_POLL_INTERVAL {
+        return Err(format!(
+            "`{text}` is below the least poll interval, 0.05 seconds"
+        ));
+    }
+    Ok(interval)
+}
+
+/// How often `--wait` may look at the progress, at most.
+const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
 /// Whether `--json` is on the command line (before any `--`): known even when clap refuses the
 /// rest of it, so that its error is JSON too.
 fn json_requested(args: &[OsString]) -> bool {
@@ -224,14 +250,37 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return failure::report(&Failure::Runtime(error).into(), cli.json),
     };
-    match runtime.block_on(run(&cli)) {
+    let progress = Progress::default();
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = run(&cli, &progress) => result,
+            // Said like any failure, naming what was created or deleted so far. (Should the
+            // handler fail to install, this branch is disabled and Ctrl-C stops the process.)
+            Ok(()) = tokio::signal::ctrl_c() => {
+                if std::io::stderr().is_terminal() {
+                    // Progress bars leave the cursor at the end of a line.
+                    eprintln!();
+                }
+                Err(progress.interrupted())
+            }
+        }
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failed) => failure::report(&failed, cli.json),
     }
 }
 
-async fn run(cli: &Cli) -> Result<(), Failed> {
-    let Some(account) = cli.account.as_deref() else {
+/// An option's value, unless it is empty: an empty environment variable counts as unset, as
+/// for the SDK.
+fn given(value: Option<&String>) -> Option<&str> {
+    value
+        .map(String::as_str)
+        .filter(|value| !value.trim().is_empty())
+}
+
+async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
+    let Some(account) = given(cli.account.as_ref()) else {
         return Err(Failure::Config(
             "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID".into(),
         )
@@ -239,8 +288,11 @@ async fn run(cli: &Cli) -> Result<(), Failed> {
     };
     // Credentials by the SDK's own rules; `--base-url` (or CLOUDFLARE_BASE_URL) on top.
     let mut builder = ClientBuilder::from_env().map_err(Failure::Sdk)?;
-    if let Some(base_url) = &cli.base_url {
-        builder = builder.base_url(base_url.as_str());
+    if let Some(base_url) = given(cli.base_url.as_ref()) {
+        builder = builder.base_url(base_url);
+    }
+    if let Some(timeout) = cli.request_timeout {
+        builder = builder.timeout(timeout);
     }
     let client = builder.build().map_err(Failure::Sdk)?;
     let Command::Downloads(command) = &cli.command;
@@ -248,6 +300,7 @@ async fn run(cli: &Cli) -> Result<(), Failed> {
         client: &client,
         account,
         json: cli.json,
+        progress,
     };
     match command {
         DownloadsCommand::List { video } => context.list(video).await,
@@ -342,6 +395,22 @@ mod tests {
             types.download_types(),
             [DownloadType::Audio, DownloadType::Default]
         );
+    }
+
+    #[test]
+    fn a_poll_interval_is_at_least_a_twentieth_of_a_second() {
+        assert_eq!(poll_seconds("0.05"), Ok(MIN_POLL_INTERVAL));
+        assert!(poll_seconds("0.01").is_err());
+        assert!(poll_seconds("0").is_err());
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let value = |text: &str| Some(text.to_owned());
+        assert_eq!(given(value("").as_ref()), None);
+        assert_eq!(given(value("  ").as_ref()), None);
+        assert_eq!(given(value("abc").as_ref()), Some("abc"));
+        assert_eq!(given(None), None);
     }
 
     #[test]

@@ -32,9 +32,9 @@ pub(crate) fn downloads(
         table += &format!(
             "{:<8} {:<10} {:>7.1}%  {}\n",
             download_type.as_str(),
-            status,
+            printable(status),
             download.percent_complete.unwrap_or(0.0),
-            download.url.as_deref().unwrap_or("-")
+            printable(download.url.as_deref().unwrap_or("-"))
         );
     }
     print(table)
@@ -58,6 +58,20 @@ pub(crate) fn deleted(video: &str, types: &[DownloadType], json: bool) -> io::Re
     print(lines)
 }
 
+/// `text` from the server as it may reach a terminal: control characters (escape sequences
+/// that retitle the window or recolour it, a line feed that forges a row) written as escapes.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn print_json(value: &Value) -> io::Result<()> {
     // Serialising a `Value` cannot fail.
     print(serde_json::to_string_pretty(value).unwrap_or_default() + "\n")
@@ -78,5 +92,19 @@ pub(crate) fn progress_bar(download_type: &DownloadType) -> ProgressBar {
         Ok(style) => bar.with_style(style.progress_chars("=> ")),
         // The template is a constant; should it ever not parse, the default bar still works.
         Err(_) => bar,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_the_server_are_escaped() {
+        assert_eq!(
+            printable("https://x/\u{1b}]0;pwned\u{7}\nFAKE"),
+            "https://x/\\u{1b}]0;pwned\\u{7}\\nFAKE"
+        );
+        assert_eq!(printable("ready é"), "ready é");
     }
 }

@@ -920,3 +920,112 @@ fn a_closed_stdout_is_reported_not_a_panic() {
     assert_eq!(error["deleted"], json!(["default"]), "{error}");
     assert!(emulator.downloads(seeds::ACCOUNT_ID, VIDEO).is_empty());
 }
+
+#[test]
+fn empty_variables_count_as_unset_and_wait_options_need_wait() {
+    let emulator = emulator();
+    // An empty account is no account: said so, not an empty path parameter.
+    let error = run(
+        cfstream(&emulator).env("CLOUDFLARE_ACCOUNT_ID", ""),
+        &["downloads", "list", VIDEO, "--json"],
+    )
+    .json_error(2, "config");
+    assert!(
+        Run::json_message(&error).starts_with("no account"),
+        "{error}"
+    );
+
+    // `--poll-interval` and `--timeout` belong to `--wait`, and polling is not a busy loop.
+    run(
+        &mut cfstream(&emulator),
+        &["downloads", "create", VIDEO, "--timeout", "5", "--json"],
+    )
+    .json_error(2, "usage");
+    let error = run(
+        &mut cfstream(&emulator),
+        &[
+            "downloads",
+            "create",
+            VIDEO,
+            "--wait",
+            "--poll-interval",
+            "0.001",
+            "--json",
+        ],
+    )
+    .json_error(2, "usage");
+    assert!(
+        Run::json_message(&error).contains("least poll interval"),
+        "{error}"
+    );
+}
+
+#[test]
+fn request_timeout_bounds_each_attempt() {
+    let emulator = emulator();
+    // Every attempt (the first and two retries) answers after 2 s; each may take 0.3 s.
+    emulator.fail_next(3, Fault::Delay(Duration::from_secs(2)));
+    let started = std::time::Instant::now();
+    let error = run(
+        &mut cfstream(&emulator),
+        &[
+            "--request-timeout",
+            "0.3",
+            "downloads",
+            "list",
+            VIDEO,
+            "--json",
+        ],
+    )
+    .json_error(1, "timeout");
+    assert!(started.elapsed() < Duration::from_secs(5), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_is_reported_with_what_was_created() {
+    // Slow enough that the wait is still going when the signal comes.
+    let emulator = emulator_with(Duration::from_secs(60));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"));
+    for variable in VARIABLES {
+        command.env_remove(variable);
+    }
+    let child = command
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .args(["--base-url", emulator.base_url(), "--json"])
+        .args([
+            "downloads",
+            "create",
+            VIDEO,
+            "--type",
+            "default,audio",
+            "--wait",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    // Both downloads created, the wait begun.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while emulator.downloads(seeds::ACCOUNT_ID, VIDEO).len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "nothing created");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
+    assert!(killed.success());
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cfstream: {e}"));
+    let ran = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    let error = ran.json_error(130, "interrupted");
+    assert_eq!(error["created"], json!(["default", "audio"]), "{error}");
+}

@@ -236,7 +236,7 @@ pub enum WaitError {
 
     /// The video has no download of this type: it was never created, or was deleted while
     /// waiting.
-    #[error("the video has no {download_type} download: create it first")]
+    #[error("the video has no {download_type} download: it was never created, or was deleted")]
     Missing {
         /// The download type that is absent.
         download_type: DownloadType,
