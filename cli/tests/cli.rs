@@ -83,6 +83,44 @@ fn run(command: &mut Command, args: &[&str]) -> Run {
     }
 }
 
+/// `cfstream` against `emulator`, started in the background with `args`, its output captured.
+fn spawned(emulator: &Emulator, args: &[&str]) -> std::process::Child {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"));
+    for variable in VARIABLES {
+        command.env_remove(variable);
+    }
+    command
+        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
+        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
+        .args(["--base-url", emulator.base_url()])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"))
+}
+
+/// What a background `cfstream` printed, once it has ended.
+fn finished(child: std::process::Child) -> Run {
+    let output = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Waits until the seeded video has both downloads (created by a background command).
+fn both_created(emulator: &Emulator) {
+    let started = std::time::Instant::now();
+    while emulator.downloads(seeds::ACCOUNT_ID, VIDEO).len() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(10), "never created");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 impl Run {
     fn expect(self, code: i32) -> Self {
         assert_eq!(
@@ -696,48 +734,32 @@ fn a_create_that_fails_prints_nothing_on_stdout() {
 #[test]
 fn a_download_deleted_while_waiting_exits_1_with_nothing_on_stdout() {
     let emulator = emulator_with(Duration::from_secs(60));
-    let mut waiting = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"));
-    for variable in VARIABLES {
-        waiting.env_remove(variable);
-    }
-    let waiting = waiting
-        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
-        .args(["--base-url", emulator.base_url()])
-        .args(["downloads", "create", VIDEO, "--type", "audio,default"])
-        .args([
+    let waiting = spawned(
+        &emulator,
+        &[
+            "downloads",
+            "create",
+            VIDEO,
+            "--type",
+            "audio,default",
             "--wait",
             "--poll-interval",
             "0.05",
             "--timeout",
             "3",
             "--json",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
+        ],
+    );
     // Once both exist, delete one from under the waiting command; the other runs out of time.
-    let started = std::time::Instant::now();
-    while emulator.downloads(seeds::ACCOUNT_ID, VIDEO).len() < 2 {
-        assert!(started.elapsed() < Duration::from_secs(10), "never created");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    both_created(&emulator);
     run(
         &mut cfstream(&emulator),
         &["downloads", "delete", VIDEO, "--type", "audio"],
     )
     .expect(0);
-    let output = waiting
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
-    let failed = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-    // The lowest status: a download gone (1) says more than one still going (4).
-    .expect(1);
+    let failed = finished(waiting)
+        // The lowest status: a download gone (1) says more than one still going (4).
+        .expect(1);
     assert_eq!(failed.stdout, "", "stderr:\n{}", failed.stderr);
     let errors: Vec<Value> = failed
         .stderr
@@ -986,46 +1008,26 @@ fn request_timeout_bounds_each_attempt() {
 fn ctrl_c_is_reported_with_what_was_created() {
     // Slow enough that the wait is still going when the signal comes.
     let emulator = emulator_with(Duration::from_secs(60));
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cfstream"));
-    for variable in VARIABLES {
-        command.env_remove(variable);
-    }
-    let child = command
-        .env("CLOUDFLARE_API_TOKEN", seeds::API_TOKEN)
-        .env("CLOUDFLARE_ACCOUNT_ID", seeds::ACCOUNT_ID)
-        .args(["--base-url", emulator.base_url(), "--json"])
-        .args([
+    let child = spawned(
+        &emulator,
+        &[
+            "--json",
             "downloads",
             "create",
             VIDEO,
             "--type",
             "default,audio",
             "--wait",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run cfstream: {e}"));
-    // Both downloads created, the wait begun.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while emulator.downloads(seeds::ACCOUNT_ID, VIDEO).len() < 2 {
-        assert!(std::time::Instant::now() < deadline, "nothing created");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        ],
+    );
+    both_created(&emulator);
+    // The wait begun.
     std::thread::sleep(Duration::from_millis(200));
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap_or_else(|e| panic!("cannot run kill: {e}"));
     assert!(killed.success());
-    let output = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("cfstream: {e}"));
-    let ran = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    let error = ran.json_error(130, "interrupted");
+    let error = finished(child).json_error(130, "interrupted");
     assert_eq!(error["created"], json!(["default", "audio"]), "{error}");
 }
