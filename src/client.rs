@@ -244,10 +244,10 @@ impl ClientBuilder {
     }
 
     /// Adds a header to every request, e.g. for a proxy or Cloudflare
-    /// Access. A header set on a request replaces it, and so does this one
-    /// a header of the same name from `CLOUDFLARE_CUSTOM_HEADERS` (with
-    /// [`from_env`](Self::from_env)); calling it twice with one name sends
-    /// both values. Name and value are
+    /// Access. It replaces a header of the same name from
+    /// `CLOUDFLARE_CUSTOM_HEADERS` (with [`from_env`](Self::from_env)), and a
+    /// header set on a request replaces it; calling it twice with one name
+    /// sends both values. Name and value are
     /// trimmed, as on a request. Its value is treated as a secret (never
     /// shown in Debug output or errors); credential headers are refused,
     /// since the credentials already set them.
