@@ -31,9 +31,9 @@ Exit status:
   3    a download failed to generate (status error)
   4    --wait ran out of time (--timeout)
   130  interrupted (Ctrl-C)
-On 1, 2 and 130 nothing is printed on stdout; the error names any download the command created or
-deleted before it failed. On 3 and 4 stdout has the last state of every download. With --json,
-each error is one JSON object on stderr, usage errors included (\"kind\": \"usage\").
+On 1, 2 and 130 nothing is printed on stdout; the error names any download the command
+created or deleted before it failed. On 3 and 4 stdout has the last state of every download.
+With --json, each error is one JSON object on stderr, usage errors included (\"kind\": \"usage\").
 
 Examples:
   cfstream downloads create ea95132c15732412d22c1476fa83f27a --type default,audio --wait
