@@ -31,16 +31,6 @@ pub fn doc(text: Option<&str>) -> TokenStream {
     quote! { #(#attrs)* }
 }
 
-/// [`doc`] for an item that must be documented (the SDK's crate denies `missing_docs` in CI):
-/// where the spec says nothing, the name of the thing and that the spec gives no description,
-/// which is true, rather than a guess at what it means.
-pub fn doc_or_name(text: Option<&str>, name: &str) -> TokenStream {
-    match text {
-        Some(_) => doc(text),
-        None => doc(Some(&format!("`{name}` (the spec gives no description)."))),
-    }
-}
-
 /// The lines of a doc comment for `text` (see [`doc`]).
 fn doc_lines(text: &str) -> Vec<String> {
     let source: Vec<String> = text

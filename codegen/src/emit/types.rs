@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::markdown::doc_or_name;
+use super::markdown::doc;
 use super::resources::Local;
 use super::{ident, paths};
 use crate::model::{EnumDef, Field, FormPart, StructDef, TypeDef, TypeRef, UnionDef};
@@ -18,7 +18,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
         TypeDef::Union(u) => union_def(u),
         TypeDef::Alias(a) => {
             let name = ident(&a.name);
-            let docs = doc_or_name(a.doc.as_deref(), &a.name);
+            let docs = doc(a.doc.as_deref());
             let target = type_ref(&a.target, &Local::default());
             quote! {
                 #docs
@@ -30,7 +30,7 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
 
 fn union_def(def: &UnionDef) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_or_name(def.doc.as_deref(), &def.name);
+    let docs = doc(def.doc.as_deref());
     let eq = def.is_eq.then(|| quote!(Eq,));
     let variants = def.variants.iter().map(|(variant, ty)| {
         let text = format!(" The value in its `{variant}` shape.");
@@ -55,10 +55,10 @@ fn union_def(def: &UnionDef) -> TokenStream {
 /// A multipart body: a plain struct, and the form it is sent as.
 fn form_def(def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_or_name(def.doc.as_deref(), &def.name);
+    let docs = doc(def.doc.as_deref());
     let fields = def.fields.iter().map(|f| {
         let field = ident(&f.ident);
-        let docs = doc_or_name(f.doc.as_deref(), &f.json_name);
+        let docs = doc(f.doc.as_deref());
         let inner = type_ref(&f.ty, &Local::default());
         let ty = if f.optional {
             quote!(Option<#inner>)
@@ -122,7 +122,7 @@ fn form_def(def: &StructDef) -> TokenStream {
 
 fn struct_def(def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_or_name(def.doc.as_deref(), &def.name);
+    let docs = doc(def.doc.as_deref());
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
     if def.is_eq {
         derives.push(quote!(Eq));
@@ -192,7 +192,7 @@ fn constructor(def: &StructDef) -> Option<TokenStream> {
 
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
-    let docs = doc_or_name(field.doc.as_deref(), &field.json_name);
+    let docs = doc(field.doc.as_deref());
     if field.flatten {
         let ty = type_ref(&field.ty, &Local::default());
         return quote! {
@@ -231,7 +231,7 @@ fn field(field: &Field) -> TokenStream {
 
 fn enum_def(def: &EnumDef) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_or_name(def.doc.as_deref(), &def.name);
+    let docs = doc(def.doc.as_deref());
     let fallback = ident(&def.fallback);
     let variants = def.variants.iter().map(|v| {
         let variant = ident(&v.ident);

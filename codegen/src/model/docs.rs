@@ -144,7 +144,8 @@ pub fn shared_path_doc(template: &str) -> String {
 }
 
 /// Writes the documentation made from names, which only the final names can give: each
-/// method's and each request type's.
+/// method's and each request type's; and says so where the spec describes a type or field not
+/// at all, since every public item is documented (a crate with `missing_docs` stays clean).
 pub fn compose(api: &mut Api) {
     fn compose_resource(resource: &mut Resource) {
         for op in &mut resource.operations {
@@ -156,6 +157,32 @@ pub fn compose(api: &mut Api) {
         resource.children.iter_mut().for_each(compose_resource);
     }
     api.roots.iter_mut().for_each(compose_resource);
+    for def in &mut api.types {
+        let doc = match def {
+            TypeDef::Struct(s) => {
+                for field in &mut s.fields {
+                    if field.doc.is_none() {
+                        field.doc = Some(undescribed_field_doc(&field.json_name));
+                    }
+                }
+                &mut s.doc
+            }
+            TypeDef::Enum(e) => &mut e.doc,
+            TypeDef::Union(u) => &mut u.doc,
+            TypeDef::Alias(a) => &mut a.doc,
+        };
+        doc.get_or_insert_with(|| UNDESCRIBED_TYPE_DOC.to_owned());
+    }
+}
+
+/// The documentation of a type the spec does not describe: true, rather than a guess at what
+/// it means (rustdoc shows its name beside it).
+pub const UNDESCRIBED_TYPE_DOC: &str = "The spec gives no description.";
+
+/// The documentation of a field the spec does not describe: its name on the wire, which its
+/// Rust name may not show.
+pub fn undescribed_field_doc(json_name: &str) -> String {
+    format!("`{json_name}` (the spec gives no description).")
 }
 
 /// `text` as a doc comment can hold it. A carriage return that does not end a line is a "bare
