@@ -17,13 +17,37 @@ use super::describe::escape;
 /// Carries what a person wrote in `old` into `new`; `written` holds the pointers of the
 /// descriptions the importer made up in `new`.
 pub fn keep(new: &mut Value, old: &Value, written: &BTreeSet<String>) {
-    node(new, old, "", written);
+    node(new, old, "", written, false);
 }
 
-fn node(new: &mut Value, old: &Value, at: &str, written: &BTreeSet<String>) {
+/// Whether the keys of the object under `key` are names (of properties, paths, responses,
+/// media types...) rather than keywords: a property called `description` or `example` is a
+/// property like any other, neither carried over nor left out.
+pub(super) fn holds_names(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "paths"
+            | "responses"
+            | "content"
+            | "headers"
+            | "schemas"
+            | "parameters"
+            | "requestBodies"
+            | "securitySchemes"
+            | "links"
+            | "callbacks"
+            | "encoding"
+            | "variables"
+            | "mapping"
+    )
+}
+
+/// `names`: whether the keys of this object are names ([`holds_names`]).
+fn node(new: &mut Value, old: &Value, at: &str, written: &BTreeSet<String>, names: bool) {
     match (new, old) {
         (Value::Object(new), Value::Object(old)) => {
-            for (key, value) in old {
+            for (key, value) in old.iter().filter(|_| !names) {
                 let carried = key.starts_with("x-rust-")
                     || ((key == "example" || key == "examples") && !new.contains_key(key))
                     || ((key == "description" || key == "summary")
@@ -34,13 +58,14 @@ fn node(new: &mut Value, old: &Value, at: &str, written: &BTreeSet<String>) {
             }
             for (key, value) in new.iter_mut() {
                 if let Some(before) = old.get(key) {
-                    node(value, before, &format!("{at}/{}", escape(key)), written);
+                    let at = format!("{at}/{}", escape(key));
+                    node(value, before, &at, written, !names && holds_names(key));
                 }
             }
         }
         (Value::Array(new), Value::Array(old)) => {
             for (i, (value, before)) in new.iter_mut().zip(old).enumerate() {
-                node(value, before, &format!("{at}/{i}"), written);
+                node(value, before, &format!("{at}/{i}"), written, false);
             }
         }
         _ => {}
@@ -80,5 +105,19 @@ mod tests {
         );
         assert_eq!(new["components"]["schemas"]["A"]["x-rust-name"], "Thing");
         assert_eq!(new["components"]["schemas"]["A"]["type"], "object");
+    }
+
+    #[test]
+    fn properties_named_like_keywords_are_properties() {
+        // The schema dropped its `example` property: a re-import does not bring it back.
+        let old = json!({"properties": {"example": {"type": "string"}, "id": {"type": "string"}}});
+        let mut new = json!({"properties": {"id": {"type": "string"}}});
+        keep(&mut new, &old, &BTreeSet::new());
+        assert_eq!(new, json!({"properties": {"id": {"type": "string"}}}));
+        // An `example` keyword beside them is still carried.
+        let old = json!({"example": {"id": "x"}, "properties": {"id": {"type": "string"}}});
+        let mut new = json!({"properties": {"id": {"type": "string"}}});
+        keep(&mut new, &old, &BTreeSet::new());
+        assert_eq!(new["example"], json!({"id": "x"}));
     }
 }

@@ -10,6 +10,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::merge::holds_names;
+
 /// The extension in an imported file's `info` that seals it.
 pub const SEAL: &str = "x-codegen-import";
 
@@ -57,27 +59,32 @@ fn digest(doc: &Value) -> String {
     if let Some(info) = owned.get_mut("info").and_then(Value::as_object_mut) {
         info.remove(SEAL);
     }
-    let text = canonical(&owned).to_string();
+    let text = canonical(&owned, false).to_string();
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     });
     format!("{hash:016x}")
 }
 
-/// `value` with its keys sorted and the carried keys taken out.
-fn canonical(value: &Value) -> Value {
+/// `value` with its keys sorted and the carried keys taken out; `names` says whether its keys
+/// are names (a property called `description`), which are all kept.
+fn canonical(value: &Value, names: bool) -> Value {
     match value {
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> =
-                map.iter().filter(|(key, _)| !carried(key)).collect();
+            let mut entries: Vec<(&String, &Value)> = map
+                .iter()
+                .filter(|(key, _)| names || !carried(key))
+                .collect();
             entries.sort_by(|a, b| a.0.cmp(b.0));
             let sorted: Map<String, Value> = entries
                 .into_iter()
-                .map(|(key, value)| (key.clone(), canonical(value)))
+                .map(|(key, value)| (key.clone(), canonical(value, !names && holds_names(key))))
                 .collect();
             Value::Object(sorted)
         }
-        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| canonical(item, false)).collect())
+        }
         other => other.clone(),
     }
 }
@@ -123,9 +130,14 @@ mod tests {
         let mut edited = doc.clone();
         edited["components"]["schemas"]["A"]["properties"]["mine"] = json!({"type": "integer"});
         assert_eq!(owner(&edited), Owner::Edited);
-        let mut retyped = doc;
+        let mut retyped = doc.clone();
         retyped["components"]["schemas"]["A"]["properties"]["b"]["type"] = json!("integer");
         assert_eq!(owner(&retyped), Owner::Edited);
+        // A property named like a keyword is a property: adding one is an edit.
+        let mut named = doc;
+        named["components"]["schemas"]["A"]["properties"]["description"] =
+            json!({"type": "string"});
+        assert_eq!(owner(&named), Owner::Edited);
     }
 
     #[test]
