@@ -355,6 +355,12 @@ fn wrong_credentials_are_reported_without_being_printed() {
         failed.stderr
     );
     assert!(failed.stderr.contains("hint: check CLOUDFLARE_API_TOKEN"));
+    // The hint names every scheme, the service key included.
+    assert!(
+        failed.stderr.contains("CLOUDFLARE_API_USER_SERVICE_KEY"),
+        "{}",
+        failed.stderr
+    );
 
     let mut key = cfstream(&emulator);
     key.env_remove("CLOUDFLARE_API_TOKEN")

@@ -166,10 +166,7 @@ impl Emulator {
             shutdown: shutdown_sender,
             stopped,
         };
-        let shutdown = Shutdown {
-            requested,
-            _done: done,
-        };
+        let shutdown = Shutdown { requested, done };
         Ok((emulator, listener, api::router(shared), shutdown))
     }
 
@@ -271,13 +268,13 @@ struct Shutdown {
     /// Resolves when the `Emulator` (the sender) is dropped or stopped.
     requested: oneshot::Receiver<()>,
     /// Dropped when the server has stopped, which resolves [`Emulator::stop`].
-    _done: oneshot::Sender<()>,
+    done: oneshot::Sender<()>,
 }
 
 /// Serves until the emulator is dropped or stopped; open connections finish their request
 /// first.
 async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: Shutdown) {
-    let Shutdown { requested, _done } = shutdown;
+    let Shutdown { requested, done } = shutdown;
     let stopped = async {
         let _ = requested.await;
     };
@@ -285,4 +282,6 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: Shutdow
     let _ = axum::serve(listener, app)
         .with_graceful_shutdown(stopped)
         .await;
+    // The server has stopped: `stop` may return.
+    drop(done);
 }
