@@ -148,9 +148,8 @@ impl Failure {
                 return format!("cannot start the async runtime: {error}");
             }
             Failure::Output(error) => return format!("cannot write the result to stdout: {error}"),
-            Failure::Interrupted => {
-                return "interrupted (Ctrl-C); downloads already created keep generating".into();
-            }
+            // What the command created or deleted before is named beside it.
+            Failure::Interrupted => return "interrupted (Ctrl-C)".into(),
         };
         let mut message = error.to_string();
         let mut cause = error.source();
@@ -240,7 +239,7 @@ impl ClapMessage {
 pub(crate) struct Progress(RefCell<Option<Changed>>);
 
 impl Progress {
-    /// The command has now `action`ed these downloads.
+    /// Records that the command has now created (or deleted) `types`.
     pub(crate) fn record(&self, action: Action, types: &[DownloadType]) {
         *self.0.borrow_mut() = Some(Changed {
             action,

@@ -19,16 +19,16 @@ const YAML_1_1_BOOLEANS: &[&str] = &[
 /// `doc` as YAML text.
 pub fn to_string(doc: &Value) -> Result<String, String> {
     let text = yaml_serde::to_string(doc).map_err(|e| e.to_string())?;
-    let quoted = quote_booleans(&text);
+    let quoted = quote_misread(&text);
     let same = yaml_serde::from_str::<Value>(&quoted).is_ok_and(|read| read == *doc);
     Ok(if same { quoted } else { text })
 }
 
-/// `text` with each plain key or value that YAML 1.1 reads as a boolean single-quoted; the
-/// lines of block scalars (`|`, `>`) are left as they are.
-fn quote_booleans(text: &str) -> String {
+/// `text` with each plain key or value that YAML 1.1 reads as a boolean or a timestamp
+/// single-quoted; the lines of block scalars (`|`, `>`) are left as they are.
+fn quote_misread(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
-    // The indentation of the line that opened the block scalar being read, if any.
+    // While a block scalar is read: the column its content is indented beyond.
     let mut block: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
