@@ -265,7 +265,7 @@ fn the_command_lists_and_refuses_what_it_cannot_do() {
     assert_eq!(bare.status.code(), Some(2), "{bare:?}");
     let stderr = String::from_utf8_lossy(&bare.stderr);
     assert!(
-        stderr.contains("no `common.yaml` in the spec folder"),
+        stderr.contains("common.yaml: not found: imported files refer to it"),
         "{stderr}"
     );
     assert_eq!(std::fs::read_dir(&empty).expect("listed").count(), 0);

@@ -159,16 +159,17 @@ pub fn plan_with(
     }
     // Every imported file refers to the folder's `common.yaml`: without it, each would be
     // refused for a `$ref` that does not resolve, which would not say what is missing.
-    if !dir.join(shared::COMMON_FILE).is_file() {
-        return Err(Error::Unsupported {
-            at: crate::error::Location::root(dir),
-            what: format!(
-                "no `{}` in the spec folder: imported files refer to it for the account and \
-                 video identifiers, the response envelope and the failure response; copy the \
-                 project's `spec/{}` there first",
-                shared::COMMON_FILE,
-                shared::COMMON_FILE
-            ),
+    let common = dir.join(shared::COMMON_FILE);
+    if !common.is_file() {
+        let why = format!(
+            "not found: imported files refer to it for the account and video identifiers, the \
+             response envelope and the failure response; copy the project's `spec/{}` into the \
+             spec folder first",
+            shared::COMMON_FILE
+        );
+        return Err(Error::Io {
+            path: common,
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, why),
         });
     }
     let chosen: Vec<&Resource> = resources
