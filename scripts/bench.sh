@@ -14,14 +14,13 @@
 #
 # Takes 15 to 20 minutes on two cores, most of it clean builds. `scripts/bench.sh 4 5` runs only
 # the parts named. Uses $CARGO_TARGET_DIR (clean builds go to folders inside it, never to the
-# target folder itself). Steps that need ../shared/specs are skipped with a message when it is
-# absent.
+# target folder itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 export CARGO_TARGET_DIR=$target
-schema="$root/../shared/specs/cloudflare-openapi.json"
+schema="$root/schemas/cloudflare/cloudflare-openapi.json"
 parts=${*:-1 2 3 4 5}
 part() { [[ " $parts " == *" $1 "* ]]; }
 
@@ -42,25 +41,21 @@ fi
 
 if part 3; then
 echo "== 3. generator as a process on the whole Cloudflare API"
-if [ -f "$schema" ]; then
-  cargo build --release --locked -q -p cloudflare-stream-codegen
-  scratch=$(mktemp -d)
-  trap 'rm -rf "$scratch"' EXIT
-  mkdir -p "$scratch/spec" "$scratch/out"
-  cp "$schema" "$scratch/spec/"
-  for run in 1 2 3; do
-    /usr/bin/time -v "$target/release/codegen" generate --lenient \
-      --spec "$scratch/spec" --out "$scratch/out" 2> "$scratch/time.log" > /dev/null
-    wall=$(grep 'Elapsed (wall clock)' "$scratch/time.log" | awk '{print $NF}')
-    user=$(grep 'User time' "$scratch/time.log" | awk '{print $NF}')
-    sys=$(grep 'System time' "$scratch/time.log" | awk '{print $NF}')
-    peak=$(grep 'Maximum resident' "$scratch/time.log" | awk '{print $NF}')
-    echo "run $run: ${wall} wall, ${user} s user, ${sys} s sys, $((peak / 1024)) MB peak RSS"
-  done
-  echo "$(wc -l < "$scratch/out/api.rs") lines generated"
-else
-  echo "skipped: $schema not found (it comes with ../shared/specs)"
-fi
+cargo build --release --locked -q -p cloudflare-stream-codegen
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/spec" "$scratch/out"
+cp "$schema" "$scratch/spec/"
+for run in 1 2 3; do
+  /usr/bin/time -v "$target/release/codegen" generate --lenient \
+    --spec "$scratch/spec" --out "$scratch/out" 2> "$scratch/time.log" > /dev/null
+  wall=$(grep 'Elapsed (wall clock)' "$scratch/time.log" | awk '{print $NF}')
+  user=$(grep 'User time' "$scratch/time.log" | awk '{print $NF}')
+  sys=$(grep 'System time' "$scratch/time.log" | awk '{print $NF}')
+  peak=$(grep 'Maximum resident' "$scratch/time.log" | awk '{print $NF}')
+  echo "run $run: ${wall} wall, ${user} s user, ${sys} s sys, $((peak / 1024)) MB peak RSS"
+done
+echo "$(wc -l < "$scratch/out/api.rs") lines generated"
 fi
 
 if part 4; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints one line per generator output — `spec/`, every fixture, the extension example, and,
-# where ../shared/specs is present, Cloudflare's Stream schema, its whole API (each lenient,
+# Cloudflare's Stream schema (as vendored in schemas/cloudflare/), its whole API (each lenient,
 # and with `--every-schema`) and every week of the history — with the SHA-256 of the
 # generated file and of its list of lenient notes (or of the error, for an input refused).
 # Two builds of the generator that print the same lines generate the same bytes: run it with
@@ -15,7 +15,7 @@ set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/.."
 root=$(pwd)
-shared="$root/../shared/specs"
+schemas="$root/schemas/cloudflare"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The hash of standard input, with the scratch folder's name taken out of the paths in it.
@@ -49,14 +49,10 @@ done
 mkdir -p "$out/extend-spec"
 cp "$root"/spec/*.yaml "$root/codegen/tests/extend/captions.yaml" "$out/extend-spec/"
 generate extend "$out/extend-spec"
-if [ ! -d "$shared" ]; then
-  echo "skipped: $shared not found (Cloudflare's schemas)" >&2
-  exit 0
-fi
-generate_file stream "$shared/cloudflare-stream.yaml" --lenient
-generate_file stream-every "$shared/cloudflare-stream.yaml" --lenient --every-schema
-generate_file whole "$shared/cloudflare-openapi.json" --lenient
-generate_file whole-every "$shared/cloudflare-openapi.json" --lenient --every-schema
-for file in "$shared"/history/*.json; do
+generate_file stream "$schemas/cloudflare-stream.yaml" --lenient
+generate_file stream-every "$schemas/cloudflare-stream.yaml" --lenient --every-schema
+generate_file whole "$schemas/cloudflare-openapi.json" --lenient
+generate_file whole-every "$schemas/cloudflare-openapi.json" --lenient --every-schema
+for file in "$schemas"/history/*.json; do
   generate_file "history-$(basename "$file" .json)" "$file" --lenient
 done

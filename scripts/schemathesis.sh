@@ -8,7 +8,7 @@
 #   SCHEMATHESIS_EXAMPLES=1000 scripts/schemathesis.sh
 #   SCHEMATHESIS_SPEC=DIR scripts/schemathesis.sh  # the emulator started with `--spec DIR`,
 #                                            # tested against DIR (e.g. a folder holding
-#                                            # ../shared/specs/cloudflare-stream.yaml), with
+#                                            # schemas/cloudflare/cloudflare-stream.yaml), with
 #                                            # the exclusions of scripts/schemathesis-spec.toml
 #   SCHEMATHESIS_ACCOUNT=ID scripts/schemathesis.sh  # every request names account ID (see below)
 #   SCHEMATHESIS_SEED=N scripts/schemathesis.sh  # the run a report's `Seed: N` came from

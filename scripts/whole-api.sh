@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Generates Cloudflare's whole API (../shared/specs/cloudflare-openapi.json, 1,533 operations)
+# Generates Cloudflare's whole API (schemas/cloudflare/cloudflare-openapi.json, 1,533 operations)
 # into a scratch crate under target/whole-api and `cargo check`s it, printing the generator's
 # time and peak memory, the generated size, the notes (what was approximated) and the check time.
 # Not part of CI: the check takes minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-schema="$root/../shared/specs/cloudflare-openapi.json"
+schema="$root/schemas/cloudflare/cloudflare-openapi.json"
 [ -f "$schema" ] || { echo "not found: $schema" >&2; exit 1; }
 scratch="$root/target/whole-api"
 mkdir -p "$scratch/spec" "$scratch/src"

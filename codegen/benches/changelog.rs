@@ -1,13 +1,11 @@
 //! The changelog's cost, against one generation: Cloudflare's whole API
-//! (`../shared/specs/cloudflare-openapi.json`, 1,533 operations) and its Stream schema, each
+//! (`schemas/cloudflare/cloudflare-openapi.json`, 1,533 operations) and its Stream schema, each
 //! compared with itself after a handful of edits (a component renamed, a property removed,
 //! one changing type, one added, a required query parameter added).
 //!
 //! - `compare`: the changelog of two generated APIs (the APIs built outside the timing);
 //! - `generate_locked`: building the new API keeping the old one's names (the lock);
 //! - `generate`: one generation of the new spec, end to end, for scale.
-//!
-//! Skipped, with a message, when `../shared/specs` is absent.
 //!
 //! ```sh
 //! cargo bench -p cloudflare-stream-codegen --bench changelog
@@ -23,8 +21,9 @@ use codegen::model::Api;
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs")
+/// Cloudflare's schemas, vendored in the repository.
+fn schemas() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/cloudflare")
 }
 
 /// The object component schemas of `doc` with at least two properties, in order.
@@ -101,11 +100,9 @@ fn changelog(c: &mut Criterion) {
         ("stream", "cloudflare-stream.yaml"),
         ("whole_api", "cloudflare-openapi.json"),
     ] {
-        let path = shared().join(file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("skipped {group_name}: {} not found", path.display());
-            continue;
-        };
+        let path = schemas().join(file);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let doc: Value = if file.ends_with(".json") {
             serde_json::from_str(&text).expect("JSON")
         } else {

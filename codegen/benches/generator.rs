@@ -1,11 +1,9 @@
 //! Generator speed, stage by stage (load, model, emit, format) and end to end, on three inputs:
 //!
 //! - `spec`: the SDK's own `spec/` folder, strictly, as `build.rs` generates it;
-//! - `stream`: Cloudflare's Stream schema (`../shared/specs/cloudflare-stream.yaml`), leniently;
-//! - `whole_api`: Cloudflare's whole API (`../shared/specs/cloudflare-openapi.json`, 4 MB,
+//! - `stream`: Cloudflare's Stream schema (`schemas/cloudflare/cloudflare-stream.yaml`), leniently;
+//! - `whole_api`: Cloudflare's whole API (`schemas/cloudflare/cloudflare-openapi.json`, 4 MB,
 //!   1,533 operations), leniently.
-//!
-//! The last two are skipped, with a message, when `../shared/specs` is absent.
 //!
 //! ```sh
 //! cargo bench -p cloudflare-stream-codegen --bench generator
@@ -57,24 +55,16 @@ fn inputs() -> Vec<Input> {
         files: own,
         options: strict,
     }];
-    let shared = root.join("../shared/specs");
+    let schemas = root.join("schemas/cloudflare");
     for (name, file) in [
         ("stream", "cloudflare-stream.yaml"),
         ("whole_api", "cloudflare-openapi.json"),
     ] {
-        let path = shared.join(file);
-        if path.is_file() {
-            inputs.push(Input {
-                name,
-                files: vec![path],
-                options: lenient,
-            });
-        } else {
-            eprintln!(
-                "skipping generator/{name}: {} not found (it comes with ../shared/specs)",
-                path.display()
-            );
-        }
+        inputs.push(Input {
+            name,
+            files: vec![schemas.join(file)],
+            options: lenient,
+        });
     }
     inputs
 }

@@ -137,12 +137,11 @@ fn fuzz_mutations() {
     run_cases("mutations of spec/", cases(), mutate::case(), |case| {
         judge(mutate::render(sdk, &case), false)
     });
-    if let Some(stream) = mutate::stream_schema() {
-        run_cases(
-            "mutations of cloudflare-stream.yaml",
-            cases() / 10,
-            mutate::case(),
-            |case| judge(mutate::render(stream, &case), false),
-        );
-    }
+    let stream = mutate::stream_schema();
+    run_cases(
+        "mutations of cloudflare-stream.yaml",
+        cases() / 10,
+        mutate::case(),
+        |case| judge(mutate::render(stream, &case), false),
+    );
 }

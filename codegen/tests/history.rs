@@ -1,4 +1,4 @@
-//! A year of Cloudflare's Stream schema, week by week (`../shared/specs/history`, 34 versions):
+//! A year of Cloudflare's Stream schema, week by week (`schemas/cloudflare/history`, 34 versions):
 //! regenerated in order, each keeping the names of the API generated from the one before, as a
 //! user who regenerates every week would.
 //!
@@ -8,9 +8,6 @@
 //!   comparing the documents with every `$ref` followed and every doc text and name that is
 //!   not sent dropped) changes nothing in the Rust API: no breaking, no additive change.
 //! - The real breaks of that year are named.
-//!
-//! Where `../shared/specs` is absent the test says it is skipped; under `CI=true` it fails
-//! (`support/shared.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,10 +17,10 @@ use codegen::changes::{self, Changelog, Severity};
 use codegen::load::Spec;
 use serde_json::{Map, Value};
 
+#[path = "support/schemas.rs"]
+mod schemas;
 #[path = "support/scratch.rs"]
 mod scratch;
-#[path = "support/shared.rs"]
-mod shared;
 
 /// Keys that are not sent: documentation, examples, names of things.
 const NOT_SENT: &[&str] = &[
@@ -171,9 +168,7 @@ fn has(changelog: &Changelog, rust: &str, message: &str) -> bool {
 
 #[test]
 fn a_year_of_cloudflare_changes_is_regenerated_without_breaking_for_nothing() {
-    let Some(dir) = shared::shared("history") else {
-        return;
-    };
+    let dir = schemas::schema("history");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the history folder")
         .map(|e| e.expect("an entry").path())

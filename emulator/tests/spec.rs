@@ -4,8 +4,7 @@
 //! remember what was created, credentials and faults apply, and the downloads routes keep
 //! their state beside the project's own spec.
 //!
-//! Cloudflare's schema is read from `../shared/specs/` (next to the project); where it is
-//! absent these tests say so and pass, except under `CI=true`, where they fail.
+//! Cloudflare's schema is read from `schemas/cloudflare/`, vendored in the repository.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,20 +16,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-/// Cloudflare's whole Stream schema (25 paths, 43 operations), if it is next to the project.
-fn cloudflare_schema() -> Option<PathBuf> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/cloudflare-stream.yaml");
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing, and CI=true: the spec tests must run",
-        path.display()
-    );
-    eprintln!("skipped: {} is absent", path.display());
-    None
+/// Cloudflare's whole Stream schema (25 paths, 43 operations), vendored in the repository.
+fn cloudflare_schema() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/cloudflare/cloudflare-stream.yaml")
 }
 
 /// A scratch folder holding `files` (copied), and an emulator serving it.
@@ -51,8 +39,8 @@ async fn serve(files: &[PathBuf]) -> (Emulator, TempDir) {
 }
 
 /// An emulator serving a folder that holds only Cloudflare's Stream schema.
-async fn stream_emulator() -> Option<(Emulator, TempDir)> {
-    Some(serve(&[cloudflare_schema()?]).await)
+async fn stream_emulator() -> (Emulator, TempDir) {
+    serve(&[cloudflare_schema()]).await
 }
 
 /// The account's base path: `/accounts/{account}`.
@@ -558,9 +546,7 @@ fn stream_calls() -> Vec<Call> {
 
 #[tokio::test]
 async fn every_operation_of_cloudflares_stream_schema_answers_a_valid_request() {
-    let Some(schema) = cloudflare_schema() else {
-        return;
-    };
+    let schema = cloudflare_schema();
     let (emulator, _dir) = serve(std::slice::from_ref(&schema)).await;
     // 43 operations, 3 of them the stateful downloads routes.
     assert_eq!(emulator.spec_operations(), 40);
@@ -641,9 +627,7 @@ async fn upload(emulator: &Emulator) -> String {
 
 #[tokio::test]
 async fn answers_follow_the_schema_and_are_the_same_every_time() {
-    let Some((emulator, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (emulator, _dir) = stream_emulator().await;
     let video = get(&emulator, &account(&format!("/stream/{}", seeds::VIDEO_ID))).await;
     let result = video.ok();
     // Examples where the schema has them; the identifier asked for; formats honoured.
@@ -675,9 +659,7 @@ async fn answers_follow_the_schema_and_are_the_same_every_time() {
     let (first, second) = (upload(&emulator).await, upload(&emulator).await);
     assert_ne!(first, second);
     assert_eq!(first.len(), 32);
-    let Some((fresh, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (fresh, _dir) = stream_emulator().await;
     assert_eq!(upload(&fresh).await, first);
 }
 
@@ -686,9 +668,7 @@ type Refusal = (Reply, StatusCode, Vec<(i64, &'static str)>);
 
 #[tokio::test]
 async fn invalid_requests_are_refused_with_the_pointer_of_the_problem() {
-    let Some((emulator, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (emulator, _dir) = stream_emulator().await;
     let clip = account("/stream/clip");
     let cases: Vec<Refusal> = vec![
         // Wrong body type, wrong property type, missing required property, bounds.
@@ -833,9 +813,7 @@ async fn invalid_requests_are_refused_with_the_pointer_of_the_problem() {
 
 #[tokio::test]
 async fn collections_remember_what_was_created_per_account() {
-    let Some((emulator, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (emulator, _dir) = stream_emulator().await;
     emulator.add_video(SeedVideo::new("acct2", "vid2", "", VideoKind::Ready));
     let keys = account("/stream/keys");
     assert_eq!(get(&emulator, &keys).await.ok(), json!([]));
@@ -963,9 +941,7 @@ async fn collections_remember_what_was_created_per_account() {
 
 #[tokio::test]
 async fn deleted_resources_are_gone_until_made_again() {
-    let Some((emulator, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (emulator, _dir) = stream_emulator().await;
     let video = account(&format!("/stream/{}", seeds::OTHER_VIDEO_IDS[1]));
     send(
         &emulator,
@@ -1014,9 +990,7 @@ async fn deleted_resources_are_gone_until_made_again() {
 
 #[tokio::test]
 async fn credentials_faults_and_routing_apply_to_spec_routes() {
-    let Some((emulator, _dir)) = stream_emulator().await else {
-        return;
-    };
+    let (emulator, _dir) = stream_emulator().await;
     let path = account("/stream/keys");
     let url = format!("{}{path}", emulator.base_url());
     let http = reqwest::Client::new();

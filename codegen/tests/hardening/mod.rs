@@ -7,8 +7,8 @@
 pub mod check;
 pub mod mutate;
 pub mod random;
-#[path = "../support/shared.rs"]
-pub mod shared;
+#[path = "../support/schemas.rs"]
+pub mod schemas;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;

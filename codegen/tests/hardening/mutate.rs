@@ -40,18 +40,16 @@ pub fn sdk_spec() -> &'static RealSpec {
     })
 }
 
-/// Cloudflare's Stream schema from `../shared/specs` (beside the repository), if it is there.
-/// Under CI it must be.
-pub fn stream_schema() -> Option<&'static RealSpec> {
-    static SPEC: OnceLock<Option<RealSpec>> = OnceLock::new();
+/// Cloudflare's Stream schema, as vendored in `schemas/cloudflare/`.
+pub fn stream_schema() -> &'static RealSpec {
+    static SPEC: OnceLock<RealSpec> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let path = super::shared::shared("cloudflare-stream.yaml")?;
-        Some(RealSpec {
+        let path = super::schemas::schema("cloudflare-stream.yaml");
+        RealSpec {
             label: "cloudflare-stream.yaml",
             files: vec![(PathBuf::from("specs/cloudflare-stream.yaml"), parse(&path))],
-        })
+        }
     })
-    .as_ref()
 }
 
 /// One change to a document. Positions are fractions of the document's node list, so the same
