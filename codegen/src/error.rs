@@ -126,6 +126,15 @@ pub enum Error {
         /// The construct, and what to do instead where there is an alternative.
         what: String,
     },
+    /// An overlay of the folder is not Overlay 1.0, or one of its actions cannot apply (or
+    /// selects nothing: the document it corrects has changed).
+    #[error("{at}: overlay: {message}")]
+    Overlay {
+        /// The overlay file, and the pointer of the part at fault (`/actions/2`).
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
     /// Something that must be unique across the spec is not.
     #[error("{at}: duplicate {what}; first defined at {first}")]
     Duplicate {
@@ -159,7 +168,8 @@ impl Error {
             Self::Invalid { at, .. }
             | Self::DanglingRef { at, .. }
             | Self::Unsupported { at, .. }
-            | Self::Duplicate { at, .. } => Some(at),
+            | Self::Duplicate { at, .. }
+            | Self::Overlay { at, .. } => Some(at),
             Self::Tolerated { problem, .. } => problem.location(),
             _ => None,
         }

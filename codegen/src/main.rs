@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Diff(paths) => cli::generate::diff(paths),
         Command::Changelog(args) => cli::changelog::changelog(args),
         Command::Import(args) => cli::import::import(args),
+        Command::Overlays(args) => cli::overlays::overlays(args),
     };
     match result {
         Ok(code) => code,

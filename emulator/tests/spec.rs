@@ -1346,3 +1346,71 @@ components:
         id: {type: string, format: uuid}
         text: {type: string, example: A note.}
 "#;
+
+/// A correction beside Cloudflare's schema (an OpenAPI overlay): the delete of a signing key
+/// takes no body, as the service does, where the schema says a JSON body is required.
+const NO_BODY_ON_KEY_DELETE: &str = r"overlay: 1.0.0
+info: {title: Corrections, version: 1.0.0}
+extends: cloudflare-stream.yaml
+actions:
+  - target: $.paths['/accounts/{account_id}/stream/keys/{identifier}'].delete.requestBody
+    description: The service takes no body on a delete.
+    remove: true
+";
+
+#[tokio::test]
+async fn overlays_in_the_folder_correct_what_is_served() {
+    let path = account("/stream/keys/ea95132c15732412d22c1476fa83f27a");
+    let (plain, _plain_dir) = stream_emulator().await;
+    let refused = send(&plain, Method::DELETE, &path, &[], Body::None).await;
+    assert_eq!(
+        refused.refused(StatusCode::BAD_REQUEST),
+        [(10009, "/body".to_owned())]
+    );
+
+    let (corrected, dir) = stream_emulator().await;
+    drop(corrected);
+    std::fs::write(dir.path().join("corrections.yaml"), NO_BODY_ON_KEY_DELETE)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let emulator = Emulator::start_with(EmulatorConfig {
+        spec_dir: Some(dir.path().to_path_buf()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let created = send(
+        &emulator,
+        Method::POST,
+        &account("/stream/keys"),
+        &[],
+        Body::Json(json!({})),
+    )
+    .await;
+    let id = created.ok()["id"].as_str().unwrap_or_default().to_owned();
+    let deleted = send(
+        &emulator,
+        Method::DELETE,
+        &account(&format!("/stream/keys/{id}")),
+        &[],
+        Body::None,
+    )
+    .await;
+    deleted.ok();
+
+    // A correction that no longer applies stops the emulator from starting, naming it.
+    let stale = NO_BODY_ON_KEY_DELETE.replace("keys/{identifier}", "keys/{key_id}");
+    std::fs::write(dir.path().join("corrections.yaml"), stale).unwrap_or_else(|e| panic!("{e}"));
+    let error = Emulator::start_with(EmulatorConfig {
+        spec_dir: Some(dir.path().to_path_buf()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .err()
+    .map(|e| format!("{:?}", e.into_inner()))
+    .unwrap_or_default();
+    assert!(error.contains("corrections.yaml#/actions/0"), "{error}");
+    assert!(
+        error.contains("selects nothing in cloudflare-stream.yaml"),
+        "{error}"
+    );
+}

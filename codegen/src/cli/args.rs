@@ -39,6 +39,23 @@ pub enum Command {
     /// alone unless `--replace-edited`. Nothing is written unless the folder then generates
     /// strictly. Exits 1 if a resource named with `--resource` was left alone.
     Import(ImportArgs),
+    /// List the corrections the spec folder's overlays make (each action: its file, target,
+    /// the document it changes, how many nodes it selects, and why), then what they change in
+    /// the generated API: the changelog from the folder without its overlays to the folder as
+    /// it generates.
+    Overlays(OverlaysArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OverlaysArgs {
+    /// The spec folder.
+    #[arg(long, default_value = "spec")]
+    pub spec: PathBuf,
+    /// How to print the API changes.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub options: Options,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,8 +1,9 @@
 //! The command line, one module per command: `generate`, `check` and `diff`; `changelog`;
-//! `import`.
+//! `import`; `overlays`.
 
 pub mod args;
 pub mod changelog;
 mod files;
 pub mod generate;
 pub mod import;
+pub mod overlays;

@@ -9,6 +9,11 @@
 //! - `nesting`: the linear scan that refuses YAML nested too deep before it is parsed;
 //! - `validate`: checks deep schemas node by node, and names the node that is not OpenAPI;
 //! - [`refs`]: follows `$ref`s, and checks every one of them once everything is loaded.
+//!
+//! A file of the folder that is an OpenAPI Overlay 1.0 document (it has `overlay:` where a spec
+//! has `openapi:`) is not a spec file but a correction of the one its `extends` names: overlays
+//! are applied, in file-name order, to the parsed documents before anything else reads them
+//! ([`Spec::overlays`] says what each action did).
 
 mod files;
 pub(crate) mod nesting;
@@ -76,6 +81,8 @@ pub type FileId = usize;
 pub struct Spec {
     /// The files, sorted by name so that everything downstream is deterministic.
     pub files: Vec<SpecFile>,
+    /// What each action of the folder's overlays did, in the order they were applied.
+    pub overlays: Vec<overlay::Applied>,
 }
 
 /// Something a `$ref` led to, with where it was found.
@@ -103,6 +110,23 @@ impl Spec {
         Self::load_files(paths)
     }
 
+    /// Reads every spec file directly inside `dir` as [`Spec::load_dir`] does, leaving its
+    /// overlays out: the spec as its files say it, before any correction.
+    pub fn load_dir_without_overlays(dir: &Path) -> Result<Self> {
+        let mut paths = Vec::new();
+        for path in spec_files(dir)? {
+            if !overlay::is_overlay(&read_value(&path)?) {
+                paths.push(path);
+            }
+        }
+        if paths.is_empty() {
+            return Err(Error::NoSpecFiles {
+                dir: dir.to_path_buf(),
+            });
+        }
+        Self::load_files(paths)
+    }
+
     /// Reads the given files as one spec.
     pub fn load_files(mut paths: Vec<PathBuf>) -> Result<Self> {
         paths.sort();
@@ -120,9 +144,9 @@ impl Spec {
     /// Parses files already in memory, `(path, text)`; the path names the file in errors and
     /// its file name is what `$ref`s use.
     pub fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<Self> {
-        let mut files: Vec<(SpecFile, Value)> = Vec::with_capacity(sources.len());
-        for (path, text) in sources {
-            let raw = parse_text(&path, &text)?;
+        let (documents, overlays) = read_sources(sources)?;
+        let mut files: Vec<(SpecFile, Value)> = Vec::with_capacity(documents.len());
+        for (path, text, raw, overlaid) in documents {
             let root = Location::root(&path);
             check_deep_schemas(&raw, &root)?;
             let doc = typed(&raw, &root).map_err(|e| locate_invalid(&raw, &root).unwrap_or(e))?;
@@ -139,13 +163,18 @@ impl Spec {
                 name,
                 doc,
                 text,
-                raw: OnceLock::new(),
+                // An overlaid document is not what its text says: keep what it is.
+                raw: if overlaid {
+                    OnceLock::from(Some(raw.clone()))
+                } else {
+                    OnceLock::new()
+                },
             };
             files.push((file, raw));
         }
         files.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
         let (files, raws): (Vec<SpecFile>, Vec<Value>) = files.into_iter().unzip();
-        let spec = Self { files };
+        let spec = Self { files, overlays };
         spec.check_refs(&raws)?;
         Ok(spec)
     }
@@ -153,6 +182,59 @@ impl Spec {
     /// The root location of file `file`.
     pub fn root(&self, file: FileId) -> Location {
         Location::root(&self.files[file].path)
+    }
+}
+
+/// A source parsed: its path, its text, its value and whether an overlay changed it (its text
+/// then no longer says what it is).
+type Parsed = (PathBuf, String, Value, bool);
+
+/// The sources parsed, with the folder's overlays applied to them, and what each overlay
+/// action did.
+type Read = (Vec<Parsed>, Vec<overlay::Applied>);
+
+fn read_sources(sources: Vec<(PathBuf, String)>) -> Result<Read> {
+    let mut documents = Vec::with_capacity(sources.len());
+    let mut overlays = Vec::new();
+    for (path, text) in sources {
+        let raw = parse_text(&path, &text)?;
+        if overlay::is_overlay(&raw) {
+            let read = overlay::Overlay::from_value(&raw, &path.display().to_string());
+            overlays.push((path, read.map_err(overlay_error)?));
+        } else {
+            documents.push((path, text, raw, false));
+        }
+    }
+    if overlays.is_empty() {
+        return Ok((documents, Vec::new()));
+    }
+    overlays.sort_by_key(|(path, _)| file_name(path));
+    let overlays: Vec<overlay::Overlay> = overlays.into_iter().map(|(_, o)| o).collect();
+    let names: Vec<String> = documents.iter().map(|(path, ..)| file_name(path)).collect();
+    let mut targets: Vec<(&str, &mut Value)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(documents.iter_mut().map(|(_, _, raw, _)| raw))
+        .collect();
+    let applied = overlay::apply_in_folder(&mut targets, &overlays).map_err(overlay_error)?;
+    for ((_, _, _, overlaid), name) in documents.iter_mut().zip(&names) {
+        *overlaid = applied.iter().any(|action| &action.document == name);
+    }
+    Ok((documents, applied))
+}
+
+/// An overlay error as a located one: the overlay file, and the pointer of the part at fault.
+fn overlay_error(error: overlay::Error) -> Error {
+    let message = match &error.target {
+        Some(target) => format!("`{target}` {}", error.message),
+        None => error.message.clone(),
+    };
+    Error::Overlay {
+        at: Location {
+            file: PathBuf::from(&error.file),
+            pointer: error.pointer,
+        },
+        message,
     }
 }
 

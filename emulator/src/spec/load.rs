@@ -1,5 +1,7 @@
 //! Reading a spec folder: every `.yaml`, `.yml` and `.json` file in it (not in sub-folders),
-//! parsed to JSON values, with every `$ref` checked before anything is served.
+//! parsed to JSON values, the folder's overlays (OpenAPI Overlay 1.0 documents, which correct
+//! the file their `extends` names) applied to them, as the generator applies them, and every
+//! `$ref` checked before anything is served.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -7,6 +9,18 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::SpecError;
+
+/// An overlay that cannot be read or applied, as the emulator's own errors say it.
+fn invalid(error: overlay::Error) -> SpecError {
+    let message = match &error.target {
+        Some(target) => format!("overlay: `{target}` {}", error.message),
+        None => format!("overlay: {}", error.message),
+    };
+    SpecError::Invalid {
+        at: format!("{}#{}", error.file, error.pointer),
+        message,
+    }
+}
 
 /// How many `$ref`s may follow each other before the chain is called a cycle.
 pub(crate) const MAX_REF_CHAIN: usize = 64;
@@ -48,6 +62,7 @@ impl Files {
             });
         }
         let mut docs = Vec::new();
+        let mut overlays = Vec::new();
         for path in paths {
             let name = path
                 .file_name()
@@ -64,7 +79,19 @@ impl Files {
                     message: "an OpenAPI document must be an object".into(),
                 });
             }
-            docs.push((name, doc));
+            if overlay::is_overlay(&doc) {
+                overlays.push(overlay::Overlay::from_value(&doc, &name).map_err(invalid)?);
+            } else {
+                docs.push((name, doc));
+            }
+        }
+        if !overlays.is_empty() {
+            // Paths are sorted: overlays apply in file-name order.
+            let mut targets: Vec<(&str, &mut Value)> = docs
+                .iter_mut()
+                .map(|(name, doc)| (name.as_str(), doc))
+                .collect();
+            overlay::apply_in_folder(&mut targets, &overlays).map_err(invalid)?;
         }
         let by_name = docs
             .iter()
