@@ -47,7 +47,7 @@ for dir in "$root"/codegen/tests/fixtures/*/; do
   generate "fixture-$(basename "$dir")" "$dir/spec"
 done
 mkdir -p "$out/extend-spec"
-cp "$root"/spec/*.yaml "$root/codegen/tests/extend/captions.yaml" "$out/extend-spec/"
+cp "$root"/spec/common.yaml "$root"/spec/downloads.yaml "$root/codegen/tests/extend/captions.yaml" "$out/extend-spec/"
 generate extend "$out/extend-spec"
 generate_file stream "$schemas/cloudflare-stream.yaml" --lenient
 generate_file stream-every "$schemas/cloudflare-stream.yaml" --lenient --every-schema

@@ -292,7 +292,12 @@ fn create_without_wait_shows_the_download_in_progress() {
         "{}",
         created.stdout
     );
-    assert!(lines[1].ends_with("  -"), "{}", created.stdout);
+    // The URL is there from creation, as the service gives it.
+    assert!(
+        lines[1].ends_with("/downloads/audio.m4a"),
+        "{}",
+        created.stdout
+    );
 
     // The default type is the default, and the types created before stay.
     let created = run(

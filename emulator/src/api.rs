@@ -402,33 +402,37 @@ async fn list(State(shared): State<Arc<Shared>>, path: VideoPath) -> Result<Resp
     Ok(success(downloads_json(&downloads)))
 }
 
-/// `POST .../downloads`: creates the default download; the result is that download.
+/// `POST .../downloads`: creates the default download; the result is the downloads by type
+/// with the default one in it (`{"default": {...}}`), as the service answers today.
 async fn create_default(
     State(shared): State<Arc<Shared>>,
     path: VideoPath,
     body: Body,
 ) -> Result<Response, Failure> {
-    json_object(&body_bytes(body).await?)?;
+    no_body_or_json_object(&body_bytes(body).await?)?;
     let now = Instant::now();
     let mut store = shared.store();
     store.create(&path.account_id, &path.video_id, DownloadKind::Default, now)?;
     let downloads = store.list(&path.account_id, &path.video_id, now)?;
-    let default = downloads
-        .iter()
-        .find(|(kind, _)| *kind == DownloadKind::Default)
-        .map(|(_, state)| download_json(state))
-        .unwrap_or(Value::Null);
-    Ok(success(default))
+    let default: Vec<_> = downloads
+        .into_iter()
+        .filter(|(kind, _)| *kind == DownloadKind::Default)
+        .collect();
+    Ok(success(downloads_json(&default)))
 }
 
-/// Checks that a request body is a JSON object, as `POST .../downloads` requires (`{}`).
-fn json_object(body: &[u8]) -> Result<(), Failure> {
+/// `POST .../downloads` takes no body, as the service and Cloudflare's guide have it, or the
+/// JSON object older clients send (`{}`); anything else is refused.
+fn no_body_or_json_object(body: &[u8]) -> Result<(), Failure> {
+    if body.trim_ascii().is_empty() {
+        return Ok(());
+    }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(_)) => Ok(()),
         _ => Err(Failure::new(
             StatusCode::BAD_REQUEST,
             codes::INVALID_REQUEST_BODY,
-            "The request body must be a JSON object, such as {}.",
+            "The request body, when there is one, must be a JSON object, such as {}.",
         )
         .pointer("/body")),
     }

@@ -259,7 +259,10 @@ impl Store {
         let elapsed = now.saturating_duration_since(created);
         let (percent_complete, status) =
             progress(video.kind, elapsed, self.settings.generation_time);
-        let url = (status == DownloadStatus::Ready).then(|| {
+        // The service gives the URL from the download's creation on, so that a caller can keep
+        // it from the create answer (as Cloudflare's guide does); a download that failed has
+        // no file to serve.
+        let url = (status != DownloadStatus::Error).then(|| {
             format!(
                 "https://customer-{}.cloudflarestream.com/{video_id}/downloads/{}",
                 self.settings.customer_code,
@@ -356,7 +359,11 @@ mod tests {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].0, DownloadKind::Audio);
         assert_eq!(listed[0].1.percent_complete, 30.0);
-        assert_eq!(listed[0].1.url, None);
+        assert_eq!(
+            listed[0].1.url.as_deref(),
+            Some("https://customer-abc.cloudflarestream.com/ok/downloads/audio.m4a"),
+            "the URL is there from creation"
+        );
 
         assert_eq!(
             store.create("acc", "ok", DownloadKind::Default, t0 + 5 * SECOND),

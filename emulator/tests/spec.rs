@@ -1124,8 +1124,9 @@ async fn downloads_stay_stateful_beside_the_projects_spec_and_more() {
     std::fs::write(&extra, NOTES).unwrap_or_else(|e| panic!("{e}"));
     files.push(extra);
     let (emulator, _dir) = serve(&files).await;
-    // The five downloads operations are the handlers'; the notes' six are the spec's.
-    assert_eq!(emulator.spec_operations(), 6);
+    // The five downloads operations are the handlers'; the other 40 of Stream and the notes'
+    // six are the spec's.
+    assert_eq!(emulator.spec_operations(), 46);
 
     let downloads = account(&format!("/stream/{}/downloads", seeds::VIDEO_ID));
     assert_eq!(get(&emulator, &downloads).await.ok(), json!({}));

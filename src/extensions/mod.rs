@@ -6,4 +6,5 @@
 //! stands on generated code and names its operations and models, so a change to the spec can
 //! break one, never the runtime. Each is re-exported at the crate root.
 
+mod created;
 pub(crate) mod wait;

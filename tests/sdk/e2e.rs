@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use cloudflare_stream::{
-    ApiError, ApiMessage, Client, Credentials, Download, DownloadStatus, DownloadType, Error,
+    ApiError, ApiMessage, Client, CreatedDownload, Credentials, Download, DownloadStatus,
+    DownloadType, Error,
 };
 use codegen::load::Spec;
 use serde_json::{Value, json};
@@ -271,11 +272,11 @@ async fn get_lists_the_downloads_of_a_video() {
 }
 
 #[tokio::test]
-async fn create_posts_an_empty_json_object() {
+async fn create_sends_no_body_and_reads_the_keyed_answer() {
     let example = success_example(CREATE);
     let server = server_for("POST", DOWNLOADS, example.clone()).await;
 
-    let download = client(&server.uri())
+    let created = client(&server.uri())
         .stream()
         .downloads()
         .create(ACCOUNT, VIDEO)
@@ -285,13 +286,36 @@ async fn create_posts_an_empty_json_object() {
     let request = only_request(&server).await;
     assert_line(&request, "POST", DOWNLOADS);
     assert_standard_headers(&request);
-    assert_eq!(header(&request, "content-type"), Some("application/json"));
-    assert_eq!(String::from_utf8_lossy(&request.body), "{}");
+    assert_eq!(header(&request, "content-type"), None);
+    assert!(request.body.is_empty(), "a body was sent");
 
+    assert!(
+        matches!(created, CreatedDownload::KeyedDownloads(_)),
+        "{created:?}"
+    );
+    let download = created.download();
     assert_eq!(download.status, Some(DownloadStatus::Inprogress));
     assert_eq!(download.percent_complete, Some(0.0));
-    assert_eq!(download.url, None);
-    assert_download(Some(&download), &example["result"]);
+    assert!(download.url.is_some(), "the URL is there from creation");
+    assert_download(Some(download), &example["result"]["default"]);
+}
+
+#[tokio::test]
+async fn create_reads_the_flat_answer_too() {
+    let flat = json!({"success": true, "errors": [], "messages": [],
+        "result": {"percentComplete": 0, "status": "inprogress", "url": "https://u/default.mp4"}});
+    let server = server_for("POST", DOWNLOADS, flat.clone()).await;
+    let created = client(&server.uri())
+        .stream()
+        .downloads()
+        .create(ACCOUNT, VIDEO)
+        .await
+        .expect("create");
+    assert!(
+        matches!(created, CreatedDownload::Download(_)),
+        "{created:?}"
+    );
+    assert_download(Some(created.download()), &flat["result"]);
 }
 
 #[tokio::test]

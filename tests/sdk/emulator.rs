@@ -99,9 +99,24 @@ async fn both_downloads_are_created_waited_for_listed_and_deleted() {
         VideoDownloads::default()
     );
 
-    let default = ok(downloads.create(ACCOUNT, VIDEO).await);
+    let created = ok(downloads.create(ACCOUNT, VIDEO).await);
+    // The service's answer today: the downloads by type, the URL there from creation.
+    assert!(
+        matches!(
+            created,
+            cloudflare_stream::CreatedDownload::KeyedDownloads(_)
+        ),
+        "{created:?}"
+    );
+    let default = created.into_download();
     assert_eq!(default.status, Some(DownloadStatus::Inprogress));
-    assert_eq!(default.url, None);
+    assert!(
+        default
+            .url
+            .as_deref()
+            .is_some_and(|u| u.ends_with("/downloads/default.mp4")),
+        "{default:?}"
+    );
     let all = ok(downloads
         .create_type(ACCOUNT, VIDEO, DownloadType::Audio)
         .await);

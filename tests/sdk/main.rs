@@ -7,7 +7,8 @@
 //! - [`observability`]: the `tracing` spans and events, and no secret in them;
 //! - [`emulator`]: the SDK against the stateful emulator, `wait_until_ready` included;
 //! - [`env`]: `Client::from_env` against a real process environment (in child processes);
-//! - [`load`]: thousands of concurrent calls against the emulator.
+//! - [`load`]: thousands of concurrent calls against the emulator;
+//! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`.
 
 mod support;
 
@@ -17,3 +18,4 @@ mod env;
 mod load;
 mod observability;
 mod retries;
+mod spec_served;

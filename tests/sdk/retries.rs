@@ -118,24 +118,29 @@ async fn retried_post_sends_its_body_again() {
         failure(502),
         ResponseTemplate::new(200).set_body_json(json!({
             "success": true, "errors": [], "messages": [],
-            "result": {"percentComplete": 0, "status": "inprogress"}
+            "result": {"uid": "66be4bf738797e01e1fca35a7bdecdcd"}
         })),
     ])
     .await;
 
-    let download = client(&server.uri())
+    let mut input = cloudflare_stream::CreateInputRequest::default();
+    input.default_creator = Some("c-1".into());
+    let made = client(&server.uri())
         .stream()
-        .downloads()
-        .create(ACCOUNT, VIDEO)
+        .live_inputs()
+        .create(ACCOUNT, &input)
         .await
         .expect("the retry succeeds");
 
-    assert_eq!(download.status, Some(DownloadStatus::Inprogress));
+    assert_eq!(
+        made.uid.as_deref(),
+        Some("66be4bf738797e01e1fca35a7bdecdcd")
+    );
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2);
     for request in &requests {
         assert_eq!(request.method.as_str(), "POST");
-        assert_eq!(request.body, b"{}");
+        assert_eq!(request.body, br#"{"defaultCreator":"c-1"}"#);
     }
 }
 

@@ -67,10 +67,11 @@ pub fn classify(doc: &Value, schema: &Value) -> Option<Common> {
     if failed {
         return Some(Common::Failure);
     }
-    // A `result` typed here would be lost in the common envelope: only a generic one goes.
+    // A `result` typed here would be lost in the common envelope: only a generic one goes. A
+    // string (a delete's `"ok"`) says what it is, even with nothing else to say.
     match result {
         None => Some(Common::Envelope),
-        Some(result) if generic(result) => Some(Common::Envelope),
+        Some(result) if generic(result) && !scalar(result) => Some(Common::Envelope),
         Some(_) => None,
     }
 }
@@ -102,6 +103,13 @@ fn generic(schema: &Value) -> bool {
             .and_then(Value::as_array)
             .is_none_or(|members| members.iter().all(generic))
     })
+}
+
+/// Whether `schema` is of one scalar type (`string`, `number`, `integer`, `boolean`).
+fn scalar(schema: &Value) -> bool {
+    schema["type"]
+        .as_str()
+        .is_some_and(|t| !matches!(t, "object" | "array"))
 }
 
 fn has(props: &[(String, Value)], name: &str) -> bool {
@@ -172,6 +180,7 @@ mod tests {
                 "messages": {"$ref": "#/components/schemas/messages"}}},
             "single": {"allOf": [{"$ref": "#/components/schemas/common"}, {"properties": {"result": {"anyOf": [{"type": "object"}, {"type": "array", "items": {}}, {"type": "string"}]}}}]},
             "typed": {"allOf": [{"$ref": "#/components/schemas/common"}, {"properties": {"result": {"$ref": "#/components/schemas/message"}}}]},
+            "deleted": {"allOf": [{"$ref": "#/components/schemas/common"}, {"properties": {"result": {"type": "string", "example": "ok"}}}]},
             "collection": {"type": "object", "anyOf": [{"$ref": "#/components/schemas/common"}, {"properties": {"result": {"type": "array", "items": {}, "nullable": true}, "result_info": {"type": "object"}}}]},
             "failure": {"type": "object", "properties": {
                 "success": {"type": "boolean", "enum": [false]}, "errors": {}, "messages": {}, "result": {"enum": [null], "nullable": true}}}
@@ -180,6 +189,11 @@ mod tests {
         assert_eq!(classify(&doc, &schema("common")), Some(Common::Envelope));
         assert_eq!(classify(&doc, &schema("single")), Some(Common::Envelope));
         assert_eq!(classify(&doc, &schema("typed")), None);
+        assert_eq!(
+            classify(&doc, &schema("deleted")),
+            None,
+            "its result is a string"
+        );
         assert_eq!(
             classify(&doc, &schema("collection")),
             Some(Common::Envelope)

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use cloudflare_stream::{Client, Download, DownloadStatus, DownloadType, Error, VideoDownloads};
+use cloudflare_stream::{
+    Client, CreatedDownload, Download, DownloadStatus, DownloadType, Error, VideoDownloads,
+};
 
 async fn every_operation(client: &Client) -> Result<(), Error> {
     let account = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -13,11 +15,12 @@ async fn every_operation(client: &Client) -> Result<(), Error> {
     let listed: VideoDownloads = downloads.get(account, video).await?;
     let _ready = listed.default.and_then(|d| d.status) == Some(DownloadStatus::Ready);
 
-    let made: Download = downloads
+    let made: CreatedDownload = downloads
         .create(account, video)
         .timeout(Duration::from_secs(5))
         .await?;
-    let _progress: Option<f64> = made.percent_complete;
+    let default: &Download = made.download();
+    let _progress: Option<f64> = default.percent_complete;
 
     let audio: VideoDownloads = downloads
         .create_type(account, video, DownloadType::Audio)
