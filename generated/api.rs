@@ -127,7 +127,9 @@ pub mod models {
     /// What creating the default download answers. Today the service answers the downloads by
     /// type, `{"default": {...}}`, as Cloudflare's guide and SDKs read it; the API reference
     /// this crate started from shows the download alone, `{"percentComplete", "status",
-    /// "url"}`. Both decode, each into its own variant, and nothing of either is lost.
+    /// "url"}`. Both decode, each into its own variant, and nothing of either is lost (an
+    /// `anyOf`: a keyed answer is also a `Download` with none of its fields, so the variants
+    /// are tried in order, the keyed one first).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
     #[non_exhaustive]

@@ -72,6 +72,9 @@ def bundle(spec_dir):
     if not paths:
         fail(f"{spec_dir}: no spec files")
     docs = {p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=Loader) for p in paths}
+    # An overlay corrects another file; it is not part of the API. Bundle the folder as
+    # `codegen overlays --write DIR` writes it, corrected, for the corrections to count.
+    docs = {name: doc for name, doc in docs.items() if "overlay" not in doc}
     out = {"openapi": None, "info": None, "servers": [], "tags": [], "paths": {}, "components": {}}
     for name, doc in docs.items():
         doc = localize(doc, name, docs, name + "#")

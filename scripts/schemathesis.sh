@@ -25,7 +25,8 @@ examples=${SCHEMATHESIS_EXAMPLES:-100}
 target=${CARGO_TARGET_DIR:-$root/target}
 venv="$target/schemathesis-venv"
 work="$target/schemathesis"
-spec_dir=${SCHEMATHESIS_SPEC:-}
+# The emulator serves a spec folder (`--spec`): by default spec/, the whole Stream API.
+spec_dir=${SCHEMATHESIS_SPEC:-spec}
 config=()
 emulator_args=()
 # The credentials every request carries. Cloudflare's schema requires the token and the
@@ -36,15 +37,13 @@ auth=(--header "Authorization: Bearer emulator-token")
 # check named on the command line would override that: schemathesis runs every check unless
 # told otherwise, so none is named.
 checks=(--checks all)
-if [ -n "$spec_dir" ]; then
-  [ -d "$spec_dir" ] || { echo "error: SCHEMATHESIS_SPEC=$spec_dir is not a folder" >&2; exit 1; }
-  spec_dir=$(cd "$spec_dir" && pwd)
-  work="$target/schemathesis-spec"
-  config=(--config-file "$root/scripts/schemathesis-spec.toml")
-  emulator_args=(--spec "$spec_dir")
-  auth+=(--header "X-Auth-Email: user@example.com" --header "X-Auth-Key: emulator-key")
-  checks=()
-fi
+[ -d "$spec_dir" ] || { echo "error: SCHEMATHESIS_SPEC=$spec_dir is not a folder" >&2; exit 1; }
+spec_dir=$(cd "$spec_dir" && pwd)
+[ "$spec_dir" = "$root/spec" ] || work="$target/schemathesis-spec"
+config=(--config-file "$root/scripts/schemathesis-spec.toml")
+emulator_args=(--spec "$spec_dir")
+auth+=(--header "X-Auth-Email: user@example.com" --header "X-Auth-Key: emulator-key")
+checks=()
 mkdir -p "$work"
 
 # With an account given (the emulator's), every request names it. Without, the fuzzer invents
@@ -78,8 +77,12 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
   }
 fi
 
-echo "== bundling ${spec_dir:-spec/} into one document"
-"$venv/bin/python" scripts/bundle-spec.py "${spec_dir:-spec}" > "$work/bundle.json"
+echo "== bundling $spec_dir, its overlays applied, into one document"
+corrected="$work/corrected"
+rm -rf "$corrected"
+cargo run --locked -q -p cloudflare-stream-codegen -- overlays --spec "$spec_dir" \
+  --write "$corrected" > /dev/null
+"$venv/bin/python" scripts/bundle-spec.py "$corrected" > "$work/bundle.json"
 
 echo "== starting the emulator"
 cargo build --locked -q -p cloudflare-stream-emulator

@@ -54,6 +54,10 @@ pub struct OverlaysArgs {
     /// How to print the API changes.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// Also write every spec file of the folder, as corrected, into this folder (as JSON, under
+    /// its own name), for tools that do not read overlays.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub options: Options,
 }

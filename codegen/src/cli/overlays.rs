@@ -10,6 +10,20 @@ use codegen::model::lock;
 use super::args::{FormatArg, OverlaysArgs};
 use super::generate::print_notes;
 
+/// Writes each spec file of `spec`, as its overlays made it, into `dir` as JSON.
+fn write_corrected(spec: &Spec, dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for file in &spec.files {
+        let value = file
+            .value()
+            .ok_or_else(|| format!("{}: cannot be read again", file.path.display()))?;
+        let target = dir.join(&file.name);
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        std::fs::write(&target, text + "\n").map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(())
+}
+
 /// Runs `overlays`.
 pub fn overlays(args: &OverlaysArgs) -> Result<ExitCode, String> {
     let corrected = Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
@@ -23,6 +37,9 @@ pub fn overlays(args: &OverlaysArgs) -> Result<ExitCode, String> {
     let after = codegen::generate_locked(&corrected, options, lock.as_ref().or(Some(&before.api)))
         .map_err(|e| e.to_string())?;
     print_notes(&after.notes);
+    if let Some(dir) = &args.write {
+        write_corrected(&corrected, dir)?;
+    }
     let changelog = changes::compare(&before.api, &after.api);
     let format = match args.format {
         FormatArg::Text => render::Format::Text,

@@ -64,6 +64,11 @@ pub struct SpecFile {
 }
 
 impl SpecFile {
+    /// The document as plain JSON, as the folder's overlays made it.
+    pub fn value(&self) -> Option<&Value> {
+        self.raw()
+    }
+
     /// The document as plain JSON (`None` only if the text no longer parses, which cannot
     /// happen to a file that loaded).
     fn raw(&self) -> Option<&Value> {
