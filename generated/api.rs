@@ -63,7 +63,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "DownloadStatus",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for DownloadStatus {
@@ -194,7 +199,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "DownloadType",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for DownloadType {
@@ -264,7 +274,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "AudioState",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for AudioState {
@@ -395,7 +410,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "CaptionStatus",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for CaptionStatus {
@@ -545,7 +565,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "MediaState",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for MediaState {
@@ -1370,7 +1395,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "LiveInputRecordingMode",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for LiveInputRecordingMode {
@@ -1560,7 +1590,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "LiveInputStatus",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for LiveInputStatus {
@@ -1856,7 +1891,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "AccessRulesAction",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for AccessRulesAction {
@@ -1927,7 +1967,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "AccessRulesType",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for AccessRulesType {
@@ -2159,7 +2204,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "TusResumable",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for TusResumable {

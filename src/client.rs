@@ -41,6 +41,8 @@ struct Inner {
     http_timeout: Option<Duration>,
     max_retries: u32,
     backoff: Backoff,
+    /// Whether a 2xx body that drifts from its type fails the call (see `drift.rs`).
+    strict_decoding: bool,
     /// For Debug: which scheme, never the secret.
     scheme: &'static str,
 }
@@ -133,6 +135,10 @@ impl Client {
         self.inner.max_retries
     }
 
+    pub(crate) fn strict_decoding(&self) -> bool {
+        self.inner.strict_decoding
+    }
+
     pub(crate) fn backoff(&self) -> Backoff {
         self.inner.backoff
     }
@@ -160,6 +166,7 @@ pub struct ClientBuilder {
     header_problem: Option<String>,
     http_client: Option<reqwest::Client>,
     user_agent_suffix: Option<String>,
+    strict_decoding: bool,
 }
 
 impl ClientBuilder {
@@ -275,6 +282,17 @@ impl ClientBuilder {
         self
     }
 
+    /// What to do when a 2xx body drifts from the spec the SDK was generated from: a property
+    /// its type does not declare, or an enum value the SDK does not know. By default (`false`)
+    /// the value decodes (unknown properties ignored, unknown values kept as `Unknown`) and
+    /// each drift is a `tracing` warning (target `cloudflare_stream::drift`), once per
+    /// operation and place. With `true` the call fails with [`Error::Decode`] naming the JSON
+    /// pointer: for tests and CI, where a service newer than the spec should be seen.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         if let Some(problem) = self.header_problem {
@@ -337,6 +355,7 @@ impl ClientBuilder {
                 http_timeout,
                 max_retries: self.max_retries.unwrap_or(retry::DEFAULT_MAX_RETRIES),
                 backoff,
+                strict_decoding: self.strict_decoding,
                 scheme: credentials.scheme(),
             }),
         })

@@ -7,7 +7,8 @@
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, IgnoredAny};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 use crate::error::body_snippet;
 use crate::{ApiError, ApiMessage, Error};
@@ -97,12 +98,16 @@ fn lenient_messages<'de, D: Deserializer<'de>>(
 /// 2xx: `T` from the envelope's `result` (or the whole body unless `format` is `Envelope`
 /// is false); a missing or `null` result, or an empty body, is decoded as
 /// JSON `null`, which suits `()` and `Option`. Anything else: [`Error::Api`].
-pub(crate) fn decode<T: DeserializeOwned>(
+///
+/// A JSON value is checked for drift from its type (`drift.rs`): with `strict`, drift is an
+/// [`Error::Decode`] naming its JSON pointer; without, a warning.
+pub(crate) fn decode<T: DeserializeOwned + Serialize>(
     operation: &'static str,
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
     format: Format,
+    strict: bool,
 ) -> Result<Decoded<T>, Error> {
     if !status.is_success() {
         return Err(failure(operation, status, headers.clone(), body));
@@ -144,16 +149,32 @@ pub(crate) fn decode<T: DeserializeOwned>(
             messages: Vec::new(),
         });
     }
+    // The value of the body, then `T` from it: the value is what drift is looked for in.
+    let checked = |json: &Value, base: &str| -> Result<T, Error> {
+        let value = T::deserialize(json).map_err(|e| decode_error(e.to_string()))?;
+        let drifts = crate::drift::find(json, &value, base);
+        if drifts.is_empty() {
+            return Ok(value);
+        }
+        if strict {
+            let listed: Vec<String> = drifts.iter().map(ToString::to_string).collect();
+            return Err(decode_error(format!(
+                "the response drifts from the spec (strict decoding): {}",
+                listed.join("; ")
+            )));
+        }
+        crate::drift::warn(operation, &drifts);
+        Ok(value)
+    };
     if format == Format::Json {
-        return serde_json::from_slice(body)
-            .map(|value| Decoded {
-                value,
-                messages: Vec::new(),
-            })
-            .map_err(|e| decode_error(e.to_string()));
+        let json: Value = serde_json::from_slice(body).map_err(|e| decode_error(e.to_string()))?;
+        return checked(&json, "").map(|value| Decoded {
+            value,
+            messages: Vec::new(),
+        });
     }
 
-    let envelope: SuccessEnvelope<T> = match serde_json::from_slice(body) {
+    let envelope: SuccessEnvelope<Value> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(e) => {
             // A refusal whose `result` is not a `T` is still a refusal.
@@ -179,8 +200,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
         ));
     }
     let value = match envelope.result {
-        Some(value) => value,
-        None => from_null(decode_error)?,
+        Some(Value::Null) | None => from_null(decode_error)?,
+        Some(result) => checked(&result, "/result")?,
     };
     Ok(Decoded {
         value,
@@ -240,18 +261,19 @@ mod tests {
 
     use super::*;
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize, serde::Serialize)]
     struct Video {
         uid: String,
     }
 
-    fn ok<T: DeserializeOwned>(body: &str) -> Result<Decoded<T>, Error> {
+    fn ok<T: DeserializeOwned + Serialize>(body: &str) -> Result<Decoded<T>, Error> {
         decode(
             "op",
             StatusCode::OK,
             &HeaderMap::new(),
             body.as_bytes(),
             Format::Envelope,
+            false,
         )
     }
 
@@ -262,11 +284,37 @@ mod tests {
             &HeaderMap::new(),
             body.as_bytes(),
             Format::Envelope,
+            false,
         );
         match result {
             Err(Error::Api(api)) => *api,
             other => panic!("expected Api error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn strict_decoding_refuses_drift_naming_its_pointer_and_lenient_decoding_keeps_the_value() {
+        let body = r#"{"success": true, "errors": [], "messages": [],
+            "result": {"uid": "abc", "duration": 1.5}}"#;
+        let decode_with = |strict| {
+            decode::<Video>(
+                "op",
+                StatusCode::OK,
+                &HeaderMap::new(),
+                body.as_bytes(),
+                Format::Envelope,
+                strict,
+            )
+        };
+        match decode_with(true) {
+            Err(Error::Decode { message, .. }) => assert!(
+                message.contains("/result/duration: a property its type does not declare"),
+                "{message}"
+            ),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        let lenient = decode_with(false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lenient.value.uid, "abc");
     }
 
     #[test]
@@ -349,6 +397,7 @@ mod tests {
             &HeaderMap::new(),
             vtt.as_bytes(),
             Format::Text,
+            false,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(text.value, vtt);
@@ -358,6 +407,7 @@ mod tests {
             &HeaderMap::new(),
             &[0, 159, 255],
             Format::Bytes,
+            false,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(bytes.value, [0, 159, 255]);
@@ -368,6 +418,7 @@ mod tests {
             &HeaderMap::new(),
             br#"{"success": false, "errors": [{"code": 10005, "message": "no captions"}]}"#,
             Format::Text,
+            false,
         );
         assert!(matches!(failed, Err(Error::Api(api)) if api.errors[0].code == 10005));
     }
@@ -380,6 +431,7 @@ mod tests {
             &HeaderMap::new(),
             br#"{"uid": "x", "success": false}"#,
             Format::Json,
+            false,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(decoded.value, Video { uid: "x".into() });
@@ -458,6 +510,7 @@ mod tests {
             &headers,
             b"{}",
             Format::Envelope,
+            false,
         );
         let Err(error) = result else {
             panic!("expected an error");

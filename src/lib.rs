@@ -132,6 +132,7 @@ extern crate self as cloudflare_stream;
 // The runtime generated code stands on.
 mod auth;
 mod client;
+mod drift;
 mod env;
 mod envelope;
 mod error;

@@ -4,5 +4,6 @@
 
 pub use reqwest::Method;
 
+pub use crate::drift::serialize_enum_value;
 pub use crate::path::{PathBuilder, PathParam};
 pub use crate::request::Operation;

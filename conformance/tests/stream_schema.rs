@@ -15,6 +15,7 @@ mod generated {
 
     fn client(server: &MockServer) -> Client {
         Client::builder()
+            .strict_decoding(true)
             .api_token("conformance-token")
             .base_url(server.uri())
             .max_retries(0)

@@ -339,7 +339,7 @@ impl Parts {
 }
 
 /// Sending.
-impl<T: DeserializeOwned> Request<T> {
+impl<T: DeserializeOwned + Serialize> Request<T> {
     /// Sends the request, retrying as the client and request allow, and
     /// returns the decoded value: the same as awaiting the request.
     pub async fn send(self) -> Result<T, Error> {
@@ -368,13 +368,14 @@ impl<T: DeserializeOwned> Request<T> {
                     let Poll::Ready(raw) = exchange.poll_raw(cx) else {
                         return Poll::Pending;
                     };
-                    let result = exchange.finish(raw, |operation, raw, format| {
+                    let result = exchange.finish(raw, |operation, raw, format, strict| {
                         let decoded = envelope::decode::<T>(
                             operation,
                             raw.status,
                             &raw.headers,
                             &raw.body,
                             format,
+                            strict,
                         )?;
                         Ok(Response {
                             value: decoded.value,
@@ -396,7 +397,7 @@ impl<T: DeserializeOwned> Request<T> {
 ///
 /// A request is `Unpin`: options set after it was first polled (which only
 /// `Pin::new(&mut request)` allows) are ignored, as it is already on its way.
-impl<T: DeserializeOwned> Future for Request<T> {
+impl<T: DeserializeOwned + Serialize> Future for Request<T> {
     type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

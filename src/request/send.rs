@@ -37,6 +37,8 @@ pub(super) struct Exchange {
     started: Option<Instant>,
     operation: &'static str,
     format: Format,
+    /// Whether drift between the body and its type fails the call (the client's setting).
+    strict: bool,
     /// `None` if preparing failed: the error is then in `state`.
     prepared: Option<Prepared>,
     /// The retry count of the current (or next) attempt: 0 first.
@@ -142,6 +144,7 @@ impl Exchange {
         let mut exchange = Self {
             operation: operation.name,
             format: parts.format,
+            strict: parts.client.strict_decoding(),
             prepared: None,
             retry: 0,
             state: State::Done,
@@ -322,11 +325,11 @@ impl Exchange {
     pub(super) fn finish<R>(
         &self,
         raw: Result<RawResponse, Error>,
-        decode: impl FnOnce(&'static str, RawResponse, Format) -> Result<R, Error>,
+        decode: impl FnOnce(&'static str, RawResponse, Format, bool) -> Result<R, Error>,
     ) -> Result<R, Error> {
         let _entered = self.span.enter();
         let status = raw.as_ref().ok().map(|raw| raw.status);
-        let result = raw.and_then(|raw| decode(self.operation, raw, self.format));
+        let result = raw.and_then(|raw| decode(self.operation, raw, self.format, self.strict));
         // Recording looks each field up by name: not for a span nobody records.
         if self.span.is_disabled() {
             return result;

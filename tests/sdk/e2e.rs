@@ -23,7 +23,9 @@ use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{ACCOUNT, TOKEN, VIDEO, client, envelope, received, server_answering};
+use crate::support::{
+    ACCOUNT, TOKEN, VIDEO, builder, client, envelope, received, server_answering,
+};
 
 /// The raw path of the downloads of [`VIDEO`] in [`ACCOUNT`].
 const DOWNLOADS: &str =
@@ -712,7 +714,12 @@ async fn unknown_status_and_extra_fields_are_tolerated() {
     body["result_info"] = json!({"count": 1});
     let server = server_json(200, body).await;
 
-    let downloads = client(&server.uri())
+    // By default a newer service decodes, and the drift is a warning.
+    let lenient = builder(&server.uri())
+        .strict_decoding(false)
+        .build()
+        .expect("a client");
+    let downloads = lenient
         .stream()
         .downloads()
         .get(ACCOUNT, VIDEO)
@@ -731,6 +738,26 @@ async fn unknown_status_and_extra_fields_are_tolerated() {
     assert_eq!(default.percent_complete, Some(12.5));
     assert_eq!(default.url, None);
     assert_eq!(downloads.audio, None);
+
+    // Strictly, the same body is an error naming every place it drifts (the envelope's own
+    // `result_info` is not the result's).
+    let strict = client(&server.uri())
+        .stream()
+        .downloads()
+        .get(ACCOUNT, VIDEO)
+        .await
+        .expect_err("strict decoding refuses drift");
+    let Error::Decode { message, .. } = &strict else {
+        panic!("{strict:?}");
+    };
+    for place in [
+        "/result/default/status: `queued` is not a value of `DownloadStatus`",
+        "/result/default/etaSeconds: a property its type does not declare",
+        "/result/hls: a property its type does not declare",
+    ] {
+        assert!(message.contains(place), "{place} in {message}");
+    }
+    assert!(!message.contains("result_info"), "{message}");
 }
 
 // ---------------------------------------------------------------------------------------------

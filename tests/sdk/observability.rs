@@ -463,3 +463,41 @@ impl KindName for Error {
         }
     }
 }
+
+#[tokio::test]
+async fn drift_from_the_spec_is_one_warning_per_operation_and_place() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(envelope(
+            json!({"default": {"status": "ready", "bitrate": 1}}),
+        )))
+        .mount(&server)
+        .await;
+    let lenient = builder_without_credentials(&server.uri())
+        .api_token(TOKEN)
+        .strict_decoding(false)
+        .build()
+        .expect("a client");
+    let recorder = Recorder::new(Level::WARN);
+    for _ in 0..3 {
+        recorded(&recorder, lenient.stream().downloads().get(ACCOUNT, VIDEO))
+            .await
+            .expect("a newer service still decodes");
+    }
+    let recorded = recorder.take();
+    let warnings: Vec<&EventRecord> = recorded
+        .events
+        .iter()
+        .filter(|e| e.target == "cloudflare_stream::drift")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{recorded:#?}");
+    assert_eq!(warnings[0].level, Level::WARN);
+    assert_eq!(
+        warnings[0].fields.get("operation").map(String::as_str),
+        Some("stream.downloads.get")
+    );
+    assert_eq!(
+        warnings[0].fields.get("pointer").map(String::as_str),
+        Some("/result/default/bitrate")
+    );
+}

@@ -17,6 +17,7 @@ async fn emulator() -> (Emulator, Client) {
     .await
     .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
     let client = Client::builder()
+        .strict_decoding(true)
         .api_token(seeds::API_TOKEN)
         .base_url(emulator.base_url())
         .max_retries(0)

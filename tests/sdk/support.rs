@@ -21,9 +21,11 @@ pub const VIDEO: &str = "ea95132c15732412d22c1476fa83f27a";
 pub const TOKEN: &str = "sdk-test-secret-token";
 
 /// A builder for the server at `uri`, without credentials: the default two retries, but a
-/// backoff of 1 to 4 ms (`retries.rs` covers the retry policy itself).
+/// backoff of 1 to 4 ms (`retries.rs` covers the retry policy itself), and strict decoding: a
+/// body that drifts from the spec fails the test that sees it.
 pub fn builder_without_credentials(uri: &str) -> ClientBuilder {
     Client::builder()
+        .strict_decoding(true)
         .base_url(uri)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(4))
 }
@@ -41,9 +43,10 @@ pub fn client(uri: &str) -> Client {
 }
 
 /// A client of `emulator` with `token` and otherwise the defaults a user gets (retries, backoff
-/// and timeout included).
+/// and timeout included), but strict decoding: the emulator's answers must be what the spec says.
 pub fn emulator_client_with(emulator: &Emulator, token: &str) -> Client {
     Client::builder()
+        .strict_decoding(true)
         .api_token(token)
         .base_url(emulator.base_url())
         .build()

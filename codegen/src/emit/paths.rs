@@ -34,6 +34,11 @@ pub fn file_part() -> TokenStream {
     quote!(::cloudflare_stream::FilePart)
 }
 
+/// How an open enum serializes its value (marked, when unknown, for the drift check).
+pub fn enum_serializer() -> TokenStream {
+    quote!(::cloudflare_stream::runtime::serialize_enum_value)
+}
+
 /// A multipart form.
 pub fn form() -> TokenStream {
     quote!(::cloudflare_stream::Form)

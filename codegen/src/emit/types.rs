@@ -252,6 +252,11 @@ fn enum_def(def: &EnumDef) -> TokenStream {
         quote! { #value => Self::#variant, }
     });
     let from_string = from_str.clone();
+    // Serialized through the runtime, which marks a value the SDK does not know while it looks
+    // for drift between the spec and a response (the runtime's `drift.rs`); otherwise the
+    // value is written as it is.
+    let serialize_value = paths::enum_serializer();
+    let type_name = &def.name;
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -306,7 +311,12 @@ fn enum_def(def: &EnumDef) -> TokenStream {
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                #serialize_value(
+                    serializer,
+                    #type_name,
+                    self.as_str(),
+                    !matches!(self, Self::#fallback(_)),
+                )
             }
         }
 

@@ -77,7 +77,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "DownloadStatus",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for DownloadStatus {
@@ -141,7 +146,9 @@ pub mod models {
     /// What creating the default download answers. Today the service answers the downloads by
     /// type, `{"default": {...}}`, as Cloudflare's guide and SDKs read it; the API reference
     /// this crate started from shows the download alone, `{"percentComplete", "status",
-    /// "url"}`. Both decode, each into its own variant, and nothing of either is lost.
+    /// "url"}`. Both decode, each into its own variant, and nothing of either is lost (an
+    /// `anyOf`: a keyed answer is also a `Download` with none of its fields, so the variants
+    /// are tried in order, the keyed one first).
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -206,7 +213,12 @@ pub mod models {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+            ::cloudflare_stream::runtime::serialize_enum_value(
+                serializer,
+                "DownloadType",
+                self.as_str(),
+                !matches!(self, Self::Unknown(_)),
+            )
         }
     }
     impl<'de> serde::Deserialize<'de> for DownloadType {
