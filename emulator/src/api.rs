@@ -22,6 +22,7 @@ use crate::served;
 use crate::spec::Spec;
 use crate::spec::collections::Items;
 use crate::store::{DownloadKind, DownloadState, Refusal, Store};
+use crate::stream::library::Library;
 
 /// The error codes the emulator answers with, in the failure envelope's `errors[].code`.
 ///
@@ -89,6 +90,9 @@ pub(crate) struct Shared {
     pub(crate) spec: Option<Spec>,
     /// What the spec's collections hold.
     pub(crate) items: Mutex<Items>,
+    /// The videos, captions, audio tracks and webhooks the Stream handlers keep. Locked after
+    /// `store` when both are needed.
+    pub(crate) library: Mutex<Library>,
 }
 
 impl Shared {
@@ -101,6 +105,11 @@ impl Shared {
     /// The items of the spec's collections, locked, on the same terms as the store.
     pub(crate) fn items(&self) -> MutexGuard<'_, Items> {
         self.items.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The Stream handlers' state, locked, on the same terms as the store (and after it).
+    pub(crate) fn library(&self) -> MutexGuard<'_, Library> {
+        self.library.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -45,6 +45,7 @@ mod multipart;
 mod served;
 mod spec;
 mod store;
+mod stream;
 
 use std::fmt;
 use std::io;
@@ -67,6 +68,7 @@ use fault::FaultQueue;
 use spec::Spec;
 use spec::collections::Items;
 use store::{Settings, Store};
+use stream::library::Library;
 
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
@@ -149,6 +151,7 @@ impl Emulator {
             },
             &config.videos,
         );
+        let library = Library::new(&config.videos, std::time::SystemTime::now());
         let shared = Arc::new(Shared {
             config,
             store: Mutex::new(store),
@@ -156,6 +159,7 @@ impl Emulator {
             requests: AtomicU64::new(0),
             spec,
             items: Mutex::new(Items::default()),
+            library: Mutex::new(library),
         });
         let (shutdown_sender, requested) = oneshot::channel();
         let (done, stopped) = oneshot::channel();
@@ -207,7 +211,12 @@ impl Emulator {
     /// Adds a video (and its account, which the credentials then reach). Adding one that
     /// exists resets it: its downloads are gone.
     pub fn add_video(&self, video: SeedVideo) {
-        self.shared.store().add_video(&video);
+        // The store first, then the library, as the handlers lock them.
+        let mut store = self.shared.store();
+        store.add_video(&video);
+        self.shared
+            .library()
+            .add_seed(&video, std::time::SystemTime::now());
     }
 
     /// The downloads of a video as the API would list them now, default first; empty for a

@@ -129,6 +129,9 @@ pub(crate) struct Settings {
 #[derive(Debug)]
 struct Video {
     kind: VideoKind,
+    /// For a video still being made (a clip, a copy): when it is ready to view; downloads are
+    /// refused before, as for a video still encoding.
+    ready_at: Option<Instant>,
     /// When each existing download was created.
     downloads: BTreeMap<DownloadKind, Instant>,
 }
@@ -159,14 +162,26 @@ impl Store {
 
     /// Adds `video` (and its account), or resets it if it exists: its downloads are dropped.
     pub(crate) fn add_video(&mut self, video: &SeedVideo) {
+        self.add_made(video, None);
+    }
+
+    /// Adds a video made while running (a clip, a copy, an upload), ready at `ready_at`.
+    pub(crate) fn add_made(&mut self, video: &SeedVideo, ready_at: Option<Instant>) {
         self.accounts.insert(video.account_id.clone());
         self.videos.insert(
             (video.account_id.clone(), video.id.clone()),
             Video {
                 kind: video.kind,
+                ready_at,
                 downloads: BTreeMap::new(),
             },
         );
+    }
+
+    /// Removes a video and its downloads (the account stays reachable).
+    pub(crate) fn remove_video(&mut self, account: &str, video_id: &str) {
+        self.videos
+            .remove(&(account.to_owned(), video_id.to_owned()));
     }
 
     /// Whether the credentials reach `account`: it has a video.
@@ -222,7 +237,8 @@ impl Store {
         now: Instant,
     ) -> Result<(), Refusal> {
         let video = self.video_mut(account, video_id)?;
-        if video.kind == VideoKind::Processing {
+        let encoding = video.ready_at.is_some_and(|ready| now < ready);
+        if video.kind == VideoKind::Processing || encoding {
             return Err(Refusal::VideoNotReady);
         }
         if video.downloads.contains_key(&kind) {

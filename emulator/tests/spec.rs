@@ -630,11 +630,16 @@ async fn answers_follow_the_schema_and_are_the_same_every_time() {
     let (emulator, _dir) = stream_emulator().await;
     let video = get(&emulator, &account(&format!("/stream/{}", seeds::VIDEO_ID))).await;
     let result = video.ok();
-    // Examples where the schema has them; the identifier asked for; formats honoured.
+    // The seeded video as it is: its identifier, its name, ready, dates as RFC 3339.
     assert_eq!(result["uid"], json!(seeds::VIDEO_ID));
-    assert_eq!(result["created"], json!("2014-01-02T02:20:00Z"));
-    assert_eq!(result["status"]["state"], json!("inprogress"));
-    assert_eq!(result["meta"], json!({"name": "video12345.mp4"}));
+    let created = result["created"].as_str().unwrap_or_default();
+    assert!(
+        created.len() == 20 && created.ends_with('Z') && created.as_bytes()[10] == b'T',
+        "{created}"
+    );
+    assert_eq!(result["status"]["state"], json!("ready"));
+    assert_eq!(result["readyToStream"], json!(true));
+    assert_eq!(result["meta"], json!({"name": "big-buck-bunny.mp4"}));
     let again = get(&emulator, &account(&format!("/stream/{}", seeds::VIDEO_ID))).await;
     assert_eq!(again.text, video.text);
     // Another video, the same answer but its identifier.
@@ -952,16 +957,23 @@ async fn deleted_resources_are_gone_until_made_again() {
     )
     .await
     .json();
-    assert_eq!(
-        get(&emulator, &video).await.refused(StatusCode::NOT_FOUND),
-        [(10012, "/path/identifier".to_owned())]
-    );
-    get(&emulator, &format!("{video}/captions"))
-        .await
-        .refused(StatusCode::NOT_FOUND);
-    // The downloads handlers keep their own state.
-    let downloads = get(&emulator, &format!("{video}/downloads")).await.ok();
-    assert_eq!(downloads, json!({}));
+    // The video is gone, with everything below it, its downloads included.
+    // (The downloads handlers point at `/identifier`, as without a spec folder.)
+    for (below, pointer) in [
+        ("", "/path/identifier"),
+        ("/captions", "/path/identifier"),
+        ("/audio", "/path/identifier"),
+        ("/embed", "/path/identifier"),
+        ("/downloads", "/identifier"),
+    ] {
+        assert_eq!(
+            get(&emulator, &format!("{video}{below}"))
+                .await
+                .refused(StatusCode::NOT_FOUND),
+            [(10005, pointer.to_owned())],
+            "{below}"
+        );
+    }
 
     let webhook = account("/stream/webhook");
     send(

@@ -36,7 +36,7 @@ use crate::spec::synth::Synthesizer;
 use crate::spec::validate::{Direction, Validator, escape};
 use crate::spec::{Operation, Routed, Segment, Spec, Template};
 use reply::{Payload, default_reply};
-use request::check;
+use request::{check, check_parameters};
 use tracked::Tracked;
 
 /// The API's base path: spec paths are relative to it.
@@ -103,12 +103,32 @@ async fn answer(shared: &Shared, spec: &Spec, request: Request) -> Response {
         Ok(bytes) => bytes,
         Err(failure) => return failure.into_response(),
     };
-    let body = match check(spec, op, &parts, &values, bytes) {
+    // A watermark sent as JSON: the service takes it, the spec describes only the form.
+    let read = match crate::stream::watermarks::json_body(spec, op, &parts, &bytes) {
+        Some(read) => read.and_then(|body| {
+            check_parameters(spec, op, &parts, &values)?;
+            Ok(Some(body))
+        }),
+        None => check(spec, op, &parts, &values, bytes),
+    };
+    let body = match read {
         Ok(body) => body,
         Err(failure) => return failure.into_response(),
     };
     if let Some(failure) = account_refused(shared, op, &values) {
         return failure.into_response();
+    }
+    // The resources Cloudflare keeps state for have their own handlers.
+    let call = crate::stream::Call {
+        shared,
+        spec,
+        op,
+        parts: &parts,
+        values: &values,
+        body: body.as_ref(),
+    };
+    if let Some(response) = crate::stream::handle(&call) {
+        return response;
     }
     respond(shared, spec, index, &values, body.as_ref())
 }

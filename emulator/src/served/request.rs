@@ -50,6 +50,21 @@ pub(super) fn check(
     Err(refusal(parts.uri.path(), problems))
 }
 
+/// Checks the parameters alone, for a body read elsewhere.
+pub(super) fn check_parameters(
+    spec: &Spec,
+    op: &Operation,
+    parts: &Parts,
+    values: &[String],
+) -> Result<(), Failure> {
+    let validator = Validator::new(&spec.files, &spec.patterns, Direction::Request);
+    let problems = parameters(spec, validator, op, parts, values);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(refusal(parts.uri.path(), problems))
+}
+
 /// One failure envelope listing every problem (at most 16), each with its code and pointer.
 fn refusal(path: &str, problems: Vec<(Part, Violation)>) -> Failure {
     let mut failure: Option<Failure> = None;
