@@ -286,8 +286,9 @@ impl ClientBuilder {
     /// its type does not declare, or an enum value the SDK does not know. By default (`false`)
     /// the value decodes (unknown properties ignored, unknown values kept as `Unknown`) and
     /// each drift is a `tracing` warning (target `cloudflare_stream::drift`), once per
-    /// operation and place. With `true` the call fails with [`Error::Decode`] naming the JSON
-    /// pointer: for tests and CI, where a service newer than the spec should be seen.
+    /// operation and place, looked for only when a subscriber takes those warnings. With
+    /// `true` the call fails with [`Error::Decode`] naming the JSON pointer: for tests and CI,
+    /// where a service newer than the spec should be seen.
     pub fn strict_decoding(mut self, strict: bool) -> Self {
         self.strict_decoding = strict;
         self

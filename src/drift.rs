@@ -10,7 +10,9 @@
 //! themselves through [`serialize_enum_value`]), so that its exact place is found.
 //!
 //! By default each drift is a `tracing` warning, once per operation and place (array indices
-//! read as `-`: the same field of every item is one place); with
+//! read as `-`: the same field of every item is one place), looked for only when a subscriber
+//! takes such warnings (otherwise the body decodes straight into its type, as fast as before);
+//! with
 //! [`ClientBuilder::strict_decoding`](crate::ClientBuilder::strict_decoding) it is an
 //! [`Error::Decode`](crate::Error::Decode) naming the JSON pointer.
 //!
@@ -139,6 +141,12 @@ fn walk(body: &Value, written: &Value, pointer: &mut String, found: &mut Vec<Dri
         }
         _ => {}
     }
+}
+
+/// Whether anyone takes drift warnings: a subscriber enabled for them. Without one, looking
+/// for drift would cost every call for nothing.
+pub(crate) fn watched() -> bool {
+    tracing::enabled!(target: "cloudflare_stream::drift", tracing::Level::WARN)
 }
 
 /// How many places are remembered as already warned about: enough for every field of every

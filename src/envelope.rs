@@ -166,18 +166,48 @@ pub(crate) fn decode<T: DeserializeOwned + Serialize>(
         crate::drift::warn(operation, &drifts);
         Ok(value)
     };
+    // Drift is looked for only where it would be seen: strictly, or by a subscriber that
+    // takes the warnings. Otherwise the body is decoded straight into `T`, as fast as it goes.
+    let watched = strict || crate::drift::watched();
     if format == Format::Json {
+        if !watched {
+            return serde_json::from_slice(body)
+                .map(plain)
+                .map_err(|e| decode_error(e.to_string()));
+        }
         let json: Value = serde_json::from_slice(body).map_err(|e| decode_error(e.to_string()))?;
-        return checked(&json, "").map(|value| Decoded {
-            value,
-            messages: Vec::new(),
-        });
+        return checked(&json, "").map(plain);
     }
+    let (value, messages) = if watched {
+        let envelope = read_envelope::<Value>(operation, status, headers, body, &decode_error)?;
+        let value = match envelope.result {
+            Some(Value::Null) | None => from_null(decode_error)?,
+            Some(result) => checked(&result, "/result")?,
+        };
+        (value, envelope.messages)
+    } else {
+        let envelope = read_envelope::<T>(operation, status, headers, body, &decode_error)?;
+        let value = match envelope.result {
+            Some(value) => value,
+            None => from_null(decode_error)?,
+        };
+        (value, envelope.messages)
+    };
+    Ok(Decoded { value, messages })
+}
 
-    let envelope: SuccessEnvelope<Value> = match serde_json::from_slice(body) {
+/// The success envelope of a 2xx `body`, its result read as `R`; a refusal (`success: false`)
+/// is [`Error::Api`], even when its `result` is not an `R`.
+fn read_envelope<R: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    decode_error: &impl Fn(String) -> Error,
+) -> Result<SuccessEnvelope<R>, Error> {
+    let envelope: SuccessEnvelope<R> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(e) => {
-            // A refusal whose `result` is not a `T` is still a refusal.
             return Err(match serde_json::from_slice::<FailureEnvelope>(body) {
                 Ok(failure) if failure.success == Some(false) => refused(
                     operation,
@@ -199,14 +229,7 @@ pub(crate) fn decode<T: DeserializeOwned + Serialize>(
             envelope.messages,
         ));
     }
-    let value = match envelope.result {
-        Some(Value::Null) | None => from_null(decode_error)?,
-        Some(result) => checked(&result, "/result")?,
-    };
-    Ok(Decoded {
-        value,
-        messages: envelope.messages,
-    })
+    Ok(envelope)
 }
 
 /// A 2xx envelope that says `success: false`.
