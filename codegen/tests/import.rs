@@ -504,3 +504,75 @@ fn a_persons_file_and_a_file_edited_by_hand_are_never_overwritten() {
     assert_eq!(replaced.status.code(), Some(0), "{replaced:?}");
     assert_eq!(std::fs::read_to_string(&file).expect("rewritten"), text);
 }
+
+/// A loopback HTTP server answering each request for `/{name}` with `body`, anything else 404,
+/// until `requests` have been answered.
+fn serve_once(name: &'static str, body: Vec<u8>, requests: usize) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let address = listener.local_addr().expect("its address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().expect("a clone"));
+            let _ = reader.read_line(&mut request_line);
+            // The rest of the head, up to the blank line.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let found = request_line.starts_with(&format!("GET /{name} "));
+            let (status, body) = if found {
+                ("200 OK", body.as_slice())
+            } else {
+                ("404 Not Found", &b"not here"[..])
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn import_fetches_a_schema_from_a_url_and_says_when_it_cannot() {
+    let text = std::fs::read(schema("cloudflare-stream.yaml")).expect("the schema");
+    let base = serve_once("schemas/cloudflare-stream.yaml", text, 2);
+    let dir = spec_copy("import-url");
+    let spec = dir.to_str().expect("utf-8");
+    let out = dir.join("../out");
+    let imported = codegen(&[
+        "import",
+        "--from",
+        &format!("{base}/schemas/cloudflare-stream.yaml"),
+        "--resource",
+        "stream.keys",
+        "--spec",
+        spec,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(imported.status.code(), Some(0), "{imported:?}");
+    let file = std::fs::read_to_string(dir.join("stream.keys.yaml")).expect("imported");
+    assert!(
+        file.contains("imported from `cloudflare-stream.yaml`"),
+        "named after the URL's file"
+    );
+    assert!(
+        String::from_utf8_lossy(&imported.stdout).contains("stream::keys::Keys::create: added"),
+        "{imported:?}"
+    );
+
+    let missing = codegen(&["import", "--from", &format!("{base}/nope.json"), "--list"]);
+    assert_eq!(missing.status.code(), Some(2), "{missing:?}");
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("cannot fetch") && stderr.contains("404"),
+        "{stderr}"
+    );
+}

@@ -64,9 +64,11 @@ pub struct OverlaysArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The schema file (`cloudflare-stream.yaml`, a week of its history, the whole API).
-    #[arg(long, value_name = "FILE")]
-    pub from: PathBuf,
+    /// The schema: a file (`schemas/cloudflare/cloudflare-stream.yaml`, a week of its history,
+    /// the whole API), or an `https://` URL to fetch it from (Cloudflare's current schema:
+    /// https://raw.githubusercontent.com/cloudflare/api-schemas/main/openapi.json).
+    #[arg(long, value_name = "FILE|URL")]
+    pub from: String,
     /// List the resources the file holds, with their operations, and write nothing.
     #[arg(long, conflicts_with_all = ["resources", "all"])]
     pub list: bool,

@@ -13,7 +13,8 @@ use super::generate::generate;
 
 /// Runs `import`.
 pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
-    let source = codegen::import::Source::read(&args.from).map_err(|e| e.to_string())?;
+    let fetched = super::fetch::Fetched::from_arg(&args.from)?;
+    let source = codegen::import::Source::read(fetched.path()).map_err(|e| e.to_string())?;
     if args.list {
         let mut listing = String::new();
         for resource in source.resources() {

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod changelog;
+mod fetch;
 mod files;
 pub mod generate;
 pub mod import;
