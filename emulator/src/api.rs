@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
 use crate::config::EmulatorConfig;
+use crate::connection::Cut;
 use crate::fault::{Fault, FaultQueue, retry_after_seconds};
 use crate::served;
 use crate::spec::Spec;
@@ -119,7 +120,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     const DOWNLOADS: &str = "/client/v4/accounts/{account_id}/stream/{identifier}/downloads";
     const DOWNLOAD: &str =
         "/client/v4/accounts/{account_id}/stream/{identifier}/downloads/{download_type}";
-    Router::new()
+    let api = Router::new()
         .route(
             DOWNLOADS,
             get(list).post(create_default).delete(delete_default),
@@ -128,7 +129,9 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .fallback(served::serve)
         .method_not_allowed_fallback(served::serve_or_refuse_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
-        .with_state(shared)
+        .with_state(shared.clone());
+    // The emulator's own route, outside the gate: never faulted, no credentials.
+    crate::control::router(shared).merge(api)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,6 +300,15 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
             Failure::rate_limited(retry_after).into_response()
         }
         Some(Fault::Status(status)) => Failure::injected(status).into_response(),
+        Some(Fault::Drop) => {
+            // Cut the connection: the answer below is never written. Without connect info
+            // (a router served some other way) it is a 502, as a proxy would answer.
+            match request.extensions().get::<ConnectInfo<Cut>>() {
+                Some(ConnectInfo(cut)) => cut.cut(),
+                None => return Failure::injected(502).into_response(),
+            }
+            Failure::injected(502).into_response()
+        }
         Some(Fault::Delay(wait)) => {
             tokio::time::sleep(wait).await;
             authenticated(&shared, request, next).await

@@ -40,6 +40,8 @@
 
 mod api;
 mod config;
+mod connection;
+mod control;
 mod fault;
 mod multipart;
 mod served;
@@ -238,6 +240,12 @@ impl Emulator {
         self.shared.faults.push(count, &fault);
     }
 
+    /// The URL of the emulator's fault route (`http://127.0.0.1:PORT/__emulator/faults`):
+    /// `POST` a JSON fault to it to queue one from any language, `DELETE` it to clear them.
+    pub fn faults_url(&self) -> String {
+        format!("http://{}{}", self.addr, control::FAULTS)
+    }
+
     /// How many queued faults are still to be applied.
     pub fn pending_faults(&self) -> usize {
         self.shared.faults.len()
@@ -287,7 +295,10 @@ async fn serve(listener: tokio::net::TcpListener, app: Router, shutdown: Shutdow
     let stopped = async {
         let _ = requested.await;
     };
-    // `axum::serve` only returns once shut down; an accept error is retried inside it.
+    // `axum::serve` only returns once shut down; an accept error is retried inside it. Each
+    // connection can be cut by the request it carries (`Fault::Drop`).
+    let listener = connection::Listener(listener);
+    let app = app.into_make_service_with_connect_info::<connection::Cut>();
     let _ = axum::serve(listener, app)
         .with_graceful_shutdown(stopped)
         .await;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use cloudflare_stream_emulator::{Emulator, EmulatorConfig, VideoKind};
+use cloudflare_stream_emulator::{Emulator, EmulatorConfig, Fault, VideoKind};
 
 /// A local Cloudflare Stream MP4 downloads API, in memory, for offline use and tests.
 ///
@@ -32,6 +32,17 @@ struct Args {
     /// requests checked against the spec, answers from its examples and schemas.
     #[arg(long, value_name = "DIR")]
     spec: Option<PathBuf>,
+
+    /// Queue a fault for the first requests, in order (repeat the flag for more): `503`,
+    /// `503x2` (two requests), `429:retry-after=1`, `drop` (the connection closed
+    /// unanswered), `delay=2s`; `xN` after any of them. More can be queued while running
+    /// with `POST /__emulator/faults`.
+    #[arg(long = "fault", value_name = "FAULT", value_parser = fault)]
+    faults: Vec<(usize, Fault)>,
+}
+
+fn fault(text: &str) -> Result<(usize, Fault), String> {
+    Fault::parse_flag(text)
 }
 
 fn token(text: &str) -> Result<String, String> {
@@ -69,6 +80,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    queue_faults(&emulator, &args.faults);
     print_banner(&emulator);
     if let Err(error) = tokio::signal::ctrl_c().await {
         eprintln!("error: cannot wait for Ctrl-C: {error}");
@@ -87,6 +99,13 @@ async fn main() -> ExitCode {
         println!("Stopped with requests still in flight.");
     }
     ExitCode::SUCCESS
+}
+
+/// Queues the `--fault` flags, in the order given.
+fn queue_faults(emulator: &Emulator, faults: &[(usize, Fault)]) {
+    for (count, fault) in faults {
+        emulator.fail_next(*count, fault.clone());
+    }
 }
 
 fn print_banner(emulator: &Emulator) {
@@ -125,6 +144,15 @@ fn print_banner(emulator: &Emulator) {
     if let Some(line) = spec_line(emulator) {
         println!("\n{line}");
     }
+    let pending = emulator.pending_faults();
+    if pending > 0 {
+        println!("\n{pending} faulted requests queued (--fault).");
+    }
+    println!(
+        "Queue faults while running: POST {} with {{\"status\": 503, \"count\": 2}}, \
+         {{\"drop\": true}} or {{\"delay\": 2}}; DELETE it to clear them.",
+        emulator.faults_url()
+    );
     println!(
         "\nDownloads take {:?} to generate. Press Ctrl-C to stop.",
         config.generation_time
@@ -167,6 +195,50 @@ mod tests {
         let error = Args::try_parse_from(["emulator", "--generation-time", "-1"])
             .expect_err("a negative time refused");
         assert!(error.to_string().contains("between 0 and 86400"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn fault_flags_are_queued_in_order_and_applied() {
+        let args = Args::try_parse_from([
+            "emulator",
+            "--fault",
+            "503x2",
+            "--fault",
+            "429:retry-after=3",
+        ])
+        .expect("faults read");
+        let emulator = Emulator::start().await.unwrap_or_else(|e| panic!("{e}"));
+        queue_faults(&emulator, &args.faults);
+        assert_eq!(emulator.pending_faults(), 3);
+        let url = format!("{}/accounts/a/stream/v/downloads", emulator.base_url());
+        let http = reqwest::Client::new();
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            let reply = http
+                .get(&url)
+                .bearer_auth(cloudflare_stream_emulator::seeds::API_TOKEN)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let retry_after = reply
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            seen.push((reply.status().as_u16(), retry_after));
+        }
+        assert_eq!(
+            seen,
+            [
+                (503, None),
+                (503, None),
+                (429, Some("3".to_owned())),
+                (403, None)
+            ]
+        );
+        let error = Args::try_parse_from(["emulator", "--fault", "teapot"])
+            .expect_err("an unknown fault refused");
+        assert!(error.to_string().contains("expected a status"), "{error}");
     }
 
     fn spec_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
