@@ -34,7 +34,13 @@
 //! OpenAPI folder, such as Cloudflare's whole Stream schema: each request is checked against
 //! the spec (HTTP 400 with the JSON pointer of each problem in `source.pointer`), answered
 //! with the spec's example or a value written from the schema, and collections (signing keys,
-//! live inputs, watermarks...) remember what was created.
+//! live inputs, watermarks...) remember what was created. The Stream resources Cloudflare
+//! keeps state for (videos and the ways to make them, storage use, the webhook, captions,
+//! audio tracks, embed code, tokens) have hand-written handlers there, so that Cloudflare's
+//! official SDKs work against it.
+//!
+//! Faults can also be queued from the command line (`--fault 503x2`) and over HTTP
+//! (`POST /__emulator/faults`, see [`Emulator::faults_url`]), for clients in any language.
 
 #![warn(missing_docs)]
 
