@@ -289,7 +289,8 @@ pub mod models {
             String::deserialize(deserializer).map(Self::from)
         }
     }
-    /// Additional audio.
+    /// An audio track of a video besides its own: its label, whether it is the default, and its
+    /// status.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct AudioTrack {
@@ -309,7 +310,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub uid: Option<String>,
     }
-    /// Copy audio track.
+    /// What to copy an audio track from: its label, and the URL of the audio file.
     #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CopyAudioTrack {
@@ -338,7 +339,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub audio: Option<Vec<AudioTrack>>,
     }
-    /// Edit audio track.
+    /// What to change of an audio track: its label, or whether it is the default.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct EditAudioTrack {
@@ -425,7 +426,7 @@ pub mod models {
             String::deserialize(deserializer).map(Self::from)
         }
     }
-    /// Captions.
+    /// A caption or subtitle track of a video, in one language.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Caption {
@@ -442,7 +443,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub status: Option<CaptionStatus>,
     }
-    /// Caption basic upload.
+    /// A WebVTT file to upload as the captions of one language.
     #[derive(Debug, Clone)]
     #[non_exhaustive]
     pub struct CaptionBasicUpload {
@@ -461,7 +462,7 @@ pub mod models {
             form
         }
     }
-    /// Input.
+    /// The dimensions of the uploaded video, in pixels.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Input {
@@ -474,7 +475,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub width: Option<i64>,
     }
-    /// Playback.
+    /// The URLs that play the video: its HLS and DASH manifests.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Playback {
@@ -618,7 +619,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub state: Option<MediaState>,
     }
-    /// Watermarks.
+    /// A watermark profile: an image, and where it is placed on videos.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Watermark {
@@ -698,7 +699,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub title: Option<String>,
     }
-    /// Videos.
+    /// A video of Stream: its state, its settings, and the URLs that show it.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Video {
@@ -725,7 +726,7 @@ pub mod models {
         /// duration becomes available after the upload and before the video is ready.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub duration: Option<f64>,
-        /// Input.
+        /// The dimensions of the uploaded video, in pixels.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub input: Option<Input>,
         /// The live input ID used to upload a video with Stream Live.
@@ -753,7 +754,7 @@ pub mod models {
         /// Format: `date-time`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub modified: Option<String>,
-        /// Playback.
+        /// The URLs that play the video: its HLS and DASH manifests.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub playback: Option<Playback>,
         /// The video's preview page URI. This field is omitted until encoding is complete.
@@ -844,7 +845,7 @@ pub mod models {
         /// Format: `date-time`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub uploaded: Option<String>,
-        /// Watermarks.
+        /// A watermark profile: an image, and where it is placed on videos.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub watermark: Option<Watermark>,
         /// The ID of the video this one was clipped from, for a clip.
@@ -871,7 +872,7 @@ pub mod models {
         )]
         pub public_details: Option<PublicDetails>,
     }
-    /// Watermark at upload.
+    /// The watermark profile to put on the clip.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct ClipWatermark {
@@ -881,7 +882,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub uid: Option<String>,
     }
-    /// Video clip standard.
+    /// What to clip: the video, and the start and end of the clip in seconds.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct VideoClipStandard {
@@ -941,7 +942,7 @@ pub mod models {
             skip_serializing_if = "Option::is_none"
         )]
         pub thumbnail_timestamp_pct: Option<f64>,
-        /// Watermark at upload.
+        /// The watermark profile to put on the clip.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub watermark: Option<ClipWatermark>,
         /// A user modifiable key-value store used to reference other systems of record for managing
@@ -986,7 +987,7 @@ pub mod models {
             }
         }
     }
-    /// Watermark at upload2.
+    /// The watermark profile to put on the copied video.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CopyWatermark {
@@ -996,7 +997,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub uid: Option<String>,
     }
-    /// Video copy request.
+    /// What to copy a video from: its URL, and the settings of the new video.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct VideoCopyRequest {
@@ -1056,7 +1057,7 @@ pub mod models {
         /// Format: `uri`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
-        /// Watermark at upload2.
+        /// The watermark profile to put on the copied video.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub watermark: Option<CopyWatermark>,
         /// The URL of the video to copy (preferred over `url`). The server must be publicly
@@ -1069,7 +1070,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
     }
-    /// Result.
+    /// The one-time upload URL, and the video it makes.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct DirectUploadUrl {
@@ -1093,11 +1094,12 @@ pub mod models {
         /// request.
         #[serde(rename = "uploadURL", default, skip_serializing_if = "Option::is_none")]
         pub upload_url: Option<String>,
-        /// Watermarks.
+        /// A watermark profile: an image, and where it is placed on videos.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub watermark: Option<Watermark>,
     }
-    /// Direct upload request.
+    /// A one-time upload URL for a creator: how long the video may be, when the URL expires,
+    /// and the settings of the video it makes.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct DirectUploadRequest {
@@ -1162,7 +1164,7 @@ pub mod models {
             skip_serializing_if = "Option::is_none"
         )]
         pub thumbnail_timestamp_pct: Option<f64>,
-        /// Watermark at upload2.
+        /// The watermark profile to put on the copied video.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub watermark: Option<CopyWatermark>,
     }
@@ -1200,7 +1202,8 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub key_id: Option<String>,
     }
-    /// Keys.
+    /// A signing key as created: its ID, and its private key in PEM and JWK formats, shown this
+    /// once.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct SigningKey {
@@ -1221,7 +1224,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub pem: Option<String>,
     }
-    /// Output.
+    /// Where a live input is streamed to besides Stream: an RTMP(S) URL and its stream key.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct Output {
@@ -1243,7 +1246,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
     }
-    /// Create output request.
+    /// The output to add to a live input: where to stream it, and whether it is enabled.
     #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CreateOutputRequest {
@@ -1269,7 +1272,7 @@ pub mod models {
             }
         }
     }
-    /// Update output request.
+    /// Whether an output of a live input is enabled.
     #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UpdateOutputRequest {
@@ -1285,7 +1288,7 @@ pub mod models {
             Self { enabled }
         }
     }
-    /// Live input object without url.
+    /// A live input as listed: its ID, dates, metadata and when its recordings are deleted.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct LiveInputSummary {
@@ -1324,7 +1327,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub enabled: Option<bool>,
     }
-    /// Result.
+    /// The live inputs of the account, with how many there are.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct LiveInputList {
@@ -1714,7 +1717,7 @@ pub mod models {
         )]
         pub prefer_low_latency: Option<bool>,
     }
-    /// Create input request.
+    /// The settings of a new live input.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct CreateInputRequest {
@@ -1757,7 +1760,7 @@ pub mod models {
         )]
         pub prefer_low_latency: Option<bool>,
     }
-    /// Update input request.
+    /// The settings of a live input to change.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct UpdateInputRequest {
@@ -1800,7 +1803,7 @@ pub mod models {
         )]
         pub prefer_low_latency: Option<bool>,
     }
-    /// Result.
+    /// How much video the account stores, and its limit.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct StorageUsage {
@@ -1827,7 +1830,7 @@ pub mod models {
         #[serde(rename = "videoCount", default, skip_serializing_if = "Option::is_none")]
         pub video_count: Option<i64>,
     }
-    /// Result.
+    /// The signed token.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct SignedToken {
@@ -2012,7 +2015,8 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub original: Option<bool>,
     }
-    /// Signed token request.
+    /// What a signed token allows: when it is valid, from where (its access rules), and whether
+    /// the video can be downloaded.
     #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct SignedTokenRequest {
@@ -2050,7 +2054,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub flags: Option<SignedTokenRequestFlags>,
     }
-    /// Watermark basic upload.
+    /// An image to upload as a watermark profile, with its placement.
     #[derive(Debug, Clone)]
     #[non_exhaustive]
     pub struct WatermarkBasicUpload {
@@ -2137,7 +2141,7 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub secret: Option<String>,
     }
-    /// Webhook request.
+    /// The URL Stream sends its webhooks to.
     #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct WebhookRequest {
@@ -2219,7 +2223,7 @@ pub mod models {
             String::deserialize(deserializer).map(Self::from)
         }
     }
-    /// Video update.
+    /// The settings of a video to change.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct VideoUpdate {
