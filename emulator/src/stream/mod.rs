@@ -122,8 +122,10 @@ pub(crate) fn handle(call: &Call<'_>) -> Option<Response> {
         (&Method::GET, "/{}") => videos::get(call),
         (&Method::POST, "/{}") => videos::edit(call),
         (&Method::DELETE, "/{}") => videos::delete(call),
-        (_, "/{}/captions" | "/{}/captions/{}" | "/{}/captions/{}/generate")
-        | (_, "/{}/captions/{}/vtt") => captions::handle(call, tail),
+        (
+            _,
+            "/{}/captions" | "/{}/captions/{}" | "/{}/captions/{}/generate" | "/{}/captions/{}/vtt",
+        ) => captions::handle(call, tail),
         (_, "/{}/audio" | "/{}/audio/copy" | "/{}/audio/{}") => audio::handle(call, tail),
         (&Method::GET, "/{}/embed") => embed_token::embed(call),
         (&Method::POST, "/{}/token") => embed_token::token(call),
