@@ -2163,7 +2163,7 @@ pub mod models {
     #[non_exhaustive]
     pub enum TusResumable {
         /// `1.0.0`
-        N100,
+        V1,
         /// A value this version of the SDK does not know, kept as it was received.
         Unknown(String),
     }
@@ -2171,7 +2171,7 @@ pub mod models {
         /// The value as it appears in JSON and in paths.
         pub fn as_str(&self) -> &str {
             match self {
-                Self::N100 => "1.0.0",
+                Self::V1 => "1.0.0",
                 Self::Unknown(value) => value,
             }
         }
@@ -2179,7 +2179,7 @@ pub mod models {
     impl From<&str> for TusResumable {
         fn from(value: &str) -> Self {
             match value {
-                "1.0.0" => Self::N100,
+                "1.0.0" => Self::V1,
                 other => Self::Unknown(other.to_owned()),
             }
         }
@@ -2187,7 +2187,7 @@ pub mod models {
     impl From<String> for TusResumable {
         fn from(value: String) -> Self {
             match value.as_str() {
-                "1.0.0" => Self::N100,
+                "1.0.0" => Self::V1,
                 _ => Self::Unknown(value),
             }
         }

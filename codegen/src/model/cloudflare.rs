@@ -160,6 +160,40 @@ pub fn envelope(object: &MergedObject) -> Envelope<'_> {
     }
 }
 
+/// `x-enum-varnames` (as openapi-generator reads it): a name for each value of a string enum,
+/// in order, where the value itself makes a poor Rust name (`1.0.0`).
+pub const ENUM_VARNAMES: &str = "x-enum-varnames";
+
+/// The names `x-enum-varnames` gives the `count` values of an enum (standing at `at`); an
+/// error naming the extension if it is not that many non-empty strings.
+pub fn enum_varnames(
+    value: Option<&Value>,
+    count: usize,
+    at: &Location,
+) -> Result<Option<Vec<String>>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let names: Option<Vec<String>> = value.as_array().and_then(|items| {
+        items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            })
+            .collect()
+    });
+    match names {
+        Some(names) if names.len() == count => Ok(Some(names)),
+        _ => Err(Error::Invalid {
+            at: at.join(ENUM_VARNAMES),
+            message: format!("must be {count} non-empty strings, a name for each value of `enum`"),
+        }),
+    }
+}
+
 /// The string `value` of the extension `key` (standing at `at`), trimmed; an error naming the
 /// extension if it is there but not a non-empty string.
 pub fn extension_str(value: Option<&Value>, key: &str, at: &Location) -> Result<Option<String>> {

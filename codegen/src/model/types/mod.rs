@@ -491,7 +491,17 @@ impl<'s> TypeBuilder<'s> {
             {
                 let name = self.claim_type(&resolved.value, name_source);
                 let doc = describe(&resolved.value, shape);
-                let def = objects::enum_def(name.clone(), doc, shape, at.clone());
+                let varnames = cloudflare::enum_varnames(
+                    resolved
+                        .value
+                        .schema_data
+                        .extensions
+                        .get(cloudflare::ENUM_VARNAMES),
+                    shape.enumeration.len(),
+                    at,
+                )?;
+                let def =
+                    objects::enum_def(name.clone(), doc, shape, at.clone(), varnames.as_deref());
                 self.push_def(TypeDef::Enum(def));
                 TypeRef::Named(name)
             }

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use openapiv3::{AdditionalProperties, Schema};
-use serde_json::Value;
 
 use super::super::docs::describe;
 use super::super::ir::{EnumDef, Field, StructDef, TypeDef, TypeRef, Variant};
@@ -189,22 +188,30 @@ impl TypeBuilder<'_> {
     }
 }
 
-/// The string enum `name` of the values `shape` lists (each once), with the catch-all variant.
+/// The string enum `name` of the values `shape` lists (each once), with the catch-all variant;
+/// `varnames` (`x-enum-varnames`), when given, names each value in `shape`'s order.
 pub(super) fn enum_def(
     name: String,
     doc: Option<String>,
     shape: &Shape<'_>,
     at: Location,
+    varnames: Option<&[String]>,
 ) -> EnumDef {
     let mut idents = Scope::default();
     let mut variants = Vec::new();
     let mut seen = HashSet::new();
-    for value in shape.enumeration.iter().filter_map(Value::as_str) {
+    for (index, value) in shape.enumeration.iter().enumerate() {
+        let Some(value) = value.as_str() else {
+            continue;
+        };
         if !seen.insert(value) {
             continue;
         }
+        let named = varnames
+            .and_then(|names| names.get(index))
+            .map_or(value, String::as_str);
         variants.push(Variant {
-            ident: idents.claim(names::camel(value)),
+            ident: idents.claim(names::camel(named)),
             value: value.to_owned(),
         });
     }
@@ -241,6 +248,35 @@ mod tests {
         let values: Vec<&str> = status.variants.iter().map(|v| v.value.as_str()).collect();
         assert_eq!(values, ["ready", "unknown", "other"]);
         assert_eq!(status.fallback, "UnknownValue");
+    }
+
+    #[test]
+    fn x_enum_varnames_names_the_values_in_order_and_is_checked() {
+        let defs = types(
+            "    Version: {type: string, enum: ['1.0.0', '2.0.0'], x-enum-varnames: [V1, V2]}\n",
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let TypeDef::Enum(version) = def(&defs, "Version") else {
+            panic!("{defs:#?}")
+        };
+        let named: Vec<(&str, &str)> = version
+            .variants
+            .iter()
+            .map(|v| (v.ident.as_str(), v.value.as_str()))
+            .collect();
+        assert_eq!(named, [("V1", "1.0.0"), ("V2", "2.0.0")]);
+        let short = types(
+            "    Version: {type: string, enum: ['1.0.0', '2.0.0'], x-enum-varnames: [V1]}\n",
+            false,
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(
+            short.contains("/components/schemas/Version/x-enum-varnames: not a valid OpenAPI 3.0 document here: must be 2 non-empty strings"),
+            "{short}"
+        );
     }
 
     #[test]

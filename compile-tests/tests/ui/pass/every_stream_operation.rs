@@ -21,7 +21,7 @@ async fn every_stream_operation(client: &Client) -> Result<(), Error> {
     let found: Video = stream.get(account, video).await?;
     let edited: Video = stream.edit(account, video, &VideoUpdate::default()).await?;
     let uploading = stream
-        .create(account, TusResumable::N100, 1024)
+        .create(account, TusResumable::V1, 1024)
         .upload_creator("creator-1")
         .send_with_response()
         .await?;
