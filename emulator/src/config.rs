@@ -115,6 +115,10 @@ pub struct EmulatorConfig {
     /// values written from its schemas; simple collections remember what was created. The
     /// downloads routes keep their own, stateful, handlers. Default: `None`, downloads only.
     pub spec_dir: Option<PathBuf>,
+    /// Serve the whole Stream API this emulator was built with (the project's `spec/`, its
+    /// overlays applied, embedded at build time), as `spec_dir` would a folder; `spec_dir`,
+    /// when set, is served instead. Default: `false` (the binary's default is `true`).
+    pub stream_api: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -128,6 +132,7 @@ impl Default for EmulatorConfig {
             customer_code: seeds::CUSTOMER_CODE.to_owned(),
             port: 0,
             spec_dir: None,
+            stream_api: false,
             videos: vec![
                 SeedVideo::new(
                     account,

@@ -142,11 +142,10 @@ impl Emulator {
     /// the server runs. A spec folder that cannot be served is an error of kind
     /// [`io::ErrorKind::InvalidData`] whose source is a [`SpecError`].
     fn bind(config: EmulatorConfig) -> io::Result<(Self, TcpListener, Router, Shutdown)> {
+        let invalid = |error| io::Error::new(io::ErrorKind::InvalidData, error);
         let spec = match &config.spec_dir {
-            Some(dir) => Some(
-                Spec::load(dir)
-                    .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error))?,
-            ),
+            Some(dir) => Some(Spec::load(dir).map_err(invalid)?),
+            None if config.stream_api => Some(Spec::embedded().map_err(invalid)?),
             None => None,
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;

@@ -7,11 +7,12 @@ use std::time::Duration;
 use clap::Parser;
 use cloudflare_stream_emulator::{Emulator, EmulatorConfig, Fault, VideoKind};
 
-/// A local Cloudflare Stream MP4 downloads API, in memory, for offline use and tests.
+/// A local Cloudflare Stream API, in memory, for offline use and tests.
 ///
-/// Serves `/client/v4/accounts/{account_id}/stream/{identifier}/downloads[/{type}]` on
-/// 127.0.0.1 with a few seeded videos; with `--spec DIR`, every other operation of that
-/// OpenAPI folder too. Nothing leaves this machine.
+/// Serves every operation of the Stream API under `/client/v4` on 127.0.0.1 (the spec it was
+/// built with, stateful where Cloudflare is), with a few seeded videos; `--spec DIR` serves
+/// another OpenAPI folder instead, `--downloads-only` the MP4 downloads alone. Nothing leaves
+/// this machine.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -28,10 +29,15 @@ struct Args {
     #[arg(long, value_name = "TOKEN", default_value = cloudflare_stream_emulator::seeds::API_TOKEN, value_parser = token)]
     token: String,
 
-    /// Also serve every operation of the OpenAPI files in DIR (paths relative to /client/v4):
-    /// requests checked against the spec, answers from its examples and schemas.
-    #[arg(long, value_name = "DIR")]
+    /// Serve every operation of the OpenAPI files in DIR (paths relative to /client/v4)
+    /// instead of the Stream API the emulator was built with: requests checked against the
+    /// spec, answers from its examples and schemas, stateful where Stream is.
+    #[arg(long, value_name = "DIR", conflicts_with = "downloads_only")]
     spec: Option<PathBuf>,
+
+    /// Serve the MP4 downloads routes alone, not the rest of the Stream API.
+    #[arg(long)]
+    downloads_only: bool,
 
     /// Queue a fault for the first requests, in order (repeat the flag for more): `503`,
     /// `503x2` (two requests), `429:retry-after=1`, `drop` (the connection closed
@@ -71,6 +77,7 @@ async fn main() -> ExitCode {
         api_token: args.token,
         port: args.port,
         spec_dir: args.spec.clone(),
+        stream_api: !args.downloads_only,
         ..EmulatorConfig::default()
     };
     let emulator = match Emulator::start_with(config).await {
@@ -168,13 +175,17 @@ fn start_error(error: &std::io::Error, port: u16) -> String {
     }
 }
 
-/// With `--spec DIR`: how many operations the spec adds.
+/// How many operations the spec adds, and which spec it is.
 fn spec_line(emulator: &Emulator) -> Option<String> {
-    let dir = emulator.config().spec_dir.as_ref()?;
+    let config = emulator.config();
+    let from = match &config.spec_dir {
+        Some(dir) => format!("the spec in {}", dir.display()),
+        None if config.stream_api => "the Stream API this emulator was built with".to_owned(),
+        None => return None,
+    };
     Some(format!(
-        "Serving {} operations from the spec in {} (downloads stay stateful).",
-        emulator.spec_operations(),
-        dir.display()
+        "Serving {} more operations from {from} (downloads stay stateful).",
+        emulator.spec_operations()
     ))
 }
 
@@ -195,6 +206,30 @@ mod tests {
         let error = Args::try_parse_from(["emulator", "--generation-time", "-1"])
             .expect_err("a negative time refused");
         assert!(error.to_string().contains("between 0 and 86400"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn the_stream_api_is_served_by_default_and_the_downloads_alone_on_request() {
+        let served = |argv: &[&str]| {
+            let args = Args::try_parse_from(argv).expect("arguments read");
+            EmulatorConfig {
+                spec_dir: args.spec.clone(),
+                stream_api: !args.downloads_only,
+                ..EmulatorConfig::default()
+            }
+        };
+        let whole = Emulator::start_with(served(&["emulator"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The 45 operations of spec/, less the five downloads ones the handlers keep.
+        assert_eq!(whole.spec_operations(), 40);
+        assert!(spec_line(&whole).is_some_and(|l| l.contains("built with")));
+        let downloads = Emulator::start_with(served(&["emulator", "--downloads-only"]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(downloads.spec_operations(), 0);
+        assert!(spec_line(&downloads).is_none());
+        assert!(Args::try_parse_from(["emulator", "--spec", "x", "--downloads-only"]).is_err());
     }
 
     #[tokio::test]
@@ -264,7 +299,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let line = spec_line(&emulator).unwrap_or_default();
         assert!(
-            line.starts_with("Serving 2 operations from the spec in "),
+            line.starts_with("Serving 2 more operations from the spec in "),
             "{line}"
         );
         let plain = Emulator::start().await.unwrap_or_else(|e| panic!("{e}"));

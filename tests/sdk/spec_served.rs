@@ -1,8 +1,8 @@
-//! The SDK's whole Stream API against the emulator serving the same `spec/` (`--spec`):
-//! collections remember what was created, items are found and deleted, and the downloads stay
-//! stateful beside the other resources.
+//! The SDK's whole Stream API against the emulator serving the Stream API it was built with
+//! (the same `spec/`, embedded, as the emulator binary serves by default): collections remember
+//! what was created, items are found and deleted, and the downloads stay stateful beside the
+//! other resources.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use cloudflare_stream::{Client, CreateInputRequest, DownloadType, Stream};
@@ -10,7 +10,7 @@ use cloudflare_stream_emulator::{Emulator, EmulatorConfig, seeds};
 
 async fn emulator() -> (Emulator, Client) {
     let emulator = Emulator::start_with(EmulatorConfig {
-        spec_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("spec")),
+        stream_api: true,
         generation_time: Duration::ZERO,
         ..EmulatorConfig::default()
     })

@@ -4,7 +4,7 @@
 //! `$ref` checked before anything is served.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -21,6 +21,9 @@ fn invalid(error: overlay::Error) -> SpecError {
         message,
     }
 }
+
+/// The files of the project's `spec/`, `(file name, text)`, embedded by the build script.
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/stream_spec.rs"));
 
 /// How many `$ref`s may follow each other before the chain is called a cycle.
 pub(crate) const MAX_REF_CHAIN: usize = 64;
@@ -61,17 +64,36 @@ impl Files {
                 dir: dir.to_path_buf(),
             });
         }
-        let mut docs = Vec::new();
-        let mut overlays = Vec::new();
+        let mut sources = Vec::with_capacity(paths.len());
         for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             let text = std::fs::read_to_string(&path).map_err(|source| SpecError::Read {
                 file: path.clone(),
                 source,
             })?;
+            sources.push((path, text));
+        }
+        Self::from_texts(sources)
+    }
+
+    /// The Stream API this emulator was built with: the project's `spec/`, embedded.
+    pub(crate) fn embedded() -> Result<Self, SpecError> {
+        let sources = EMBEDDED
+            .iter()
+            .map(|(name, text)| (PathBuf::from(format!("spec/{name}")), (*text).to_owned()))
+            .collect();
+        Self::from_texts(sources)
+    }
+
+    /// Parses files already read, `(path, text)`: the path names the file in errors, its file
+    /// name is what `$ref`s use. Overlays are applied and every `$ref` checked.
+    fn from_texts(sources: Vec<(PathBuf, String)>) -> Result<Self, SpecError> {
+        let mut docs = Vec::new();
+        let mut overlays = Vec::new();
+        for (path, text) in sources {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let doc = parse(&path, &text)?;
             if !doc.is_object() {
                 return Err(SpecError::Invalid {

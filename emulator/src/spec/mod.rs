@@ -215,7 +215,16 @@ pub(crate) struct Spec {
 impl Spec {
     /// Reads every OpenAPI file of `dir` and the operations they describe.
     pub(crate) fn load(dir: &Path) -> Result<Self, SpecError> {
-        let files = Files::read(dir)?;
+        Self::from_files(Files::read(dir)?)
+    }
+
+    /// The Stream API this emulator was built with (the project's `spec/`, embedded).
+    pub(crate) fn embedded() -> Result<Self, SpecError> {
+        Self::from_files(Files::embedded()?)
+    }
+
+    /// The operations `files` describe.
+    fn from_files(files: Files) -> Result<Self, SpecError> {
         let patterns = Patterns::compile(&files);
         let mut operations = Vec::new();
         let mut routes = Routes::default();
