@@ -6,9 +6,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use super::base64::url_encode;
 use super::{Answer, Call, Handled, video_not_found};
 use crate::spec::synth::hex_id;
 
@@ -60,9 +61,9 @@ pub(super) fn token(call: &Call<'_>) -> Handled {
     let signature = hex_id(&format!("{header}.{payload}"));
     let token = format!(
         "{}.{}.{}",
-        url_encode(header.as_bytes()),
-        url_encode(payload.as_bytes()),
-        url_encode(signature.as_bytes())
+        URL_SAFE_NO_PAD.encode(header.as_bytes()),
+        URL_SAFE_NO_PAD.encode(payload.as_bytes()),
+        URL_SAFE_NO_PAD.encode(signature.as_bytes())
     );
     Some(Ok(Answer::result(json!({"token": token}))))
 }

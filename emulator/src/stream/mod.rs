@@ -15,7 +15,6 @@
 
 mod answer;
 mod audio;
-mod base64;
 mod captions;
 mod embed_token;
 pub(crate) mod library;

@@ -8,8 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::http::{HeaderName, StatusCode, header};
 use serde_json::{Map, Value, json};
 
-use super::base64;
 use super::library::Origin;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use super::time::rfc3339;
 use super::videos::editable;
 use super::{Answer, Call, Handled, render, video_not_found};
@@ -143,7 +145,7 @@ fn metadata(call: &Call<'_>, fields: &mut Map<String, Value>) {
         let key = words.next().unwrap_or_default().to_ascii_lowercase();
         let value = words
             .next()
-            .and_then(base64::decode)
+            .and_then(|value| STANDARD.decode(value).ok())
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         match (key.as_str(), value) {
             ("name", Some(name)) => {
