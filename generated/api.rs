@@ -963,6 +963,16 @@ pub mod models {
             skip_serializing_if = "Option::is_none"
         )]
         pub scheduled_deletion: Option<String>,
+        /// The URL of a video to clip, instead of a Stream video (preferred over `url`).
+        ///
+        /// Format: `uri`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub input: Option<String>,
+        /// The URL of a video to clip (the older name of `input`).
+        ///
+        /// Format: `uri`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub url: Option<String>,
     }
     impl VideoClipStandard {
         /// A `VideoClipStandard` with its required fields; the optional ones are `None`.
@@ -984,6 +994,8 @@ pub mod models {
                 meta: None,
                 name: None,
                 scheduled_deletion: None,
+                input: None,
+                url: None,
             }
         }
     }
@@ -1624,6 +1636,17 @@ pub mod models {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
     }
+    /// The HLS and DASH manifests of what the live input streams.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct LiveInputPlayback {
+        /// The DASH manifest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub dash: Option<String>,
+        /// The HLS manifest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub hls: Option<String>,
+    }
     /// Details about a live input.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
@@ -1716,6 +1739,9 @@ pub mod models {
             skip_serializing_if = "Option::is_none"
         )]
         pub prefer_low_latency: Option<bool>,
+        /// The HLS and DASH manifests of what the live input streams.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub playback: Option<LiveInputPlayback>,
     }
     /// The settings of a new live input.
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2577,6 +2603,31 @@ pub mod stream {
             self.request = self
                 .request
                 .query("include_counts", include_counts.to_string());
+            self
+        }
+        /// At most this many videos (default 1000, the most the API answers at once).
+        pub fn limit(mut self, limit: i64) -> Self {
+            self.request = self.request.query("limit", limit.to_string());
+            self
+        }
+        /// Only the videos of these IDs, comma-separated.
+        pub fn id(mut self, id: &str) -> Self {
+            self.request = self.request.query("id", id);
+            self
+        }
+        /// Only the videos of these names (`meta.name`) or IDs, comma-separated.
+        pub fn name(mut self, name: &str) -> Self {
+            self.request = self.request.query("name", name);
+            self
+        }
+        /// Only the videos whose name (`meta.name`) is exactly this; faster than `search`.
+        pub fn video_name(mut self, video_name: &str) -> Self {
+            self.request = self.request.query("video_name", video_name);
+            self
+        }
+        /// Only the videos recorded from this live input.
+        pub fn live_input_id(mut self, live_input_id: &str) -> Self {
+            self.request = self.request.query("live_input_id", live_input_id);
             self
         }
         /// Overrides the client's timeout for this request (per attempt).

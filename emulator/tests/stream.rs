@@ -117,6 +117,33 @@ async fn the_seeded_videos_are_listed_found_and_filtered() {
         (json!(5), json!(2))
     );
     assert_eq!(uids(&counted["result"]).len(), 2);
+
+    // By IDs, names, the exact name, a live input, and `after`/`before` as `start`/`end`.
+    let get = |query: String| {
+        let emulator = &emulator;
+        async move {
+            call(emulator, Method::GET, &format!("/stream?{query}"), None)
+                .await
+                .ok()
+        }
+    };
+    let two = get(format!("id={OTHER},{}&asc=true", seeds::VIDEO_ID)).await;
+    assert_eq!(uids(&two), [seeds::VIDEO_ID, OTHER]);
+    assert_eq!(
+        uids(&get("video_name=product-launch.mov".into()).await),
+        [OTHER]
+    );
+    assert_eq!(get("video_name=PRODUCT-launch.mov".into()).await, json!([]));
+    assert_eq!(
+        uids(&get(format!("name=product-launch.mov,{}", seeds::VIDEO_ID)).await).len(),
+        2
+    );
+    assert_eq!(get(format!("live_input_id={OTHER}")).await, json!([]));
+    assert_eq!(get("after=2999-01-01T00:00:00Z".into()).await, json!([]));
+    assert_eq!(
+        uids(&get("before=2999-01-01T00:00:00Z".into()).await).len(),
+        5
+    );
 }
 
 #[tokio::test]

@@ -28,9 +28,11 @@ pub(super) const EDITABLE: [&str; 9] = [
 const MAX_LIST: usize = 1000;
 
 /// `GET /stream`: the account's videos, newest first unless `asc=true`, filtered by
-/// `status`, `creator`, `type`, `search` (in `meta.name`, any case), `start` (created at or
-/// after) and `end` (created before); `include_counts=true` adds `total` (matching) and
-/// `range` (listed) beside the result.
+/// `status`, `creator`, `type`, `search` (in `meta.name`, any case), `video_name` (`meta.name`
+/// exactly), `id` (IDs, comma-separated), `name` (names or IDs, comma-separated),
+/// `live_input_id`, `start`/`after` (created at or after) and `end`/`before` (created before),
+/// at most `limit`; `include_counts=true` adds `total` (matching) and `range` (listed) beside
+/// the result.
 pub(super) fn list(call: &Call<'_>) -> Handled {
     let now = Instant::now();
     let settings = call.settings();
@@ -38,9 +40,24 @@ pub(super) fn list(call: &Call<'_>) -> Handled {
     let creator = call.query("creator");
     let live_only = call.query("type").is_some_and(|kind| kind == "live");
     let search = call.query("search").map(|text| text.to_lowercase());
-    let start = call.query("start").as_deref().and_then(parse_rfc3339);
-    let end = call.query("end").as_deref().and_then(parse_rfc3339);
-    // `limit` is not in the schema, but clients send it and the API honours it.
+    let date = |key: &str, alias: &str| {
+        call.query(key)
+            .or_else(|| call.query(alias))
+            .as_deref()
+            .and_then(parse_rfc3339)
+    };
+    let (start, end) = (date("start", "after"), date("end", "before"));
+    let video_name = call.query("video_name");
+    let list = |key: &str| {
+        call.query(key).map(|text| {
+            text.split(',')
+                .map(|item| item.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+    };
+    let (ids, names) = (list("id"), list("name"));
+    // No video here comes from a live input: a filter by one matches none.
+    let from_live_input = call.query("live_input_id").is_some();
     let limit = call
         .query("limit")
         .and_then(|text| text.parse::<usize>().ok())
@@ -51,6 +68,16 @@ pub(super) fn list(call: &Call<'_>) -> Handled {
         let created = unix_seconds(video.created);
         // Every video here is on demand: none is a live recording.
         !live_only
+            && !from_live_input
+            && ids.as_ref().is_none_or(|ids| ids.contains(&video.uid))
+            && names.as_ref().is_none_or(|names| {
+                names
+                    .iter()
+                    .any(|name| name == &video.uid || name == video.name())
+            })
+            && video_name
+                .as_deref()
+                .is_none_or(|name| video.name() == name)
             && status
                 .as_deref()
                 .is_none_or(|wanted| render::state(video, settings, now).state == wanted)
