@@ -1,5 +1,7 @@
-//! A typed, async client for Cloudflare Stream's **MP4 downloads** API: create the MP4 and
-//! audio downloads of a video, follow their progress, list and delete them.
+//! A typed, async client for the whole **Cloudflare Stream** API: videos (list, get, edit,
+//! delete), tus and direct creator uploads, clips and copies, captions, audio tracks, MP4
+//! downloads, signing keys and signed tokens, live inputs and their outputs, watermark
+//! profiles, the webhook, embed codes and storage use.
 //!
 //! ```toml
 //! [dependencies]
@@ -36,10 +38,12 @@
 //! - A [`Client`] holds the credentials, base URL, connection pool and retry policy. Build it
 //!   with [`Client::from_env`] or [`Client::builder`]; it is cheap to clone (clones share the
 //!   pool).
-//! - Resources nest as in Cloudflare's official SDKs: [`Client::stream`], then
-//!   [`Stream::downloads`](stream::Stream::downloads), whose methods are the API's operations
-//!   (`get`, `create`, `delete`, `create_type`, `delete_type`). Required path parameters are
-//!   positional, checked and percent-encoded.
+//! - Resources nest as in Cloudflare's official SDKs: [`Client::stream`] (whose own methods are
+//!   the videos': `list`, `get`, `edit`, `delete`, `create` for a tus upload), then
+//!   [`Stream::downloads`](stream::Stream::downloads), [`Stream::captions`](stream::Stream::captions),
+//!   [`Stream::live_inputs`](stream::Stream::live_inputs) and the others, whose methods are
+//!   the API's operations. Required path parameters are positional, checked and
+//!   percent-encoded; optional query and header parameters are setters.
 //! - Each method returns a [`Request`]: set per-call options on it (`timeout`, `max_retries`,
 //!   `header`, `query`), then `.await` it for the `result` of Cloudflare's
 //!   `{success, errors, messages, result}` envelope, typed. `.send_with_response()` gives the
@@ -48,10 +52,12 @@
 //!   message), no answer ([`Error::Connection`], [`Error::Timeout`]), a request refused before
 //!   sending ([`Error::InvalidRequest`]), a body that does not decode ([`Error::Decode`]) or a
 //!   client that cannot be built ([`Error::Config`]).
-//! - The models ([`VideoDownloads`], [`Download`], [`DownloadType`], [`DownloadStatus`]) are
-//!   at the crate root. Enums keep values they do not know (`DownloadStatus::Unknown`) and
-//!   unknown fields are ignored, so a new value from Cloudflare never fails to decode; models
-//!   are `#[non_exhaustive]`, so a new field is not a breaking change.
+//! - The models ([`Video`], [`VideoDownloads`], [`Caption`], [`LiveInput`], ...) are at the
+//!   crate root. Enums keep values they do not know (`DownloadStatus::Unknown`) and unknown
+//!   fields are ignored, so a new value from Cloudflare never fails to decode; models are
+//!   `#[non_exhaustive]`, so a new field is not a breaking change. Such drift from the spec is
+//!   a `tracing` warning, or with [`ClientBuilder::strict_decoding`] (for your tests and CI)
+//!   an [`Error::Decode`] naming its JSON pointer.
 //!
 //! # Requests own what they need
 //!
