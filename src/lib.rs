@@ -186,3 +186,6 @@ include!(concat!(env!("OUT_DIR"), "/api.rs"));
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+#[doc = include_str!("guide.md")]
+pub mod guide {}

@@ -194,14 +194,17 @@ fn help_explains_commands_credentials_and_exit_statuses() {
 #[test]
 fn the_readme_shows_the_help_as_it_is() {
     let help = run(&mut bare(), &["--help"]).expect(0).stdout;
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("README.md");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("cli/README.md");
     let shown = readme
         .split_once("```text\n$ cfstream --help\n")
         .and_then(|(_, rest)| rest.split_once("```\n"))
         .map(|(block, _)| block)
-        .expect("README.md shows `cfstream --help`");
-    assert_eq!(shown, help, "README.md's `cfstream --help` block is stale");
+        .expect("cli/README.md shows `cfstream --help`");
+    assert_eq!(
+        shown, help,
+        "cli/README.md's `cfstream --help` block is stale"
+    );
 }
 
 #[test]
