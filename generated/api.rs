@@ -2331,7 +2331,8 @@ pub mod models {
         pub public_details: Option<PublicDetails>,
     }
 }
-/// The `stream.copy` resource of Cloudflare's API.
+/// Videos of an account: list, get, edit and delete them, and start a resumable (tus)
+/// upload.
 pub mod stream {
     use ::cloudflare_stream::Client;
     use ::cloudflare_stream::Request;
@@ -2357,51 +2358,59 @@ pub mod stream {
         pub fn downloads(&self) -> downloads::Downloads<'c> {
             downloads::Downloads::from(self.client)
         }
-        /// The `stream.audio.copy` resource of Cloudflare's API.
+        /// The audio tracks of a video besides its own: list them, rename one, make one the
+        /// default, delete one.
         pub fn audio(&self) -> audio::Audio<'c> {
             audio::Audio::from(self.client)
         }
-        /// The `stream.captions.generate` resource of Cloudflare's API.
+        /// The captions and subtitles of a video, one track per language: list, upload (WebVTT),
+        /// get and delete them.
         pub fn captions(&self) -> captions::Captions<'c> {
             captions::Captions::from(self.client)
         }
-        /// The `stream.clip` resource of Cloudflare's API.
+        /// Clips: a new video made of part of another, between a start and an end time.
         pub fn clip(&self) -> clip::Clip<'c> {
             clip::Clip::from(self.client)
         }
-        /// The `stream.copy` resource of Cloudflare's API.
+        /// Uploads from a URL: Stream copies a video from a publicly reachable server.
         pub fn copy(&self) -> copy::CopyModel<'c> {
             copy::CopyModel::from(self.client)
         }
-        /// The `stream.copy` resource of Cloudflare's API.
+        /// Direct creator uploads: a one-time URL a creator uploads a video to without credentials,
+        /// and the video it will become.
         pub fn direct_upload(&self) -> direct_upload::DirectUpload<'c> {
             direct_upload::DirectUpload::from(self.client)
         }
-        /// The `stream.copy` resource of Cloudflare's API.
+        /// The HTML that embeds a video's player in a web page.
         pub fn embed(&self) -> embed::Embed<'c> {
             embed::Embed::from(self.client)
         }
-        /// The `stream.keys` resource of Cloudflare's API.
+        /// Signing keys: the RSA keys that sign playback tokens for videos that require signed
+        /// URLs.
         pub fn keys(&self) -> keys::Keys<'c> {
             keys::Keys::from(self.client)
         }
-        /// The `stream.live_inputs.outputs` resource of Cloudflare's API.
+        /// Live inputs: where a broadcaster sends a live stream (RTMPS, SRT or WebRTC), with its
+        /// recording settings.
         pub fn live_inputs(&self) -> live_inputs::LiveInputs<'c> {
             live_inputs::LiveInputs::from(self.client)
         }
-        /// The `stream.copy` resource of Cloudflare's API.
+        /// How much video an account stores, and its limit.
         pub fn storage_usage(&self) -> storage_usage::StorageUsage<'c> {
             storage_usage::StorageUsage::from(self.client)
         }
-        /// The `stream.copy` resource of Cloudflare's API.
+        /// Signed playback tokens made by the API for one video (for tests, or under 1,000 tokens a
+        /// day: sign them locally with a signing key otherwise).
         pub fn token(&self) -> token::Token<'c> {
             token::Token::from(self.client)
         }
-        /// The `stream.watermarks` resource of Cloudflare's API.
+        /// Watermark profiles: an image, and where and how it is placed on videos uploaded with the
+        /// profile.
         pub fn watermarks(&self) -> watermarks::Watermarks<'c> {
             watermarks::Watermarks::from(self.client)
         }
-        /// The `stream.webhook` resource of Cloudflare's API.
+        /// The account's webhook: the URL Stream notifies when a video is ready or fails, and the
+        /// secret that signs each notification.
         pub fn webhook(&self) -> webhook::Webhook<'c> {
             webhook::Webhook::from(self.client)
         }
@@ -2928,7 +2937,8 @@ pub mod stream {
                 .finish()
         }
     }
-    /// The `stream.audio.copy` resource of Cloudflare's API.
+    /// The audio tracks of a video besides its own: list them, rename one, make one the
+    /// default, delete one.
     pub mod audio {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -2950,7 +2960,7 @@ pub mod stream {
             }
         }
         impl<'c> Audio<'c> {
-            /// The `stream.audio.copy` resource of Cloudflare's API.
+            /// Adding an audio track to a video, copied from an audio file at a URL.
             pub fn copy(&self) -> copy::CopyModel<'c> {
                 copy::CopyModel::from(self.client)
             }
@@ -3067,7 +3077,7 @@ pub mod stream {
                 )
                 .finish()
         }
-        /// The `stream.audio.copy` resource of Cloudflare's API.
+        /// Adding an audio track to a video, copied from an audio file at a URL.
         pub mod copy {
             use ::cloudflare_stream::Client;
             use ::cloudflare_stream::Request;
@@ -3125,7 +3135,8 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.captions.generate` resource of Cloudflare's API.
+    /// The captions and subtitles of a video, one track per language: list, upload (WebVTT),
+    /// get and delete them.
     pub mod captions {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3147,11 +3158,11 @@ pub mod stream {
             }
         }
         impl<'c> Captions<'c> {
-            /// The `stream.captions.generate` resource of Cloudflare's API.
+            /// Captions Stream generates from a video's speech, in a language asked for.
             pub fn generate(&self) -> generate::Generate<'c> {
                 generate::Generate::from(self.client)
             }
-            /// The `stream.captions.generate` resource of Cloudflare's API.
+            /// The WebVTT file of a video's captions in one language.
             pub fn vtt(&self) -> vtt::Vtt<'c> {
                 vtt::Vtt::from(self.client)
             }
@@ -3280,7 +3291,7 @@ pub mod stream {
                 .param(PathParam::new("language", language))
                 .finish()
         }
-        /// The `stream.captions.generate` resource of Cloudflare's API.
+        /// Captions Stream generates from a video's speech, in a language asked for.
         pub mod generate {
             use ::cloudflare_stream::Client;
             use ::cloudflare_stream::Request;
@@ -3339,7 +3350,7 @@ pub mod stream {
                 }
             }
         }
-        /// The `stream.captions.generate` resource of Cloudflare's API.
+        /// The WebVTT file of a video's captions in one language.
         pub mod vtt {
             use ::cloudflare_stream::Client;
             use ::cloudflare_stream::Request;
@@ -3398,7 +3409,7 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.clip` resource of Cloudflare's API.
+    /// Clips: a new video made of part of another, between a start and an end time.
     pub mod clip {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3449,7 +3460,7 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.copy` resource of Cloudflare's API.
+    /// Uploads from a URL: Stream copies a video from a publicly reachable server.
     pub mod copy {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3578,7 +3589,8 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.copy` resource of Cloudflare's API.
+    /// Direct creator uploads: a one-time URL a creator uploads a video to without credentials,
+    /// and the video it will become.
     pub mod direct_upload {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3699,7 +3711,7 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.copy` resource of Cloudflare's API.
+    /// The HTML that embeds a video's player in a web page.
     pub mod embed {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3749,7 +3761,8 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.keys` resource of Cloudflare's API.
+    /// Signing keys: the RSA keys that sign playback tokens for videos that require signed
+    /// URLs. A key's private part is shown once, when it is created.
     pub mod keys {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3843,7 +3856,8 @@ pub mod stream {
                 .finish()
         }
     }
-    /// The `stream.live_inputs.outputs` resource of Cloudflare's API.
+    /// Live inputs: where a broadcaster sends a live stream (RTMPS, SRT or WebRTC), with its
+    /// recording settings.
     pub mod live_inputs {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -3867,7 +3881,8 @@ pub mod stream {
             }
         }
         impl<'c> LiveInputs<'c> {
-            /// The `stream.live_inputs.outputs` resource of Cloudflare's API.
+            /// The outputs of a live input: other RTMP(S) destinations its stream is sent to as well
+            /// (simulcasting).
             pub fn outputs(&self) -> outputs::Outputs<'c> {
                 outputs::Outputs::from(self.client)
             }
@@ -4093,7 +4108,8 @@ pub mod stream {
                 )
             }
         }
-        /// The `stream.live_inputs.outputs` resource of Cloudflare's API.
+        /// The outputs of a live input: other RTMP(S) destinations its stream is sent to as well
+        /// (simulcasting).
         pub mod outputs {
             use ::cloudflare_stream::Client;
             use ::cloudflare_stream::Request;
@@ -4272,7 +4288,7 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.copy` resource of Cloudflare's API.
+    /// How much video an account stores, and its limit.
     pub mod storage_usage {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -4390,7 +4406,8 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.copy` resource of Cloudflare's API.
+    /// Signed playback tokens made by the API for one video (for tests, or under 1,000 tokens a
+    /// day: sign them locally with a signing key otherwise).
     pub mod token {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -4446,7 +4463,8 @@ pub mod stream {
             }
         }
     }
-    /// The `stream.watermarks` resource of Cloudflare's API.
+    /// Watermark profiles: an image, and where and how it is placed on videos uploaded with the
+    /// profile.
     pub mod watermarks {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;
@@ -4573,7 +4591,8 @@ pub mod stream {
                 .finish()
         }
     }
-    /// The `stream.webhook` resource of Cloudflare's API.
+    /// The account's webhook: the URL Stream notifies when a video is ready or fails, and the
+    /// secret that signs each notification.
     pub mod webhook {
         use ::cloudflare_stream::Client;
         use ::cloudflare_stream::Request;

@@ -343,15 +343,20 @@ fn short_param(param: &str, resource: &str) -> String {
         .to_owned()
 }
 
-/// The description of the first tag of `found`'s operation.
+/// The description of the first tag of `found`'s operation: as the operation's own file
+/// describes it, else as the first file that does. Files often share a tag (Cloudflare tags
+/// most video operations `Stream Videos`), each describing it for its own resource.
 fn tag_description(spec: &Spec, found: &Found<'_>) -> Option<String> {
     let tag = found.op.tags.first()?;
-    let description = spec
-        .files
-        .iter()
-        .flat_map(|f| &f.doc.tags)
-        .find(|t| &t.name == tag)
-        .and_then(|t| t.description.as_deref());
+    fn described<'s>(file: &'s crate::load::SpecFile, tag: &str) -> Option<&'s str> {
+        file.doc
+            .tags
+            .iter()
+            .find(|t| t.name == tag)
+            .and_then(|t| t.description.as_deref())
+    }
+    let description = described(&spec.files[found.file], tag)
+        .or_else(|| spec.files.iter().find_map(|file| described(file, tag)));
     docs::spec_text(description)
 }
 
