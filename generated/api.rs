@@ -2659,6 +2659,19 @@ pub mod stream {
             self.request = self.request.query(name, value);
             self
         }
+        /// Adds a query parameter the spec does not describe once per value, in order.
+        pub fn query_all<V: AsRef<str>>(
+            mut self,
+            name: impl AsRef<str>,
+            values: impl IntoIterator<Item = V>,
+        ) -> Self {
+            self.request = self.request.query_all(name, values);
+            self
+        }
+        /// Sends the request: the same as awaiting it.
+        pub async fn send(self) -> Result<Vec<Video>, ::cloudflare_stream::Error> {
+            self.request.send().await
+        }
         /// Sends the request and returns the value with the status, headers and messages.
         pub async fn send_with_response(
             self,
@@ -2732,6 +2745,19 @@ pub mod stream {
         pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
             self.request = self.request.query(name, value);
             self
+        }
+        /// Adds a query parameter the spec does not describe once per value, in order.
+        pub fn query_all<V: AsRef<str>>(
+            mut self,
+            name: impl AsRef<str>,
+            values: impl IntoIterator<Item = V>,
+        ) -> Self {
+            self.request = self.request.query_all(name, values);
+            self
+        }
+        /// Sends the request: the same as awaiting it.
+        pub async fn send(self) -> Result<(), ::cloudflare_stream::Error> {
+            self.request.send().await
         }
         /// Sends the request and returns the value with the status, headers and messages.
         pub async fn send_with_response(
@@ -3562,6 +3588,19 @@ pub mod stream {
                 self.request = self.request.query(name, value);
                 self
             }
+            /// Adds a query parameter the spec does not describe once per value, in order.
+            pub fn query_all<V: AsRef<str>>(
+                mut self,
+                name: impl AsRef<str>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                self.request = self.request.query_all(name, values);
+                self
+            }
+            /// Sends the request: the same as awaiting it.
+            pub async fn send(self) -> Result<Video, ::cloudflare_stream::Error> {
+                self.request.send().await
+            }
             /// Sends the request and returns the value with the status, headers and messages.
             pub async fn send_with_response(
                 self,
@@ -3683,6 +3722,21 @@ pub mod stream {
             ) -> Self {
                 self.request = self.request.query(name, value);
                 self
+            }
+            /// Adds a query parameter the spec does not describe once per value, in order.
+            pub fn query_all<V: AsRef<str>>(
+                mut self,
+                name: impl AsRef<str>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                self.request = self.request.query_all(name, values);
+                self
+            }
+            /// Sends the request: the same as awaiting it.
+            pub async fn send(
+                self,
+            ) -> Result<DirectUploadUrl, ::cloudflare_stream::Error> {
+                self.request.send().await
             }
             /// Sends the request and returns the value with the status, headers and messages.
             pub async fn send_with_response(
@@ -4082,6 +4136,21 @@ pub mod stream {
                 self.request = self.request.query(name, value);
                 self
             }
+            /// Adds a query parameter the spec does not describe once per value, in order.
+            pub fn query_all<V: AsRef<str>>(
+                mut self,
+                name: impl AsRef<str>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                self.request = self.request.query_all(name, values);
+                self
+            }
+            /// Sends the request: the same as awaiting it.
+            pub async fn send(
+                self,
+            ) -> Result<LiveInputList, ::cloudflare_stream::Error> {
+                self.request.send().await
+            }
             /// Sends the request and returns the value with the status, headers and messages.
             pub async fn send_with_response(
                 self,
@@ -4375,6 +4444,21 @@ pub mod stream {
             ) -> Self {
                 self.request = self.request.query(name, value);
                 self
+            }
+            /// Adds a query parameter the spec does not describe once per value, in order.
+            pub fn query_all<V: AsRef<str>>(
+                mut self,
+                name: impl AsRef<str>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                self.request = self.request.query_all(name, values);
+                self
+            }
+            /// Sends the request: the same as awaiting it.
+            pub async fn send(
+                self,
+            ) -> Result<crate::models::StorageUsage, ::cloudflare_stream::Error> {
+                self.request.send().await
             }
             /// Sends the request and returns the value with the status, headers and messages.
             pub async fn send_with_response(

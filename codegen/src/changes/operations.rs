@@ -427,10 +427,15 @@ impl Sides<'_> {
                     self.new_path
                 ),
             )),
+            // The new type does all the runtime's request does (it is awaited, sent, given
+            // options alike), but code that names `Request<T>` as the method's type no
+            // longer compiles.
             (None, Some(is)) => self.push(
                 out,
-                Severity::Additive,
-                format!("returns `{is}`, with a setter per optional parameter"),
+                Severity::Breaking,
+                format!(
+                    "returns `{is}` (was the runtime's `Request`), with a setter per optional parameter: code that names `Request<...>` as its type no longer compiles; awaiting it, sending it and setting options still do"
+                ),
             ),
             (Some(was), Some(is)) if was != is => out.push(change(
                 Severity::Breaking,

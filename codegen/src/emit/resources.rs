@@ -395,6 +395,21 @@ fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenSt
                 self
             }
 
+            #[doc = " Adds a query parameter the spec does not describe once per value, in order."]
+            pub fn query_all<V: AsRef<str>>(
+                mut self,
+                name: impl AsRef<str>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                self.request = self.request.query_all(name, values);
+                self
+            }
+
+            #[doc = " Sends the request: the same as awaiting it."]
+            pub async fn send(self) -> Result<#result, #error> {
+                self.request.send().await
+            }
+
             #[doc = " Sends the request and returns the value with the status, headers and messages."]
             pub async fn send_with_response(self) -> Result<#response<#result>, #error> {
                 self.request.send_with_response().await

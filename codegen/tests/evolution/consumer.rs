@@ -134,7 +134,19 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
             n = out.touches.len()
         ),
     );
+    // Every method of the request, as a user calls them: options, sending, the response.
+    let options = ".timeout(std::time::Duration::from_secs(1)).max_retries(1).header(\"x-a\", \"1\").query(\"q\", \"v\").query_all(\"t\", [\"a\", \"b\"])";
     let Some(request) = &op.request_type else {
+        // A method without optional parameters returns the runtime's request: named so.
+        out.touch(
+            method.clone(),
+            mentions.clone(),
+            None,
+            &format!(
+                "pub async fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: cloudflare_stream::Request<{result}> = {call};\n    let r: Result<{result}, cloudflare_stream::Error> = req{options}.send().await;\n{lets}    let r: Result<cloudflare_stream::Response<{result}>, cloudflare_stream::Error> = {call}.send_with_response().await;\n}}",
+                n = out.touches.len()
+            ),
+        );
         return;
     };
     let request = format!("{module}::{}", request.name);
@@ -145,7 +157,7 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
         names,
         None,
         &format!(
-            "pub fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: api::{request} = {call};\n    let req: cloudflare_stream::Request<{result}> = req.into_request();\n}}",
+            "pub async fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: api::{request} = {call};\n    let req: cloudflare_stream::Request<{result}> = req.into_request();\n{lets}    let r: Result<{result}, cloudflare_stream::Error> = {call}{options}.send().await;\n{lets}    let r: Result<cloudflare_stream::Response<{result}>, cloudflare_stream::Error> = {call}.send_with_response().await;\n}}",
             n = out.touches.len()
         ),
     );

@@ -18,6 +18,13 @@ async fn every_stream_operation(client: &Client) -> Result<(), Error> {
 
     // Videos.
     let listed: Vec<Video> = stream.list(account).include_counts(true).await?;
+    // A request with optional parameters does all the runtime's request does.
+    let _sent: Vec<Video> = stream
+        .list(account)
+        .limit(10)
+        .query_all("tag", ["a", "b"])
+        .send()
+        .await?;
     let found: Video = stream.get(account, video).await?;
     let edited: Video = stream.edit(account, video, &VideoUpdate::default()).await?;
     let uploading = stream
