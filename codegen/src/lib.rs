@@ -79,9 +79,19 @@ pub fn generate_locked(
     let source = format::api(&api)?;
     Ok(Generated {
         source,
-        notes: std::mem::take(&mut api.notes),
+        notes: once_each(std::mem::take(&mut api.notes)),
         api,
     })
+}
+
+/// Each note once, in the order first made: a construct reached from several places (an
+/// envelope every operation uses) is approximated at each, with the same words every time.
+fn once_each(notes: Vec<Error>) -> Vec<Error> {
+    let mut seen = std::collections::HashSet::new();
+    notes
+        .into_iter()
+        .filter(|note| seen.insert(note.to_string()))
+        .collect()
 }
 
 /// A unified diff from `old` to `new`, empty when they are equal.
