@@ -180,7 +180,11 @@ impl Client {
 
 // The generated API, from `spec/` by `build.rs` (a readable copy is committed in `generated/`):
 // `models` with every type, and a module per resource (`stream`, `stream::downloads`, ...).
+// A build without `regenerate` (a user's, of the published crate) takes the committed copy.
+#[cfg(feature = "regenerate")]
 include!(concat!(env!("OUT_DIR"), "/api.rs"));
+#[cfg(not(feature = "regenerate"))]
+include!("../generated/api.rs");
 
 /// The README's Rust examples, compiled as doctests so they cannot drift from the API.
 #[cfg(doctest)]
