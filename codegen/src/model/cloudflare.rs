@@ -160,6 +160,21 @@ pub fn envelope(object: &MergedObject) -> Envelope<'_> {
     }
 }
 
+/// Whether the objects `members` of a union are Cloudflare's envelope and its result: one has
+/// `success` with `errors` or `messages`, another `result`. Cloudflare's schema writes the
+/// envelope so in some weeks (`anyOf`) and as an `allOf` in others; the JSON is the same.
+pub fn is_envelope_union(members: &[super::types::MergedObject]) -> bool {
+    let envelope = members.iter().position(|m| {
+        m.get("success").is_some() && (m.get("errors").is_some() || m.get("messages").is_some())
+    });
+    envelope.is_some_and(|envelope| {
+        members
+            .iter()
+            .enumerate()
+            .any(|(i, m)| i != envelope && m.get("result").is_some())
+    })
+}
+
 /// `x-enum-varnames` (as openapi-generator reads it): a name for each value of a string enum,
 /// in order, where the value itself makes a poor Rust name (`1.0.0`).
 pub const ENUM_VARNAMES: &str = "x-enum-varnames";

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{ReferenceOr, Schema};
 
+use super::super::cloudflare;
 use super::super::ir::TypeRef;
 use super::super::shape::Shape;
 use super::{TypeBuilder, unsupported};
@@ -307,6 +308,16 @@ impl TypeBuilder<'_> {
                 let member = self.spec.schema(resolved.file, &member_at, only)?;
                 is_object |= self.merge_into(&member, merged, depth + 1)?;
             }
+            several if self.is_envelope_written_as_union(resolved, keyword, several, depth) => {
+                // Cloudflare's envelope and its result, as a union rather than an `allOf`:
+                // the same JSON, read as the `allOf` it means, so that one week's `anyOf` and
+                // the next week's `allOf` give the same Rust.
+                for (i, member) in several.iter().enumerate() {
+                    let member_at = resolved.at.join(keyword).index(i);
+                    let member = self.spec.schema(resolved.file, &member_at, member)?;
+                    is_object |= self.merge_into(&member, merged, depth + 1)?;
+                }
+            }
             several => {
                 let kinds = self.kinds_of(resolved, keyword, several, depth + 1)?;
                 let typed = kinds.iter().filter(|k| **k != MemberKind::Annotation);
@@ -342,6 +353,34 @@ impl TypeBuilder<'_> {
         }
         merged.required.extend(shape.required.iter().cloned());
         Ok(is_object)
+    }
+}
+
+impl TypeBuilder<'_> {
+    /// Whether the union `members` (under `keyword` of `resolved`) is Cloudflare's envelope
+    /// written as a union: objects only, one of them the envelope (`success` with `errors` or
+    /// `messages`) and another the `result` (see [`cloudflare::is_envelope_union`]).
+    pub(super) fn is_envelope_written_as_union(
+        &self,
+        resolved: &Resolved<'_, Schema>,
+        keyword: &str,
+        members: &[ReferenceOr<Schema>],
+        depth: usize,
+    ) -> bool {
+        let mut parts = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let member_at = resolved.at.join(keyword).index(i);
+            let Ok(member) = self.spec.schema(resolved.file, &member_at, member) else {
+                return false;
+            };
+            let mut probe = MergedObject::default();
+            // A member that cannot be merged on its own (a cycle, too deep) is no envelope part.
+            match self.merge_into(&member, &mut probe, depth + 1) {
+                Ok(true) => parts.push(probe),
+                _ => return false,
+            }
+        }
+        cloudflare::is_envelope_union(&parts)
     }
 }
 
@@ -401,6 +440,31 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(def(&defs, "Label"), TypeDef::Alias(a) if a.target == TypeRef::String));
+    }
+
+    #[test]
+    fn the_envelope_written_as_a_union_is_read_as_the_all_of_it_means() {
+        let schemas = "    Envelope: {type: object, properties: {success: {type: boolean}, errors: {type: array, items: {}}}}\n    \
+            AsUnion: {anyOf: [{$ref: '#/components/schemas/Envelope'}, {properties: {result: {type: string}}}]}\n    \
+            AsAllOf: {allOf: [{$ref: '#/components/schemas/Envelope'}, {properties: {result: {type: string}}}]}\n    \
+            Other: {anyOf: [{properties: {a: {type: string}}}, {properties: {b: {type: string}}}]}\n";
+        let defs = types(schemas, false).unwrap_or_else(|e| panic!("{e}"));
+        let fields = |name: &str| {
+            let TypeDef::Struct(def) = def(&defs, name) else {
+                panic!("{defs:#?}")
+            };
+            def.fields
+                .iter()
+                .map(|f| f.json_name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields("AsUnion"), ["success", "errors", "result"]);
+        assert_eq!(fields("AsUnion"), fields("AsAllOf"));
+        // Any other union of objects is still a union of its members.
+        assert!(
+            matches!(def(&defs, "Other"), TypeDef::Union(_)),
+            "{defs:#?}"
+        );
     }
 
     #[test]

@@ -471,7 +471,11 @@ impl<'s> TypeBuilder<'s> {
                 )?;
                 return Ok(self.remember(key, ty));
             }
-            return self.union(resolved, keyword, members, name_source, key);
+            // Cloudflare's envelope written as a union is the object it means (`merge.rs`).
+            if !self.is_envelope_written_as_union(resolved, keyword, members, 0) {
+                return self.union(resolved, keyword, members, name_source, key);
+            }
+            return self.object_type(resolved, shape, name_source, key);
         }
         if !shape.all_of.is_empty()
             && let Some(ty) = self.all_of_type(resolved, shape, name_source)?
