@@ -138,6 +138,7 @@ extern crate self as cloudflare_stream;
 // The runtime generated code stands on.
 mod auth;
 mod client;
+mod crypto;
 mod drift;
 mod env;
 mod envelope;
@@ -160,6 +161,7 @@ pub use error::{ApiError, ApiMessage, Error, MessageSource};
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
 };
+pub use extensions::webhook::{WebhookError, WebhookVerifier};
 pub use form::{FilePart, Form};
 pub use request::{Request, Response};
 pub use tls::http_client_builder;

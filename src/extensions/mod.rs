@@ -8,3 +8,4 @@
 
 mod created;
 pub(crate) mod wait;
+pub(crate) mod webhook;
