@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::process::ExitCode;
 
-use cloudflare_stream::{DownloadType, Error, WaitError};
+use cloudflare_stream::{DownloadType, Error, WaitError, WebhookError};
 use serde_json::{Value, json};
 
 /// One thing that went wrong.
@@ -25,6 +25,8 @@ pub(crate) enum Failure {
     Runtime(std::io::Error),
     /// The result could not be written to stdout (closed early, say, by `| head`).
     Output(std::io::Error),
+    /// A webhook is not Stream's (`webhook verify`): a bad signature, too old, malformed.
+    Webhook(WebhookError),
     /// Ctrl-C stopped the command.
     Interrupted,
 }
@@ -42,6 +44,7 @@ pub(crate) enum Kind {
     DownloadFailed,
     WaitTimedOut,
     DownloadMissing,
+    WebhookInvalid,
     Runtime,
     Output,
     /// An SDK error of a kind this CLI does not know yet.
@@ -64,6 +67,7 @@ impl Kind {
             | Kind::Timeout
             | Kind::Decode
             | Kind::DownloadMissing
+            | Kind::WebhookInvalid
             | Kind::Runtime
             | Kind::Output
             | Kind::Other => 1,
@@ -82,6 +86,7 @@ impl Kind {
             Kind::DownloadFailed => "download_failed",
             Kind::WaitTimedOut => "wait_timed_out",
             Kind::DownloadMissing => "download_missing",
+            Kind::WebhookInvalid => "webhook_invalid",
             Kind::Runtime => "runtime",
             Kind::Output => "output",
             Kind::Other => "other",
@@ -115,6 +120,7 @@ impl Failure {
             Failure::Wait(_) => Kind::Other,
             Failure::Runtime(_) => Kind::Runtime,
             Failure::Output(_) => Kind::Output,
+            Failure::Webhook(_) => Kind::WebhookInvalid,
             Failure::Interrupted => Kind::Interrupted,
         }
     }
@@ -133,6 +139,7 @@ impl Failure {
             | Failure::Config(_)
             | Failure::Runtime(_)
             | Failure::Output(_)
+            | Failure::Webhook(_)
             | Failure::Interrupted => None,
         }
     }
@@ -144,6 +151,7 @@ impl Failure {
             Failure::Config(message) => return message.clone(),
             Failure::Sdk(error) => error,
             Failure::Wait(error) => error,
+            Failure::Webhook(error) => error,
             Failure::Runtime(error) => {
                 return format!("cannot start the async runtime: {error}");
             }

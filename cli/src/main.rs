@@ -4,6 +4,7 @@
 mod commands;
 mod failure;
 mod output;
+mod webhook;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -24,8 +25,8 @@ variable counts as unset.
 
 Exit status:
   0    done
-  1    the API refused a request or could not be reached (or stdout was closed), or a
-       download waited for was deleted meanwhile
+  1    the API refused a request or could not be reached (or stdout was closed), a
+       download waited for was deleted meanwhile, or a webhook verified is not Stream's
   2    bad usage or configuration, found before anything was sent: an unknown option or bad
        value, no credentials, no account, a bad base URL, a video ID the API cannot take
   3    a download failed to generate (status error)
@@ -47,7 +48,8 @@ Offline, against the local emulator (cargo run -p cloudflare-stream-emulator):
 /// The heading of the options every command takes.
 const GLOBAL: &str = "Global options";
 
-/// Create, follow, list and delete the MP4 downloads of Cloudflare Stream videos.
+/// Cloudflare Stream from a shell: create, follow, list and delete the MP4 downloads of videos,
+/// and verify the webhooks Stream sends.
 #[derive(Debug, Parser)]
 #[command(name = "cfstream", version, after_help = AFTER_HELP)]
 struct Cli {
@@ -94,6 +96,31 @@ enum Command {
     /// The MP4 downloads of a video: the whole video (default) and its audio track (audio).
     #[command(subcommand)]
     Downloads(DownloadsCommand),
+    /// Stream's webhooks: whether one is Stream's.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Verify a webhook: its body on stdin, the Webhook-Signature header given. Exit 0 and
+    /// print the video it is about if Stream signed it with the secret, 1 if not.
+    Verify {
+        /// The webhook secret, as setting the webhook answers it.
+        #[arg(
+            long,
+            env = "CLOUDFLARE_STREAM_WEBHOOK_SECRET",
+            hide_env_values = true,
+            value_name = "SECRET"
+        )]
+        secret: String,
+        /// The value of the webhook's Webhook-Signature header (time=...,sig1=...).
+        #[arg(long, value_name = "HEADER")]
+        signature: String,
+        /// Seconds the signature's time may be from now.
+        #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = seconds)]
+        tolerance: Duration,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +307,15 @@ fn given(value: Option<&String>) -> Option<&str> {
 }
 
 async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
+    let command = match &cli.command {
+        Command::Downloads(command) => command,
+        // Nothing is sent: no account or credentials needed.
+        Command::Webhook(WebhookCommand::Verify {
+            secret,
+            signature,
+            tolerance,
+        }) => return webhook::verify(secret, signature, *tolerance, cli.json),
+    };
     let Some(account) = given(cli.account.as_ref()) else {
         return Err(Failure::Config(
             "no account: pass --account ID or set CLOUDFLARE_ACCOUNT_ID".into(),
@@ -295,7 +331,6 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
         builder = builder.timeout(timeout);
     }
     let client = builder.build().map_err(Failure::Sdk)?;
-    let Command::Downloads(command) = &cli.command;
     let context = commands::Context {
         client: &client,
         account,

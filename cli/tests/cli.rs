@@ -1045,3 +1045,61 @@ fn ctrl_c_is_reported_with_what_was_created() {
     let error = finished(child).json_error(130, "interrupted");
     assert_eq!(error["created"], json!(["default", "audio"]), "{error}");
 }
+
+/// The `Webhook-Signature` Stream sends for `body` at `time`, with `secret`.
+fn webhook_signature(secret: &str, time: u64, body: &str) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
+    let tag = ring::hmac::sign(&key, format!("{time}.{body}").as_bytes());
+    let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("time={time},sig1={hex}")
+}
+
+#[test]
+fn webhook_verify_trusts_stream_s_signature_and_nothing_else() {
+    let secret = "webhook-secret-never-printed";
+    let body = r#"{"uid":"dd5d531a12de0c724bd1275a3b2bc9c6","status":{"state":"ready"}}"#;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let verify = |signature: &str, body: &str, extra: &[&str]| {
+        let output = bare()
+            .env("CLOUDFLARE_STREAM_WEBHOOK_SECRET", secret)
+            .args(["webhook", "verify", "--signature", signature])
+            .args(extra)
+            .write_stdin(body.as_bytes().to_vec())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        (
+            output.status.code(),
+            text(&output.stdout),
+            text(&output.stderr),
+        )
+    };
+    let good = webhook_signature(secret, now, body);
+    let (code, stdout, _) = verify(&good, body, &[]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        stdout,
+        "valid: video dd5d531a12de0c724bd1275a3b2bc9c6 ready\n"
+    );
+    let (code, stdout, _) = verify(&good, body, &["--json"]);
+    assert_eq!(code, Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["video"]["uid"], "dd5d531a12de0c724bd1275a3b2bc9c6");
+
+    // Another body, an old signature: exit 1, said why, nothing on stdout, no secret anywhere.
+    let (code, stdout, stderr) = verify(&good, &body.replace("ready", "error"), &["--json"]);
+    assert_eq!((code, stdout.as_str()), (Some(1), ""));
+    let error: serde_json::Value =
+        serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(error["kind"], "webhook_invalid");
+    assert!(!stderr.contains(secret));
+    let old = webhook_signature(secret, now - 600, body);
+    let (code, _, stderr) = verify(&old, body, &[]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("away from now"), "{stderr}");
+    let (code, _, _) = verify(&old, body, &["--tolerance", "3600"]);
+    assert_eq!(code, Some(0));
+}
