@@ -158,6 +158,7 @@ mod extensions;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
+pub use extensions::token::{Token, TokenError, TokenSigner};
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
 };

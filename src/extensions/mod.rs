@@ -7,5 +7,6 @@
 //! break one, never the runtime. Each is re-exported at the crate root.
 
 mod created;
+pub(crate) mod token;
 pub(crate) mod wait;
 pub(crate) mod webhook;
