@@ -3,8 +3,8 @@
 
 mod commands;
 mod failure;
+mod local;
 mod output;
-mod webhook;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -99,6 +99,21 @@ enum Command {
     /// Stream's webhooks: whether one is Stream's.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Sign a playback token for a video with a signing key, locally: no request is sent.
+    Token {
+        /// The video's identifier.
+        video: String,
+        /// The signing key's ID.
+        #[arg(long, value_name = "ID")]
+        key_id: String,
+        /// A file holding the signing key's private key: PEM, or its base64 as creating a key
+        /// answers it.
+        #[arg(long, value_name = "FILE")]
+        pem: std::path::PathBuf,
+        /// Seconds the token is valid for.
+        #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = seconds)]
+        expires_in: Duration,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,7 +329,13 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
             secret,
             signature,
             tolerance,
-        }) => return webhook::verify(secret, signature, *tolerance, cli.json),
+        }) => return local::verify(secret, signature, *tolerance, cli.json),
+        Command::Token {
+            video,
+            key_id,
+            pem,
+            expires_in,
+        } => return local::token(video, key_id, pem, *expires_in),
     };
     let Some(account) = given(cli.account.as_ref()) else {
         return Err(Failure::Config(

@@ -1103,3 +1103,83 @@ fn webhook_verify_trusts_stream_s_signature_and_nothing_else() {
     let (code, _, _) = verify(&old, body, &["--tolerance", "3600"]);
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn token_signs_a_playback_token_locally_with_the_key_given() {
+    // The example signing key of Cloudflare's schema, as creating a key answers it.
+    let spec = include_str!("../../spec/stream.keys.yaml");
+    let pem = spec[spec.find("    Pem:").unwrap_or_default()..]
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("example: "))
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("cfstream-token-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.join("key.pem");
+    std::fs::write(&key, pem).unwrap_or_else(|e| panic!("{e}"));
+    let key = key.to_str().unwrap_or_default();
+
+    let signed = run(
+        &mut bare(),
+        &[
+            "token",
+            VIDEO,
+            "--key-id",
+            "k1",
+            "--pem",
+            key,
+            "--expires-in",
+            "60",
+        ],
+    )
+    .expect(0);
+    let token = signed.stdout.trim();
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "{token}");
+    let payload = |text: &str| -> Value {
+        // URL-safe base64 without padding, decoded by hand to keep the test's dependencies few.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut bits = Vec::new();
+        for c in text.bytes() {
+            let v = alphabet.iter().position(|&a| a == c).unwrap_or(0);
+            bits.extend((0..6).rev().map(|i| (v >> i) & 1));
+        }
+        let bytes: Vec<u8> = bits
+            .chunks(8)
+            .filter(|c| c.len() == 8)
+            .map(|c| c.iter().fold(0u8, |b, &bit| (b << 1) | bit as u8))
+            .collect();
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let claims = payload(parts[1]);
+    assert_eq!(claims["sub"], VIDEO);
+    assert_eq!(claims["kid"], "k1");
+    assert_eq!(
+        claims["exp"].as_u64().unwrap_or(0) - claims["nbf"].as_u64().unwrap_or(0),
+        60
+    );
+
+    let bad = dir.join("bad.pem");
+    std::fs::write(
+        &bad,
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let refused = run(
+        &mut bare(),
+        &[
+            "token",
+            VIDEO,
+            "--key-id",
+            "k1",
+            "--pem",
+            bad.to_str().unwrap_or_default(),
+        ],
+    )
+    .expect(2);
+    assert!(
+        refused.stderr.contains("not a private key"),
+        "{}",
+        refused.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
