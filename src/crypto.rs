@@ -26,6 +26,27 @@ impl RsaKey {
         key.map(Self).map_err(|e| e.to_string())
     }
 
+    /// From its components, big-endian: the modulus and public exponent, then the private
+    /// exponent, the primes `p` and `q`, the CRT exponents `dP` and `dQ`, and `qInv` (a JWK's
+    /// `n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`).
+    pub(crate) fn from_components(public: [&[u8]; 2], private: [&[u8]; 6]) -> Result<Self, String> {
+        use provider::rsa::{KeyPairComponents, PublicKeyComponents};
+        let [n, e] = public;
+        let [d, p, q, d_p, d_q, q_inv] = private;
+        let components = KeyPairComponents {
+            public_key: PublicKeyComponents { n, e },
+            d,
+            p,
+            q,
+            dP: d_p,
+            dQ: d_q,
+            qInv: q_inv,
+        };
+        RsaKeyPair::from_components(&components)
+            .map(Self)
+            .map_err(|e| e.to_string())
+    }
+
     /// The RS256 signature of `message`.
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
         let mut signature = vec![0; self.modulus_len()];

@@ -86,11 +86,58 @@ impl TokenSigner {
         })
     }
 
-    /// A signer with the key `keys().create(...)` answered.
+    /// A signer with the private key of the JWK `jwk` (an RSA key with `kid`, `n`, `e`, `d`,
+    /// `p`, `q`, `dp`, `dq`, `qi`): JSON, or that JSON in base64, as Cloudflare answers it. The
+    /// key's ID is the JWK's `kid`.
+    pub fn from_jwk(jwk: &str) -> Result<Self, TokenError> {
+        let jwk = jwk.trim();
+        let json = if jwk.starts_with('{') {
+            jwk.as_bytes().to_vec()
+        } else {
+            STANDARD
+                .decode(jwk)
+                .map_err(|e| TokenError::Key(format!("neither a JWK nor base64 of one ({e})")))?
+        };
+        let jwk: Value = serde_json::from_slice(&json)
+            .map_err(|e| TokenError::Key(format!("the JWK is not JSON ({e})")))?;
+        if jwk["kty"] != "RSA" {
+            return Err(TokenError::Key("the JWK is not an RSA key (`kty`)".into()));
+        }
+        let member = |name: &'static str| -> Result<Vec<u8>, TokenError> {
+            let text = jwk[name]
+                .as_str()
+                .ok_or_else(|| TokenError::Key(format!("the JWK has no `{name}`")))?;
+            URL_SAFE_NO_PAD
+                .decode(text.trim_end_matches('='))
+                .map_err(|e| TokenError::Key(format!("the JWK's `{name}` is not base64url ({e})")))
+        };
+        let key_id = jwk["kid"]
+            .as_str()
+            .ok_or(TokenError::Incomplete("kid"))?
+            .to_owned();
+        let (n, e) = (member("n")?, member("e")?);
+        let private = ["d", "p", "q", "dp", "dq", "qi"].map(member);
+        let [d, p, q, d_p, d_q, q_inv] = private;
+        let (d, p, q, d_p, d_q, q_inv) = (d?, p?, q?, d_p?, d_q?, q_inv?);
+        let key = RsaKey::from_components([&n, &e], [&d, &p, &q, &d_p, &d_q, &q_inv])
+            .map_err(TokenError::Key)?;
+        Ok(Self { key_id, key })
+    }
+
+    /// A signer with the key `keys().create(...)` answered: its `id` and `pem`, or its `jwk`.
     pub fn from_key(key: &crate::SigningKey) -> Result<Self, TokenError> {
         let id = key.id.as_deref().ok_or(TokenError::Incomplete("id"))?;
-        let pem = key.pem.as_deref().ok_or(TokenError::Incomplete("pem"))?;
-        Self::from_pem(id, pem)
+        match (key.pem.as_deref(), key.jwk.as_deref()) {
+            (Some(pem), _) => Self::from_pem(id, pem),
+            (None, Some(jwk)) => {
+                let signer = Self::from_jwk(jwk)?;
+                Ok(Self {
+                    key_id: id.to_owned(),
+                    key: signer.key,
+                })
+            }
+            (None, None) => Err(TokenError::Incomplete("pem")),
+        }
     }
 
     /// The ID of the key, which every token names.
@@ -290,6 +337,34 @@ mod tests {
             forged.as_bytes(),
             &signature
         ));
+    }
+
+    #[test]
+    fn a_jwk_signs_as_its_pem_does() {
+        let spec = include_str!("../../spec/stream.keys.yaml");
+        let at = spec
+            .find("    Jwk:")
+            .unwrap_or_else(|| panic!("no Jwk in the spec"));
+        let jwk = spec[at..]
+            .lines()
+            .find_map(|line| line.trim().strip_prefix("example: "))
+            .unwrap_or_else(|| panic!("no example JWK"));
+        let signer = TokenSigner::from_jwk(jwk).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(signer.key_id(), "5213cfa121f70b8c1380686ffc371ba3");
+        let token = signer
+            .token("ea95132c15732412d22c1476fa83f27a")
+            .sign()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (signed, signature) = token.rsplit_once('.').unwrap_or_default();
+        let signature = URL_SAFE_NO_PAD.decode(signature).unwrap_or_default();
+        // The same key as the example PEM: its public key verifies the JWK's signature.
+        let pem = TokenSigner::from_pem("k", example_pem()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(crate::crypto::verify_rs256(
+            &pem.key.public_der(),
+            signed.as_bytes(),
+            &signature
+        ));
+        assert!(TokenSigner::from_jwk(r#"{"kty": "EC"}"#).is_err());
     }
 
     #[test]
