@@ -112,6 +112,41 @@ fn the_overlays_command_lists_each_action_and_what_it_changes_in_the_api() {
     ]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(json["actions"][0]["selected"], 1);
+
+    // `--write`: the spec files as corrected, for tools that do not read overlays.
+    let written = dir.join("../overlay-listed-corrected");
+    let _ = std::fs::remove_dir_all(&written);
+    let out = codegen(&[
+        "overlays",
+        "--spec",
+        dir.to_str().expect("utf-8"),
+        "--write",
+        written.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let mut files: Vec<String> = std::fs::read_dir(&written)
+        .expect("written")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["common.yaml", "downloads.yaml"],
+        "no overlay among them"
+    );
+    let corrected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(written.join("downloads.yaml")).expect("read"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        corrected["components"]["schemas"]["Download"]["required"],
+        serde_json::json!(["status"])
+    );
     assert_eq!(json["semver"], "major");
 }
 
@@ -151,5 +186,46 @@ fn a_correction_that_no_longer_applies_fails_naming_the_overlay_and_the_action()
     assert!(
         error.contains("downloads.overlay.yaml#/actions/1/updates: overlay: `updates` is not a field of Overlay 1.0"),
         "{error}"
+    );
+}
+
+/// Names the spec gives enum variants (`x-enum-varnames`, here through an overlay) win over the
+/// API lock, as `x-rust-name` does for types: the lock keeps derived names, not asked ones.
+#[test]
+fn variant_names_the_spec_gives_win_over_the_lock() {
+    let named = r"overlay: 1.0.0
+info: {title: Names, version: 1.0.0}
+extends: downloads.yaml
+actions:
+  - target: $.components.schemas.DownloadType
+    description: Names for the download types.
+    update:
+      x-enum-varnames: [Mp4, AudioOnly]
+";
+    let before = codegen::generate(&spec_with("overlay-lock-before", NOTHING))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        before.contains("        Default,\n"),
+        "the derived name first"
+    );
+    let dir = spec_with("overlay-lock-after", named);
+    let lock = codegen::load::Spec::load_dir(&spec_with("overlay-lock-old", NOTHING))
+        .and_then(|spec| codegen::generate_locked(&spec, codegen::Options::default(), None))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .api;
+    let spec = codegen::load::Spec::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let after = codegen::generate_locked(&spec, codegen::Options::default(), Some(&lock))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.source.contains("        Mp4,\n"), "{}", after.source);
+    assert!(after.source.contains("        AudioOnly,\n"));
+    assert!(!after.source.contains("        Default,\n"));
+    assert_eq!(
+        codegen::changes::compare(&lock, &after.api)
+            .changes
+            .iter()
+            .filter(|c| c.rust.starts_with("models::DownloadType::"))
+            .count(),
+        2,
+        "each rename is reported"
     );
 }

@@ -108,18 +108,17 @@ impl WebhookVerifier {
     ) -> Result<(), WebhookError> {
         let (time, tag) = parse(signature)?;
         let signed = UNIX_EPOCH + Duration::from_secs(time);
+        // How far from now, before or after.
         let skew = now
             .duration_since(signed)
-            .or_else(|e| Ok::<_, WebhookError>(e.duration()))?;
+            .unwrap_or_else(|ahead| ahead.duration());
         if skew > self.tolerance {
             return Err(WebhookError::OutOfTolerance {
                 skew,
                 tolerance: self.tolerance,
             });
         }
-        let mut message = Vec::with_capacity(body.len() + 21);
-        message.extend_from_slice(time.to_string().as_bytes());
-        message.push(b'.');
+        let mut message = format!("{time}.").into_bytes();
         message.extend_from_slice(body);
         // Constant time: the comparison says nothing of how many bytes matched.
         hmac::verify(&self.key, &message, &tag).map_err(|_| WebhookError::BadSignature)

@@ -181,11 +181,7 @@ pub fn plan_with(
     let mut existing: BTreeMap<String, Value> = BTreeMap::new();
     for path in load::spec_files(dir).unwrap_or_default() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let doc = load::read_value(&path)?;
-        // An overlay corrects a file; it is neither a route's file nor the importer's.
-        if !overlay::is_overlay(&doc) {
-            existing.insert(name.unwrap_or_default(), doc);
-        }
+        existing.insert(name.unwrap_or_default(), load::read_value(&path)?);
     }
     let mut routes: HashMap<String, String> = HashMap::new();
     for (file, doc) in &existing {

@@ -517,6 +517,10 @@ pub struct Variant {
     pub ident: String,
     /// The JSON string.
     pub value: String,
+    /// Named by the spec (`x-enum-varnames`), which wins over the API lock as `x-rust-name`
+    /// does. Not part of the lock: the spec says it each time.
+    #[serde(skip)]
+    pub explicit: bool,
 }
 
 /// A type that is one of several (`oneOf`/`anyOf`), as an untagged enum.

@@ -226,13 +226,14 @@ fn adopt_members(new: &mut Api, old: &Api, pairing: &Pairing) {
                 );
             }
             (TypeDef::Enum(e), Some(TypeDef::Enum(b))) => {
+                // A name the spec gives (`x-enum-varnames`) is kept; the others, the lock's.
                 let wanted = e
                     .variants
                     .iter()
                     .map(|v| {
                         b.variants
                             .iter()
-                            .find(|o| o.value == v.value)
+                            .find(|o| o.value == v.value && !v.explicit)
                             .map(|o| o.ident.clone())
                     })
                     .collect();

@@ -207,12 +207,11 @@ pub(super) fn enum_def(
         if !seen.insert(value) {
             continue;
         }
-        let named = varnames
-            .and_then(|names| names.get(index))
-            .map_or(value, String::as_str);
+        let named = varnames.and_then(|names| names.get(index));
         variants.push(Variant {
-            ident: idents.claim(names::camel(named)),
+            ident: idents.claim(names::camel(named.map_or(value, String::as_str))),
             value: value.to_owned(),
+            explicit: named.is_some(),
         });
     }
     let fallback = ENUM_FALLBACKS
