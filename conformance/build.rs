@@ -28,6 +28,8 @@ fn main() -> ExitCode {
     let options = codegen::Options {
         lenient: true,
         every_schema: true,
+        // This crate is not the runtime's.
+        outside_runtime: true,
     };
     let generated = match codegen::generate_with(&spec_dir, options) {
         Ok(generated) => generated,

@@ -2424,16 +2424,14 @@ pub mod stream {
         /// # Arguments
         ///
         /// - `account_id`: The account that owns the video.
-        pub fn list(&self, account_id: &str) -> StreamListRequest {
+        pub fn list(&self, account_id: &str) -> Request<Vec<Video>, ops::List> {
             static OPERATION: Operation = Operation {
                 name: "stream.list",
                 method: Method::GET,
                 path_template: "/accounts/{account_id}/stream",
             };
             let path = stream_path(account_id);
-            StreamListRequest {
-                request: Request::new(self.client, &OPERATION, path),
-            }
+            Request::new(self.client, &OPERATION, path)
         }
         /// Initiate video uploads using TUS
         ///
@@ -2455,19 +2453,17 @@ pub mod stream {
             account_id: &str,
             tus_resumable: TusResumable,
             upload_length: i64,
-        ) -> StreamCreateRequest {
+        ) -> Request<(), ops::Create> {
             static OPERATION: Operation = Operation {
                 name: "stream.create",
                 method: Method::POST,
                 path_template: "/accounts/{account_id}/stream",
             };
             let path = stream_path(account_id);
-            StreamCreateRequest {
-                request: Request::new(self.client, &OPERATION, path)
-                    .plain()
-                    .header("Tus-Resumable", tus_resumable.as_str())
-                    .header("Upload-Length", upload_length.to_string()),
-            }
+            Request::new(self.client, &OPERATION, path)
+                .plain()
+                .header("Tus-Resumable", tus_resumable.as_str())
+                .header("Upload-Length", upload_length.to_string())
         }
         /// Retrieve video details
         ///
@@ -2479,7 +2475,11 @@ pub mod stream {
         ///
         /// - `account_id`: The account that owns the video.
         /// - `identifier`: The video, by the identifier Cloudflare gave it.
-        pub fn get(&self, account_id: &str, identifier: &str) -> Request<Video> {
+        pub fn get(
+            &self,
+            account_id: &str,
+            identifier: &str,
+        ) -> Request<Video, ops::Get> {
             static OPERATION: Operation = Operation {
                 name: "stream.get",
                 method: Method::GET,
@@ -2504,7 +2504,7 @@ pub mod stream {
             account_id: &str,
             identifier: &str,
             body: &VideoUpdate,
-        ) -> Request<Video> {
+        ) -> Request<Video, ops::Edit> {
             static OPERATION: Operation = Operation {
                 name: "stream.edit",
                 method: Method::POST,
@@ -2527,7 +2527,7 @@ pub mod stream {
             &self,
             account_id: &str,
             identifier: &str,
-        ) -> Request<serde_json::Value> {
+        ) -> Request<serde_json::Value, ops::Delete> {
             static OPERATION: Operation = Operation {
                 name: "stream.delete",
                 method: Method::DELETE,
@@ -2558,229 +2558,112 @@ pub mod stream {
             .param(PathParam::new("identifier", identifier).max_length(32))
             .finish()
     }
-    /// The request of `stream.list`: set optional parameters, then `.await` it.
-    #[must_use = "a request does nothing until it is awaited"]
-    #[derive(Debug)]
-    pub struct StreamListRequest {
-        request: Request<Vec<Video>>,
-    }
-    impl StreamListRequest {
+    impl Request<Vec<Video>, ops::List> {
         /// Specifies the processing status for all quality levels for a video.
-        pub fn status(mut self, status: MediaState) -> Self {
-            self.request = self.request.query("status", status.as_str());
-            self
+        pub fn status(self, status: MediaState) -> Self {
+            self.query("status", status.as_str())
         }
         /// A user-defined identifier for the media creator.
         ///
         /// At most 64 characters.
-        pub fn creator(mut self, creator: &str) -> Self {
-            self.request = self.request.query("creator", creator);
-            self
+        pub fn creator(self, creator: &str) -> Self {
+            self.query("creator", creator)
         }
         /// Specifies whether the video is `vod` or `live`.
-        pub fn r#type(mut self, r#type: &str) -> Self {
-            self.request = self.request.query("type", r#type);
-            self
+        pub fn r#type(self, r#type: &str) -> Self {
+            self.query("type", r#type)
         }
         /// Lists videos in ascending order of creation.
-        pub fn asc(mut self, asc: bool) -> Self {
-            self.request = self.request.query("asc", asc.to_string());
-            self
+        pub fn asc(self, asc: bool) -> Self {
+            self.query("asc", asc.to_string())
         }
         /// Searches over the `name` key in the `meta` field. This field can be set with or after
         /// the upload request.
-        pub fn search(mut self, search: &str) -> Self {
-            self.request = self.request.query("search", search);
-            self
+        pub fn search(self, search: &str) -> Self {
+            self.query("search", search)
         }
         /// Lists videos created after the specified date.
         ///
         /// Format: `date-time`.
-        pub fn start(mut self, start: &str) -> Self {
-            self.request = self.request.query("start", start);
-            self
+        pub fn start(self, start: &str) -> Self {
+            self.query("start", start)
         }
         /// Lists videos created before the specified date.
         ///
         /// Format: `date-time`.
-        pub fn end(mut self, end: &str) -> Self {
-            self.request = self.request.query("end", end);
-            self
+        pub fn end(self, end: &str) -> Self {
+            self.query("end", end)
         }
         /// Includes the total number of videos associated with the submitted query parameters.
-        pub fn include_counts(mut self, include_counts: bool) -> Self {
-            self.request = self
-                .request
-                .query("include_counts", include_counts.to_string());
-            self
+        pub fn include_counts(self, include_counts: bool) -> Self {
+            self.query("include_counts", include_counts.to_string())
         }
         /// At most this many videos (default 1000, the most the API answers at once).
-        pub fn limit(mut self, limit: i64) -> Self {
-            self.request = self.request.query("limit", limit.to_string());
-            self
+        pub fn limit(self, limit: i64) -> Self {
+            self.query("limit", limit.to_string())
         }
         /// Only the videos of these IDs, comma-separated.
-        pub fn id(mut self, id: &str) -> Self {
-            self.request = self.request.query("id", id);
-            self
+        pub fn id(self, id: &str) -> Self {
+            self.query("id", id)
         }
         /// Only the videos of these names (`meta.name`) or IDs, comma-separated.
-        pub fn name(mut self, name: &str) -> Self {
-            self.request = self.request.query("name", name);
-            self
+        pub fn name(self, name: &str) -> Self {
+            self.query("name", name)
         }
         /// Only the videos whose name (`meta.name`) is exactly this; faster than `search`.
-        pub fn video_name(mut self, video_name: &str) -> Self {
-            self.request = self.request.query("video_name", video_name);
-            self
+        pub fn video_name(self, video_name: &str) -> Self {
+            self.query("video_name", video_name)
         }
         /// Only the videos recorded from this live input.
-        pub fn live_input_id(mut self, live_input_id: &str) -> Self {
-            self.request = self.request.query("live_input_id", live_input_id);
-            self
-        }
-        /// Overrides the client's timeout for this request (per attempt).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.request = self.request.timeout(timeout);
-            self
-        }
-        /// Overrides the client's number of retries for this request.
-        pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.request = self.request.max_retries(max_retries);
-            self
-        }
-        /// Adds a header, replacing a client-wide header of the same name.
-        pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-            self.request = self.request.header(name, value);
-            self
-        }
-        /// Adds a query parameter the spec does not describe.
-        pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-            self.request = self.request.query(name, value);
-            self
-        }
-        /// Adds a query parameter the spec does not describe once per value, in order.
-        pub fn query_all<V: AsRef<str>>(
-            mut self,
-            name: impl AsRef<str>,
-            values: impl IntoIterator<Item = V>,
-        ) -> Self {
-            self.request = self.request.query_all(name, values);
-            self
-        }
-        /// Sends the request: the same as awaiting it.
-        pub async fn send(self) -> Result<Vec<Video>, ::cloudflare_stream::Error> {
-            self.request.send().await
-        }
-        /// Sends the request and returns the value with the status, headers and messages.
-        pub async fn send_with_response(
-            self,
-        ) -> Result<
-            ::cloudflare_stream::Response<Vec<Video>>,
-            ::cloudflare_stream::Error,
-        > {
-            self.request.send_with_response().await
-        }
-        /// The runtime's request, with every option set so far.
-        pub fn into_request(self) -> Request<Vec<Video>> {
-            self.request
+        pub fn live_input_id(self, live_input_id: &str) -> Self {
+            self.query("live_input_id", live_input_id)
         }
     }
-    impl std::future::Future for StreamListRequest {
-        type Output = Result<Vec<Video>, ::cloudflare_stream::Error>;
-        fn poll(
-            self: std::pin::Pin<&mut Self>,
-            cx: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Self::Output> {
-            std::future::Future::poll(
-                std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                cx,
-            )
-        }
-    }
-    /// The request of `stream.create`: set optional parameters, then `.await` it.
-    #[must_use = "a request does nothing until it is awaited"]
-    #[derive(Debug)]
-    pub struct StreamCreateRequest {
-        request: Request<()>,
-    }
-    impl StreamCreateRequest {
+    impl Request<(), ops::Create> {
         /// Provisions a URL for a creator to upload to directly, as a direct creator upload does,
         /// instead of the caller sending the bytes.
-        pub fn direct_user(mut self, direct_user: bool) -> Self {
-            self.request = self.request.query("direct_user", direct_user.to_string());
-            self
+        pub fn direct_user(self, direct_user: bool) -> Self {
+            self.query("direct_user", direct_user.to_string())
         }
         /// A user-defined identifier for the media creator.
         ///
         /// At most 64 characters.
-        pub fn upload_creator(mut self, upload_creator: &str) -> Self {
-            self.request = self.request.header("Upload-Creator", upload_creator);
-            self
+        pub fn upload_creator(self, upload_creator: &str) -> Self {
+            self.header("Upload-Creator", upload_creator)
         }
         /// Comma-separated key-value pairs following the TUS protocol specification. Values are
         /// Base-64 encoded.
         /// Supported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`,
         /// `watermark`, `scheduleddeletion`.
-        pub fn upload_metadata(mut self, upload_metadata: &str) -> Self {
-            self.request = self.request.header("Upload-Metadata", upload_metadata);
-            self
-        }
-        /// Overrides the client's timeout for this request (per attempt).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.request = self.request.timeout(timeout);
-            self
-        }
-        /// Overrides the client's number of retries for this request.
-        pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.request = self.request.max_retries(max_retries);
-            self
-        }
-        /// Adds a header, replacing a client-wide header of the same name.
-        pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-            self.request = self.request.header(name, value);
-            self
-        }
-        /// Adds a query parameter the spec does not describe.
-        pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-            self.request = self.request.query(name, value);
-            self
-        }
-        /// Adds a query parameter the spec does not describe once per value, in order.
-        pub fn query_all<V: AsRef<str>>(
-            mut self,
-            name: impl AsRef<str>,
-            values: impl IntoIterator<Item = V>,
-        ) -> Self {
-            self.request = self.request.query_all(name, values);
-            self
-        }
-        /// Sends the request: the same as awaiting it.
-        pub async fn send(self) -> Result<(), ::cloudflare_stream::Error> {
-            self.request.send().await
-        }
-        /// Sends the request and returns the value with the status, headers and messages.
-        pub async fn send_with_response(
-            self,
-        ) -> Result<::cloudflare_stream::Response<()>, ::cloudflare_stream::Error> {
-            self.request.send_with_response().await
-        }
-        /// The runtime's request, with every option set so far.
-        pub fn into_request(self) -> Request<()> {
-            self.request
+        pub fn upload_metadata(self, upload_metadata: &str) -> Self {
+            self.header("Upload-Metadata", upload_metadata)
         }
     }
-    impl std::future::Future for StreamCreateRequest {
-        type Output = Result<(), ::cloudflare_stream::Error>;
-        fn poll(
-            self: std::pin::Pin<&mut Self>,
-            cx: &mut std::task::Context<'_>,
-        ) -> std::task::Poll<Self::Output> {
-            std::future::Future::poll(
-                std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                cx,
-            )
-        }
+    /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+    /// setters are the operation's optional parameters.
+    pub mod ops {
+        /// `stream.list` (GET `/accounts/{account_id}/stream`): a call of
+        /// [`Stream::list`](super::Stream::list) is a `Request<_, ops::List>`. Its optional
+        /// parameters are setters on that request.
+        #[derive(Debug)]
+        pub enum List {}
+        /// `stream.create` (POST `/accounts/{account_id}/stream`): a call of
+        /// [`Stream::create`](super::Stream::create) is a `Request<_, ops::Create>`. Its optional
+        /// parameters are setters on that request.
+        #[derive(Debug)]
+        pub enum Create {}
+        /// `stream.get` (GET `/accounts/{account_id}/stream/{identifier}`): a call of
+        /// [`Stream::get`](super::Stream::get) is a `Request<_, ops::Get>`.
+        #[derive(Debug)]
+        pub enum Get {}
+        /// `stream.edit` (POST `/accounts/{account_id}/stream/{identifier}`): a call of
+        /// [`Stream::edit`](super::Stream::edit) is a `Request<_, ops::Edit>`.
+        #[derive(Debug)]
+        pub enum Edit {}
+        /// `stream.delete` (DELETE `/accounts/{account_id}/stream/{identifier}`): a call of
+        /// [`Stream::delete`](super::Stream::delete) is a `Request<_, ops::Delete>`.
+        #[derive(Debug)]
+        pub enum Delete {}
     }
     /// MP4 downloads of a video: create them, follow their progress, delete them. Each download
     /// type (`default`, `audio`) is created and deleted on its own; `create` and `delete`
@@ -2821,7 +2704,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<VideoDownloads> {
+            ) -> Request<VideoDownloads, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.get",
                     method: Method::GET,
@@ -2846,7 +2729,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<CreatedDownload> {
+            ) -> Request<CreatedDownload, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create",
                     method: Method::POST,
@@ -2865,7 +2748,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The video, by the identifier Cloudflare gave it.
-            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
+            pub fn delete(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete",
                     method: Method::DELETE,
@@ -2891,7 +2778,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<VideoDownloads> {
+            ) -> Request<VideoDownloads, ops::CreateType> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create_type",
                     method: Method::POST,
@@ -2918,7 +2805,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<String> {
+            ) -> Request<String, ops::DeleteType> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete_type",
                     method: Method::DELETE,
@@ -2961,6 +2848,36 @@ pub mod stream {
                 .literal("/downloads/")
                 .param(PathParam::new("download_type", download_type.as_str()))
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.downloads.get` (GET `/accounts/{account_id}/stream/{identifier}/downloads`): a
+            /// call of [`Downloads::get`](super::Downloads::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.downloads.create` (POST `/accounts/{account_id}/stream/{identifier}/downloads`):
+            /// a call of [`Downloads::create`](super::Downloads::create) is a `Request<_,
+            /// ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
+            /// `stream.downloads.delete` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/downloads`): a call of
+            /// [`Downloads::delete`](super::Downloads::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
+            /// `stream.downloads.create_type` (POST
+            /// `/accounts/{account_id}/stream/{identifier}/downloads/{download_type}`): a call of
+            /// [`Downloads::create_type`](super::Downloads::create_type) is a `Request<_,
+            /// ops::CreateType>`.
+            #[derive(Debug)]
+            pub enum CreateType {}
+            /// `stream.downloads.delete_type` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/downloads/{download_type}`): a call of
+            /// [`Downloads::delete_type`](super::Downloads::delete_type) is a `Request<_,
+            /// ops::DeleteType>`.
+            #[derive(Debug)]
+            pub enum DeleteType {}
         }
     }
     /// The audio tracks of a video besides its own: list them, rename one, make one the
@@ -3005,7 +2922,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<AudioTracks> {
+            ) -> Request<AudioTracks, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.audio.list",
                     method: Method::GET,
@@ -3038,7 +2955,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 audio_identifier: &str,
-            ) -> Request<String> {
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.audio.delete",
                     method: Method::DELETE,
@@ -3071,7 +2988,7 @@ pub mod stream {
                 identifier: &str,
                 audio_identifier: &str,
                 body: &EditAudioTrack,
-            ) -> Request<AudioTrack> {
+            ) -> Request<AudioTrack, ops::Edit> {
                 static OPERATION: Operation = Operation {
                     name: "stream.audio.edit",
                     method: Method::PATCH,
@@ -3102,6 +3019,24 @@ pub mod stream {
                     PathParam::new("audio_identifier", audio_identifier).max_length(32),
                 )
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.audio.list` (GET `/accounts/{account_id}/stream/{identifier}/audio`): a call of
+            /// [`Audio::list`](super::Audio::list) is a `Request<_, ops::List>`.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.audio.delete` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`): a call of
+            /// [`Audio::delete`](super::Audio::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
+            /// `stream.audio.edit` (PATCH
+            /// `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`): a call of
+            /// [`Audio::edit`](super::Audio::edit) is a `Request<_, ops::Edit>`.
+            #[derive(Debug)]
+            pub enum Edit {}
         }
         /// Adding an audio track to a video, copied from an audio file at a URL.
         pub mod copy {
@@ -3143,7 +3078,7 @@ pub mod stream {
                     account_id: &str,
                     identifier: &str,
                     body: &CopyAudioTrack,
-                ) -> Request<AudioTrack> {
+                ) -> Request<AudioTrack, ops::Create> {
                     static OPERATION: Operation = Operation {
                         name: "stream.audio.copy.create",
                         method: Method::POST,
@@ -3158,6 +3093,15 @@ pub mod stream {
                         .finish();
                     Request::new(self.client, &OPERATION, path).json_body(body)
                 }
+            }
+            /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+            /// setters are the operation's optional parameters.
+            pub mod ops {
+                /// `stream.audio.copy.create` (POST
+                /// `/accounts/{account_id}/stream/{identifier}/audio/copy`): a call of
+                /// [`CopyModel::create`](super::CopyModel::create) is a `Request<_, ops::Create>`.
+                #[derive(Debug)]
+                pub enum Create {}
             }
         }
     }
@@ -3206,7 +3150,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<Vec<Caption>> {
+            ) -> Request<Vec<Caption>, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.list",
                     method: Method::GET,
@@ -3237,7 +3181,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 language: &str,
-            ) -> Request<Caption> {
+            ) -> Request<Caption, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.get",
                     method: Method::GET,
@@ -3265,7 +3209,7 @@ pub mod stream {
                 identifier: &str,
                 language: &str,
                 body: &CaptionBasicUpload,
-            ) -> Request<Caption> {
+            ) -> Request<Caption, ops::Upload> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.upload",
                     method: Method::PUT,
@@ -3291,7 +3235,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 language: &str,
-            ) -> Request<String> {
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.delete",
                     method: Method::DELETE,
@@ -3316,6 +3260,29 @@ pub mod stream {
                 .literal("/captions/")
                 .param(PathParam::new("language", language))
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.captions.list` (GET `/accounts/{account_id}/stream/{identifier}/captions`): a
+            /// call of [`Captions::list`](super::Captions::list) is a `Request<_, ops::List>`.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.captions.get` (GET
+            /// `/accounts/{account_id}/stream/{identifier}/captions/{language}`): a call of
+            /// [`Captions::get`](super::Captions::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.captions.upload` (PUT
+            /// `/accounts/{account_id}/stream/{identifier}/captions/{language}`): a call of
+            /// [`Captions::upload`](super::Captions::upload) is a `Request<_, ops::Upload>`.
+            #[derive(Debug)]
+            pub enum Upload {}
+            /// `stream.captions.delete` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/captions/{language}`): a call of
+            /// [`Captions::delete`](super::Captions::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
         /// Captions Stream generates from a video's speech, in a language asked for.
         pub mod generate {
@@ -3357,7 +3324,7 @@ pub mod stream {
                     account_id: &str,
                     identifier: &str,
                     language: &str,
-                ) -> Request<Caption> {
+                ) -> Request<Caption, ops::Create> {
                     static OPERATION: Operation = Operation {
                         name: "stream.captions.generate.create",
                         method: Method::POST,
@@ -3374,6 +3341,15 @@ pub mod stream {
                         .finish();
                     Request::new(self.client, &OPERATION, path)
                 }
+            }
+            /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+            /// setters are the operation's optional parameters.
+            pub mod ops {
+                /// `stream.captions.generate.create` (POST
+                /// `/accounts/{account_id}/stream/{identifier}/captions/{language}/generate`): a call of
+                /// [`Generate::create`](super::Generate::create) is a `Request<_, ops::Create>`.
+                #[derive(Debug)]
+                pub enum Create {}
             }
         }
         /// The WebVTT file of a video's captions in one language.
@@ -3415,7 +3391,7 @@ pub mod stream {
                     account_id: &str,
                     identifier: &str,
                     language: &str,
-                ) -> Request<String> {
+                ) -> Request<String, ops::Get> {
                     static OPERATION: Operation = Operation {
                         name: "stream.captions.vtt.get",
                         method: Method::GET,
@@ -3432,6 +3408,15 @@ pub mod stream {
                         .finish();
                     Request::new(self.client, &OPERATION, path).text()
                 }
+            }
+            /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+            /// setters are the operation's optional parameters.
+            pub mod ops {
+                /// `stream.captions.vtt.get` (GET
+                /// `/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`): a call of
+                /// [`Vtt::get`](super::Vtt::get) is a `Request<_, ops::Get>`.
+                #[derive(Debug)]
+                pub enum Get {}
             }
         }
     }
@@ -3471,7 +3456,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &VideoClipStandard,
-            ) -> Request<Video> {
+            ) -> Request<Video, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.clip.create",
                     method: Method::POST,
@@ -3484,6 +3469,14 @@ pub mod stream {
                     .finish();
                 Request::new(self.client, &OPERATION, path).json_body(body)
             }
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.clip.create` (POST `/accounts/{account_id}/stream/clip`): a call of
+            /// [`Clip::create`](super::Clip::create) is a `Request<_, ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
         }
     }
     /// Uploads from a URL: Stream copies a video from a publicly reachable server.
@@ -3522,7 +3515,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &VideoCopyRequest,
-            ) -> CopyModelCreateRequest {
+            ) -> Request<Video, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.copy.create",
                     method: Method::POST,
@@ -3533,99 +3526,32 @@ pub mod stream {
                     .param(PathParam::new("account_id", account_id).max_length(32))
                     .literal("/stream/copy")
                     .finish();
-                CopyModelCreateRequest {
-                    request: Request::new(self.client, &OPERATION, path).json_body(body),
-                }
+                Request::new(self.client, &OPERATION, path).json_body(body)
             }
         }
-        /// The request of `stream.copy.create`: set optional parameters, then `.await` it.
-        #[must_use = "a request does nothing until it is awaited"]
-        #[derive(Debug)]
-        pub struct CopyModelCreateRequest {
-            request: Request<Video>,
-        }
-        impl CopyModelCreateRequest {
+        impl Request<Video, ops::Create> {
             /// A user-defined identifier for the media creator.
             ///
             /// At most 64 characters.
-            pub fn upload_creator(mut self, upload_creator: &str) -> Self {
-                self.request = self.request.header("Upload-Creator", upload_creator);
-                self
+            pub fn upload_creator(self, upload_creator: &str) -> Self {
+                self.header("Upload-Creator", upload_creator)
             }
             /// Comma-separated key-value pairs following the TUS protocol specification. Values are
             /// Base-64 encoded.
             /// Supported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`,
             /// `watermark`, `scheduleddeletion`.
-            pub fn upload_metadata(mut self, upload_metadata: &str) -> Self {
-                self.request = self.request.header("Upload-Metadata", upload_metadata);
-                self
-            }
-            /// Overrides the client's timeout for this request (per attempt).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request = self.request.timeout(timeout);
-                self
-            }
-            /// Overrides the client's number of retries for this request.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.request = self.request.max_retries(max_retries);
-                self
-            }
-            /// Adds a header, replacing a client-wide header of the same name.
-            pub fn header(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.header(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe.
-            pub fn query(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.query(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe once per value, in order.
-            pub fn query_all<V: AsRef<str>>(
-                mut self,
-                name: impl AsRef<str>,
-                values: impl IntoIterator<Item = V>,
-            ) -> Self {
-                self.request = self.request.query_all(name, values);
-                self
-            }
-            /// Sends the request: the same as awaiting it.
-            pub async fn send(self) -> Result<Video, ::cloudflare_stream::Error> {
-                self.request.send().await
-            }
-            /// Sends the request and returns the value with the status, headers and messages.
-            pub async fn send_with_response(
-                self,
-            ) -> Result<
-                ::cloudflare_stream::Response<Video>,
-                ::cloudflare_stream::Error,
-            > {
-                self.request.send_with_response().await
-            }
-            /// The runtime's request, with every option set so far.
-            pub fn into_request(self) -> Request<Video> {
-                self.request
+            pub fn upload_metadata(self, upload_metadata: &str) -> Self {
+                self.header("Upload-Metadata", upload_metadata)
             }
         }
-        impl std::future::Future for CopyModelCreateRequest {
-            type Output = Result<Video, ::cloudflare_stream::Error>;
-            fn poll(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Self::Output> {
-                std::future::Future::poll(
-                    std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                    cx,
-                )
-            }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.copy.create` (POST `/accounts/{account_id}/stream/copy`): a call of
+            /// [`CopyModel::create`](super::CopyModel::create) is a `Request<_, ops::Create>`. Its
+            /// optional parameters are setters on that request.
+            #[derive(Debug)]
+            pub enum Create {}
         }
     }
     /// Direct creator uploads: a one-time URL a creator uploads a video to without credentials,
@@ -3665,7 +3591,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &DirectUploadRequest,
-            ) -> DirectUploadCreateRequest {
+            ) -> Request<DirectUploadUrl, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.direct_upload.create",
                     method: Method::POST,
@@ -3676,93 +3602,25 @@ pub mod stream {
                     .param(PathParam::new("account_id", account_id).max_length(32))
                     .literal("/stream/direct_upload")
                     .finish();
-                DirectUploadCreateRequest {
-                    request: Request::new(self.client, &OPERATION, path).json_body(body),
-                }
+                Request::new(self.client, &OPERATION, path).json_body(body)
             }
         }
-        /// The request of `stream.direct_upload.create`: set optional parameters, then `.await` it.
-        #[must_use = "a request does nothing until it is awaited"]
-        #[derive(Debug)]
-        pub struct DirectUploadCreateRequest {
-            request: Request<DirectUploadUrl>,
-        }
-        impl DirectUploadCreateRequest {
+        impl Request<DirectUploadUrl, ops::Create> {
             /// A user-defined identifier for the media creator.
             ///
             /// At most 64 characters.
-            pub fn upload_creator(mut self, upload_creator: &str) -> Self {
-                self.request = self.request.header("Upload-Creator", upload_creator);
-                self
-            }
-            /// Overrides the client's timeout for this request (per attempt).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request = self.request.timeout(timeout);
-                self
-            }
-            /// Overrides the client's number of retries for this request.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.request = self.request.max_retries(max_retries);
-                self
-            }
-            /// Adds a header, replacing a client-wide header of the same name.
-            pub fn header(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.header(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe.
-            pub fn query(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.query(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe once per value, in order.
-            pub fn query_all<V: AsRef<str>>(
-                mut self,
-                name: impl AsRef<str>,
-                values: impl IntoIterator<Item = V>,
-            ) -> Self {
-                self.request = self.request.query_all(name, values);
-                self
-            }
-            /// Sends the request: the same as awaiting it.
-            pub async fn send(
-                self,
-            ) -> Result<DirectUploadUrl, ::cloudflare_stream::Error> {
-                self.request.send().await
-            }
-            /// Sends the request and returns the value with the status, headers and messages.
-            pub async fn send_with_response(
-                self,
-            ) -> Result<
-                ::cloudflare_stream::Response<DirectUploadUrl>,
-                ::cloudflare_stream::Error,
-            > {
-                self.request.send_with_response().await
-            }
-            /// The runtime's request, with every option set so far.
-            pub fn into_request(self) -> Request<DirectUploadUrl> {
-                self.request
+            pub fn upload_creator(self, upload_creator: &str) -> Self {
+                self.header("Upload-Creator", upload_creator)
             }
         }
-        impl std::future::Future for DirectUploadCreateRequest {
-            type Output = Result<DirectUploadUrl, ::cloudflare_stream::Error>;
-            fn poll(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Self::Output> {
-                std::future::Future::poll(
-                    std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                    cx,
-                )
-            }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.direct_upload.create` (POST `/accounts/{account_id}/stream/direct_upload`): a
+            /// call of [`DirectUpload::create`](super::DirectUpload::create) is a `Request<_,
+            /// ops::Create>`. Its optional parameters are setters on that request.
+            #[derive(Debug)]
+            pub enum Create {}
         }
     }
     /// The HTML that embeds a video's player in a web page.
@@ -3798,7 +3656,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The video, by the identifier Cloudflare gave it.
-            pub fn get(&self, account_id: &str, identifier: &str) -> Request<String> {
+            pub fn get(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<String, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.embed.get",
                     method: Method::GET,
@@ -3813,6 +3675,14 @@ pub mod stream {
                     .finish();
                 Request::new(self.client, &OPERATION, path).text()
             }
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.embed.get` (GET `/accounts/{account_id}/stream/{identifier}/embed`): a call of
+            /// [`Embed::get`](super::Embed::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
         }
     }
     /// Signing keys: the RSA keys that sign playback tokens for videos that require signed
@@ -3847,7 +3717,10 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn list(&self, account_id: &str) -> Request<Vec<SigningKeySummary>> {
+            pub fn list(
+                &self,
+                account_id: &str,
+            ) -> Request<Vec<SigningKeySummary>, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.keys.list",
                     method: Method::GET,
@@ -3867,7 +3740,7 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn create(&self, account_id: &str) -> Request<SigningKey> {
+            pub fn create(&self, account_id: &str) -> Request<SigningKey, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.keys.create",
                     method: Method::POST,
@@ -3886,7 +3759,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: Identifier At most 32 characters.
-            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
+            pub fn delete(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.keys.delete",
                     method: Method::DELETE,
@@ -3908,6 +3785,22 @@ pub mod stream {
                 .param(PathParam::new("account_id", account_id).max_length(32))
                 .literal("/stream/keys")
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.keys.list` (GET `/accounts/{account_id}/stream/keys`): a call of
+            /// [`Keys::list`](super::Keys::list) is a `Request<_, ops::List>`.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.keys.create` (POST `/accounts/{account_id}/stream/keys`): a call of
+            /// [`Keys::create`](super::Keys::create) is a `Request<_, ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
+            /// `stream.keys.delete` (DELETE `/accounts/{account_id}/stream/keys/{identifier}`): a call
+            /// of [`Keys::delete`](super::Keys::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
     }
     /// Live inputs: where a broadcaster sends a live stream (RTMPS, SRT or WebRTC), with its
@@ -3950,16 +3843,14 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn list(&self, account_id: &str) -> LiveInputsListRequest {
+            pub fn list(&self, account_id: &str) -> Request<LiveInputList, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.live_inputs.list",
                     method: Method::GET,
                     path_template: "/accounts/{account_id}/stream/live_inputs",
                 };
                 let path = live_inputs_path(account_id);
-                LiveInputsListRequest {
-                    request: Request::new(self.client, &OPERATION, path),
-                }
+                Request::new(self.client, &OPERATION, path)
             }
             /// Create a live input
             ///
@@ -3976,7 +3867,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &CreateInputRequest,
-            ) -> Request<LiveInput> {
+            ) -> Request<LiveInput, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.live_inputs.create",
                     method: Method::POST,
@@ -3999,7 +3890,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 live_input_identifier: &str,
-            ) -> Request<LiveInput> {
+            ) -> Request<LiveInput, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.live_inputs.get",
                     method: Method::GET,
@@ -4027,7 +3918,7 @@ pub mod stream {
                 account_id: &str,
                 live_input_identifier: &str,
                 body: &UpdateInputRequest,
-            ) -> Request<LiveInput> {
+            ) -> Request<LiveInput, ops::Update> {
                 static OPERATION: Operation = Operation {
                     name: "stream.live_inputs.update",
                     method: Method::PUT,
@@ -4054,7 +3945,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 live_input_identifier: &str,
-            ) -> Request<serde_json::Value> {
+            ) -> Request<serde_json::Value, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.live_inputs.delete",
                     method: Method::DELETE,
@@ -4094,88 +3985,39 @@ pub mod stream {
                 )
                 .finish()
         }
-        /// The request of `stream.live_inputs.list`: set optional parameters, then `.await` it.
-        #[must_use = "a request does nothing until it is awaited"]
-        #[derive(Debug)]
-        pub struct LiveInputsListRequest {
-            request: Request<LiveInputList>,
-        }
-        impl LiveInputsListRequest {
+        impl Request<LiveInputList, ops::List> {
             /// Includes the total number of videos associated with the submitted query parameters.
-            pub fn include_counts(mut self, include_counts: bool) -> Self {
-                self.request = self
-                    .request
-                    .query("include_counts", include_counts.to_string());
-                self
-            }
-            /// Overrides the client's timeout for this request (per attempt).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request = self.request.timeout(timeout);
-                self
-            }
-            /// Overrides the client's number of retries for this request.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.request = self.request.max_retries(max_retries);
-                self
-            }
-            /// Adds a header, replacing a client-wide header of the same name.
-            pub fn header(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.header(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe.
-            pub fn query(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.query(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe once per value, in order.
-            pub fn query_all<V: AsRef<str>>(
-                mut self,
-                name: impl AsRef<str>,
-                values: impl IntoIterator<Item = V>,
-            ) -> Self {
-                self.request = self.request.query_all(name, values);
-                self
-            }
-            /// Sends the request: the same as awaiting it.
-            pub async fn send(
-                self,
-            ) -> Result<LiveInputList, ::cloudflare_stream::Error> {
-                self.request.send().await
-            }
-            /// Sends the request and returns the value with the status, headers and messages.
-            pub async fn send_with_response(
-                self,
-            ) -> Result<
-                ::cloudflare_stream::Response<LiveInputList>,
-                ::cloudflare_stream::Error,
-            > {
-                self.request.send_with_response().await
-            }
-            /// The runtime's request, with every option set so far.
-            pub fn into_request(self) -> Request<LiveInputList> {
-                self.request
+            pub fn include_counts(self, include_counts: bool) -> Self {
+                self.query("include_counts", include_counts.to_string())
             }
         }
-        impl std::future::Future for LiveInputsListRequest {
-            type Output = Result<LiveInputList, ::cloudflare_stream::Error>;
-            fn poll(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Self::Output> {
-                std::future::Future::poll(
-                    std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                    cx,
-                )
-            }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.live_inputs.list` (GET `/accounts/{account_id}/stream/live_inputs`): a call of
+            /// [`LiveInputs::list`](super::LiveInputs::list) is a `Request<_, ops::List>`. Its optional
+            /// parameters are setters on that request.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.live_inputs.create` (POST `/accounts/{account_id}/stream/live_inputs`): a call
+            /// of [`LiveInputs::create`](super::LiveInputs::create) is a `Request<_, ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
+            /// `stream.live_inputs.get` (GET
+            /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`): a call of
+            /// [`LiveInputs::get`](super::LiveInputs::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.live_inputs.update` (PUT
+            /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`): a call of
+            /// [`LiveInputs::update`](super::LiveInputs::update) is a `Request<_, ops::Update>`.
+            #[derive(Debug)]
+            pub enum Update {}
+            /// `stream.live_inputs.delete` (DELETE
+            /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`): a call of
+            /// [`LiveInputs::delete`](super::LiveInputs::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
         /// The outputs of a live input: other RTMP(S) destinations its stream is sent to as well
         /// (simulcasting).
@@ -4216,7 +4058,7 @@ pub mod stream {
                     &self,
                     account_id: &str,
                     live_input_identifier: &str,
-                ) -> Request<Vec<Output>> {
+                ) -> Request<Vec<Output>, ops::List> {
                     static OPERATION: Operation = Operation {
                         name: "stream.live_inputs.outputs.list",
                         method: Method::GET,
@@ -4243,7 +4085,7 @@ pub mod stream {
                     account_id: &str,
                     live_input_identifier: &str,
                     body: &CreateOutputRequest,
-                ) -> Request<Output> {
+                ) -> Request<Output, ops::Create> {
                     static OPERATION: Operation = Operation {
                         name: "stream.live_inputs.outputs.create",
                         method: Method::POST,
@@ -4271,7 +4113,7 @@ pub mod stream {
                     live_input_identifier: &str,
                     output_identifier: &str,
                     body: &UpdateOutputRequest,
-                ) -> Request<Output> {
+                ) -> Request<Output, ops::Update> {
                     static OPERATION: Operation = Operation {
                         name: "stream.live_inputs.outputs.update",
                         method: Method::PUT,
@@ -4301,7 +4143,7 @@ pub mod stream {
                     account_id: &str,
                     live_input_identifier: &str,
                     output_identifier: &str,
-                ) -> Request<serde_json::Value> {
+                ) -> Request<serde_json::Value, ops::Delete> {
                     static OPERATION: Operation = Operation {
                         name: "stream.live_inputs.outputs.delete",
                         method: Method::DELETE,
@@ -4355,6 +4197,30 @@ pub mod stream {
                     )
                     .finish()
             }
+            /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+            /// setters are the operation's optional parameters.
+            pub mod ops {
+                /// `stream.live_inputs.outputs.list` (GET
+                /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`): a call of
+                /// [`Outputs::list`](super::Outputs::list) is a `Request<_, ops::List>`.
+                #[derive(Debug)]
+                pub enum List {}
+                /// `stream.live_inputs.outputs.create` (POST
+                /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`): a call of
+                /// [`Outputs::create`](super::Outputs::create) is a `Request<_, ops::Create>`.
+                #[derive(Debug)]
+                pub enum Create {}
+                /// `stream.live_inputs.outputs.update` (PUT
+                /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`):
+                /// a call of [`Outputs::update`](super::Outputs::update) is a `Request<_, ops::Update>`.
+                #[derive(Debug)]
+                pub enum Update {}
+                /// `stream.live_inputs.outputs.delete` (DELETE
+                /// `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`):
+                /// a call of [`Outputs::delete`](super::Outputs::delete) is a `Request<_, ops::Delete>`.
+                #[derive(Debug)]
+                pub enum Delete {}
+            }
         }
     }
     /// How much video an account stores, and its limit.
@@ -4387,7 +4253,10 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn get(&self, account_id: &str) -> StorageUsageGetRequest {
+            pub fn get(
+                &self,
+                account_id: &str,
+            ) -> Request<crate::models::StorageUsage, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.storage-usage.get",
                     method: Method::GET,
@@ -4398,96 +4267,25 @@ pub mod stream {
                     .param(PathParam::new("account_id", account_id).max_length(32))
                     .literal("/stream/storage-usage")
                     .finish();
-                StorageUsageGetRequest {
-                    request: Request::new(self.client, &OPERATION, path),
-                }
+                Request::new(self.client, &OPERATION, path)
             }
         }
-        /// The request of `stream.storage-usage.get`: set optional parameters, then `.await` it.
-        #[must_use = "a request does nothing until it is awaited"]
-        #[derive(Debug)]
-        pub struct StorageUsageGetRequest {
-            request: Request<crate::models::StorageUsage>,
-        }
-        impl StorageUsageGetRequest {
+        impl Request<crate::models::StorageUsage, ops::Get> {
             /// A user-defined identifier for the media creator.
             ///
             /// At most 64 characters.
-            pub fn creator(mut self, creator: &str) -> Self {
-                self.request = self.request.query("creator", creator);
-                self
-            }
-            /// Overrides the client's timeout for this request (per attempt).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request = self.request.timeout(timeout);
-                self
-            }
-            /// Overrides the client's number of retries for this request.
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.request = self.request.max_retries(max_retries);
-                self
-            }
-            /// Adds a header, replacing a client-wide header of the same name.
-            pub fn header(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.header(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe.
-            pub fn query(
-                mut self,
-                name: impl AsRef<str>,
-                value: impl AsRef<str>,
-            ) -> Self {
-                self.request = self.request.query(name, value);
-                self
-            }
-            /// Adds a query parameter the spec does not describe once per value, in order.
-            pub fn query_all<V: AsRef<str>>(
-                mut self,
-                name: impl AsRef<str>,
-                values: impl IntoIterator<Item = V>,
-            ) -> Self {
-                self.request = self.request.query_all(name, values);
-                self
-            }
-            /// Sends the request: the same as awaiting it.
-            pub async fn send(
-                self,
-            ) -> Result<crate::models::StorageUsage, ::cloudflare_stream::Error> {
-                self.request.send().await
-            }
-            /// Sends the request and returns the value with the status, headers and messages.
-            pub async fn send_with_response(
-                self,
-            ) -> Result<
-                ::cloudflare_stream::Response<crate::models::StorageUsage>,
-                ::cloudflare_stream::Error,
-            > {
-                self.request.send_with_response().await
-            }
-            /// The runtime's request, with every option set so far.
-            pub fn into_request(self) -> Request<crate::models::StorageUsage> {
-                self.request
+            pub fn creator(self, creator: &str) -> Self {
+                self.query("creator", creator)
             }
         }
-        impl std::future::Future for StorageUsageGetRequest {
-            type Output = Result<
-                crate::models::StorageUsage,
-                ::cloudflare_stream::Error,
-            >;
-            fn poll(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Self::Output> {
-                std::future::Future::poll(
-                    std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request),
-                    cx,
-                )
-            }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.storage-usage.get` (GET `/accounts/{account_id}/stream/storage-usage`): a call
+            /// of [`StorageUsage::get`](super::StorageUsage::get) is a `Request<_, ops::Get>`. Its
+            /// optional parameters are setters on that request.
+            #[derive(Debug)]
+            pub enum Get {}
         }
     }
     /// Signed playback tokens made by the API for one video (for tests, or under 1,000 tokens a
@@ -4530,7 +4328,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 body: &SignedTokenRequest,
-            ) -> Request<SignedToken> {
+            ) -> Request<SignedToken, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.token.create",
                     method: Method::POST,
@@ -4545,6 +4343,14 @@ pub mod stream {
                     .finish();
                 Request::new(self.client, &OPERATION, path).json_body(body)
             }
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.token.create` (POST `/accounts/{account_id}/stream/{identifier}/token`): a call
+            /// of [`Token::create`](super::Token::create) is a `Request<_, ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
         }
     }
     /// Watermark profiles: an image, and where and how it is placed on videos uploaded with the
@@ -4579,7 +4385,7 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn list(&self, account_id: &str) -> Request<Vec<Watermark>> {
+            pub fn list(&self, account_id: &str) -> Request<Vec<Watermark>, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.watermarks.list",
                     method: Method::GET,
@@ -4602,7 +4408,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &WatermarkBasicUpload,
-            ) -> Request<Watermark> {
+            ) -> Request<Watermark, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.watermarks.create",
                     method: Method::POST,
@@ -4622,7 +4428,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The unique identifier for a watermark profile. At most 32 characters.
-            pub fn get(&self, account_id: &str, identifier: &str) -> Request<Watermark> {
+            pub fn get(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<Watermark, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.watermarks.get",
                     method: Method::GET,
@@ -4641,7 +4451,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The unique identifier for a watermark profile. At most 32 characters.
-            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
+            pub fn delete(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.watermarks.delete",
                     method: Method::DELETE,
@@ -4673,6 +4487,27 @@ pub mod stream {
                 .literal("/stream/watermarks/")
                 .param(PathParam::new("identifier", identifier).max_length(32))
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.watermarks.list` (GET `/accounts/{account_id}/stream/watermarks`): a call of
+            /// [`Watermarks::list`](super::Watermarks::list) is a `Request<_, ops::List>`.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.watermarks.create` (POST `/accounts/{account_id}/stream/watermarks`): a call of
+            /// [`Watermarks::create`](super::Watermarks::create) is a `Request<_, ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
+            /// `stream.watermarks.get` (GET `/accounts/{account_id}/stream/watermarks/{identifier}`): a
+            /// call of [`Watermarks::get`](super::Watermarks::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.watermarks.delete` (DELETE
+            /// `/accounts/{account_id}/stream/watermarks/{identifier}`): a call of
+            /// [`Watermarks::delete`](super::Watermarks::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
     }
     /// The account's webhook: the URL Stream notifies when a video is ready or fails, and the
@@ -4707,7 +4542,7 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn get(&self, account_id: &str) -> Request<WebhookSettings> {
+            pub fn get(&self, account_id: &str) -> Request<WebhookSettings, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.webhook.get",
                     method: Method::GET,
@@ -4730,7 +4565,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 body: &WebhookRequest,
-            ) -> Request<WebhookSettings> {
+            ) -> Request<WebhookSettings, ops::Update> {
                 static OPERATION: Operation = Operation {
                     name: "stream.webhook.update",
                     method: Method::PUT,
@@ -4748,7 +4583,7 @@ pub mod stream {
             /// # Arguments
             ///
             /// - `account_id`: The account that owns the video.
-            pub fn delete(&self, account_id: &str) -> Request<String> {
+            pub fn delete(&self, account_id: &str) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.webhook.delete",
                     method: Method::DELETE,
@@ -4765,6 +4600,22 @@ pub mod stream {
                 .param(PathParam::new("account_id", account_id).max_length(32))
                 .literal("/stream/webhook")
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.webhook.get` (GET `/accounts/{account_id}/stream/webhook`): a call of
+            /// [`Webhook::get`](super::Webhook::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.webhook.update` (PUT `/accounts/{account_id}/stream/webhook`): a call of
+            /// [`Webhook::update`](super::Webhook::update) is a `Request<_, ops::Update>`.
+            #[derive(Debug)]
+            pub enum Update {}
+            /// `stream.webhook.delete` (DELETE `/accounts/{account_id}/stream/webhook`): a call of
+            /// [`Webhook::delete`](super::Webhook::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
     }
 }

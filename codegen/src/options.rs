@@ -11,4 +11,10 @@ pub struct Options {
     /// aliases). Off by default: the SDK's own spec holds the envelope schemas the runtime
     /// handles itself.
     pub every_schema: bool,
+    /// The generated file is compiled in a crate other than the runtime's (`cloudflare_stream`
+    /// itself, where `build.rs` includes it). Each operation's optional parameters are setters
+    /// on the runtime's `Request`: inherent methods inside the runtime's crate, which only it
+    /// may define; outside it, methods of a trait per operation, in the resource's `setters`
+    /// module (bring it in with `use ...::setters::*`).
+    pub outside_runtime: bool,
 }

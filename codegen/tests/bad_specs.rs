@@ -172,7 +172,9 @@ fn a_lenient_generation_notes_what_it_approximated() {
     )
     .expect("a lenient generation succeeds");
     assert!(
-        generated.source.contains("Request<serde_json::Value>"),
+        generated
+            .source
+            .contains("Request<serde_json::Value, ops::"),
         "{}",
         generated.source
     );

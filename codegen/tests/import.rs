@@ -95,7 +95,12 @@ fn import(source: &Source, dir: &Path, resources: &[&str]) -> import::Plan {
 }
 
 fn generated(dir: &Path) -> codegen::Generated {
-    codegen::generate_with(dir, codegen::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    // The generated API compiles as a crate of its own, not the runtime's.
+    let options = codegen::Options {
+        outside_runtime: true,
+        ..codegen::Options::default()
+    };
+    codegen::generate_with(dir, options).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn codegen(args: &[&str]) -> Output {

@@ -610,21 +610,24 @@ fn a_handle_and_a_model_of_the_same_name_live_together() {
     );
     let code = flat(source(strict(&run)));
     assert!(code.contains("pub struct Downloads<'c>"), "{code}");
-    assert!(code.contains("Request<crate::models::Downloads>"), "{code}");
+    assert!(
+        code.contains("Request<crate::models::Downloads, ops::"),
+        "{code}"
+    );
 }
 
 #[test]
 fn names_the_generated_code_uses_itself_are_numbered() {
-    // A method `from` on a handle would be called by `Handle::from(client)`; a setter
-    // `into_request` would clash with the request type's own method; an argument `path` with
-    // the method's local that holds the built path.
+    // A method `from` on a handle would be called by `Handle::from(client)`; a setter `send`
+    // would clash with the runtime request's own method; an argument `path` with the method's
+    // local that holds the built path.
     let text = format!(
-        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    get:\n      x-rust-method: from\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: into_request, in: query, schema: {{type: string}}}}\n        - {{name: path, in: query, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        "{HEAD}paths:\n  /accounts/{{account_id}}/things:\n    get:\n      x-rust-method: from\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: send, in: query, schema: {{type: string}}}}\n        - {{name: path, in: query, required: true, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n"
     );
     let run = generate_within(SECONDS(10), vec![(PathBuf::from("spec/a.yaml"), text)]);
     let code = flat(source(strict(&run)));
     assert!(
-        code.contains("pub fn into_request_2(mut self, into_request_2: &str)"),
+        code.contains("pub fn send_2(self, send_2: &str) -> Self"),
         "{code}"
     );
     // The method's own `path` (the built path) is not the argument's.

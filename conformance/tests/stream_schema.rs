@@ -6,6 +6,8 @@ mod generated {
     use cloudflare_stream::{Client, FilePart};
     use cloudflare_stream_conformance::models::{MediaState, TusResumable, WatermarkBasicUpload};
     use cloudflare_stream_conformance::stream::Stream;
+    // This crate is not the runtime's: optional parameters are set through traits.
+    use cloudflare_stream_conformance::stream::setters::{Create as _, List as _};
     use serde_json::json;
     use wiremock::matchers::{body_string, header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -199,7 +201,6 @@ mod generated {
         let response = Stream::from(&client)
             .create(ACCOUNT, TusResumable::N100, 1_048_576)
             .upload_metadata("name bXkudmlkZW8ubXA0")
-            .into_request()
             .send_with_response()
             .await
             .expect("the upload starts");

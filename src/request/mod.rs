@@ -85,12 +85,17 @@ pub(crate) struct RequestOptions {
 ///
 /// Problems found while building (a bad path parameter, an invalid header) are kept and
 /// reported when it is awaited, before anything is sent, so options chain without `?`.
+///
+/// `Op` names the operation (`stream::downloads::ops::Get`): every call of one operation has
+/// the same type, whatever parameters it takes, and the operation's optional parameters are
+/// setters on that type (`client.stream().list(account).search("launch")`). An operation that
+/// gains an optional parameter gains a setter; its type stays the same.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Request<T> {
+pub struct Request<T, Op> {
     call: Call,
-    /// `fn() -> T`: the request produces a `T` but holds none, so it is
-    /// `Send`, `Sync` and `Unpin` whatever `T` is.
-    _output: PhantomData<fn() -> T>,
+    /// `fn() -> (T, Op)`: the request produces a `T` but holds none, and `Op` only names the
+    /// operation, so it is `Send`, `Sync` and `Unpin` whatever `T` and `Op` are.
+    _output: PhantomData<fn() -> (T, Op)>,
 }
 
 /// Where a request stands.
@@ -123,7 +128,7 @@ struct Parts {
     problem: Option<Box<Error>>,
 }
 
-impl<T> fmt::Debug for Request<T> {
+impl<T, Op> fmt::Debug for Request<T, Op> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("Request");
         match &self.call {
@@ -143,7 +148,7 @@ impl<T> fmt::Debug for Request<T> {
 
 /// Building: how generated code describes a call. Not for application code, which gets its
 /// requests from the generated methods.
-impl<T> Request<T> {
+impl<T, Op> Request<T, Op> {
     /// A call of `operation` on `path` (from [`PathBuilder::finish`]), made with a clone of
     /// `client`.
     ///
@@ -252,7 +257,7 @@ impl<T> Request<T> {
 }
 
 /// Options: what a caller may set on any request before awaiting it.
-impl<T> Request<T> {
+impl<T, Op> Request<T, Op> {
     /// Overrides the client's timeout for this request (per attempt).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         if let Some(parts) = self.parts() {
@@ -339,7 +344,7 @@ impl Parts {
 }
 
 /// Sending.
-impl<T: DeserializeOwned + Serialize> Request<T> {
+impl<T: DeserializeOwned + Serialize, Op> Request<T, Op> {
     /// Sends the request, retrying as the client and request allow, and
     /// returns the decoded value: the same as awaiting the request.
     pub async fn send(self) -> Result<T, Error> {
@@ -397,7 +402,7 @@ impl<T: DeserializeOwned + Serialize> Request<T> {
 ///
 /// A request is `Unpin`: options set after it was first polled (which only
 /// `Pin::new(&mut request)` allows) are ignored, as it is already on its way.
-impl<T: DeserializeOwned + Serialize> Future for Request<T> {
+impl<T: DeserializeOwned + Serialize, Op> Future for Request<T, Op> {
     type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -470,7 +475,7 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let client = client();
-        let request = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let request = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .header("authorization", format!("Bearer {SECRET}"));
         let debug = format!("{request:?}");
         assert!(!debug.contains(SECRET), "{debug}");
@@ -483,7 +488,7 @@ mod tests {
         // Built from a client that is then dropped: the request holds its own clone.
         let request = {
             let client = client();
-            Request::<std::cell::Cell<u8>>::new(&client, &GET_VIDEO, path("v"))
+            Request::<std::cell::Cell<u8>, std::cell::Cell<u8>>::new(&client, &GET_VIDEO, path("v"))
         };
         spawnable(&request);
         let future = request.send_with_response();

@@ -173,7 +173,7 @@ mod tests {
     use crate::request::Request;
     use crate::request::tests::{GET_VIDEO, SECRET, client, path};
 
-    impl<T> Request<T> {
+    impl<T, Op> Request<T, Op> {
         fn prepare(self) -> Result<Prepared, Error> {
             match self.call {
                 super::super::Call::Building(parts) => parts.prepare(),
@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn prepares_url_and_headers() {
         let client = client();
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("a b/c"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("a b/c"))
             .json_body(&BTreeMap::from([("name", "x")]))
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn options_override_client_settings() {
         let client = client();
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .timeout(Duration::from_millis(250))
             .header("X-Custom", "1")
             .header("x-custom", "2")
@@ -250,7 +250,7 @@ mod tests {
     #[test]
     fn query_parameters_are_encoded_in_order() {
         let client = client();
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .query("search", "a b&c=d#e")
             .query_all("tag", ["x", "é+/"])
             .query_all("none", Vec::<String>::new())
@@ -262,7 +262,7 @@ mod tests {
              ?search=a%20b%26c%3Dd%23e&tag=x&tag=%C3%A9%2B%2F"
         );
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
                 .query("", "x")
                 .prepare(),
         );
@@ -277,12 +277,12 @@ mod tests {
             .retry_backoff(Duration::from_millis(3), Duration::from_millis(9))
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(prepared.retry().max_retries, 5);
         assert_eq!(prepared.retry().backoff.initial, Duration::from_millis(3));
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .max_retries(0)
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -298,7 +298,7 @@ mod tests {
             .header("x-shared", "client")
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .header("x-shared", "request")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -315,7 +315,7 @@ mod tests {
     fn path_errors_name_the_operation_and_come_first() {
         let client = client();
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path(".."))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path(".."))
                 .header("bad name", "v")
                 .prepare(),
         );
@@ -326,7 +326,7 @@ mod tests {
     fn invalid_headers_are_reported_without_their_value() {
         let client = client();
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
                 .header("bad name", "v")
                 .prepare(),
         );
@@ -336,7 +336,7 @@ mod tests {
             "{message}"
         );
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
                 .header(format!("{SECRET} x"), "v")
                 .prepare(),
         );
@@ -346,7 +346,7 @@ mod tests {
         );
 
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
                 .header("x-token", format!("{SECRET}\n{SECRET}"))
                 .prepare(),
         );
@@ -358,7 +358,7 @@ mod tests {
         let client = client();
         let body = BTreeMap::from([((1, 2), "tuple keys are not JSON")]);
         let message = invalid(
-            Request::<()>::new(&client, &GET_VIDEO, path("v"))
+            Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
                 .json_body(&body)
                 .prepare(),
         );
@@ -372,7 +372,7 @@ mod tests {
             .header("  X-Team ", " video\t")
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .header(" X-Request-Id\t", "  42 ")
             .header("x-empty", "   ")
             // A line read from a file: refused before, now trimmed like a client header.
@@ -396,7 +396,7 @@ mod tests {
             .api_key("a@example.com", SECRET)
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let prepared = Request::<()>::new(&client, &GET_VIDEO, path("v"))
+        let prepared = Request::<(), ()>::new(&client, &GET_VIDEO, path("v"))
             .header(" X-Auth-Key ", " other-key ")
             .prepare()
             .unwrap_or_else(|e| panic!("{e}"));

@@ -248,7 +248,6 @@ impl Sides<'_> {
         self.setters(out);
         self.body(out);
         self.result(out);
-        self.request_type(out);
         if before.summary != after.summary || before.description != after.description {
             self.push(out, Severity::Documentation, "documentation changed".into());
         }
@@ -343,11 +342,7 @@ impl Sides<'_> {
         let old_request = self.request_path(self.old, self.old_paths);
         let new_request = self.request_path(self.new, self.new_paths);
         for (id, param) in &new_opt {
-            let rust = format!(
-                "{}::{}",
-                new_request.clone().unwrap_or_default(),
-                param.ident
-            );
+            let rust = format!("{}::{}", new_request, param.ident);
             match old_opt.iter().find(|(i, _)| i == id) {
                 Some((_, before)) => {
                     let (was, is) = (self.translated(&before.ty), param.ty.clone());
@@ -363,11 +358,7 @@ impl Sides<'_> {
                     if before.ident != param.ident {
                         out.push(change(
                             Severity::Breaking,
-                            format!(
-                                "{}::{}",
-                                old_request.clone().unwrap_or_default(),
-                                before.ident
-                            ),
+                            format!("{}::{}", old_request, before.ident),
                             Some(&before.at),
                             Some(&param.at),
                             format!("renamed `{}`", param.ident),
@@ -390,11 +381,7 @@ impl Sides<'_> {
             if gone && !now_required {
                 out.push(change(
                     Severity::Breaking,
-                    format!(
-                        "{}::{}",
-                        old_request.clone().unwrap_or_default(),
-                        param.ident
-                    ),
+                    format!("{}::{}", old_request, param.ident),
                     Some(&param.at),
                     None,
                     format!("removed: the {} is gone", describe(param)),
@@ -403,49 +390,9 @@ impl Sides<'_> {
         }
     }
 
-    /// The request type of an operation, if it has one.
-    fn request_path(
-        &self,
-        (resource, op): &(&Resource, &Operation),
-        paths: &Paths,
-    ) -> Option<String> {
-        let request = op.request_type.as_ref()?;
-        Some(format!("{}::{}", paths.module(resource), request.name))
-    }
-
-    fn request_type(&self, out: &mut Vec<Change>) {
-        let was = self.request_path(self.old, self.old_paths);
-        let is = self.request_path(self.new, self.new_paths);
-        match (was, is) {
-            (Some(was), None) => out.push(change(
-                Severity::Breaking,
-                was,
-                Some(&self.old_op().at),
-                Some(&self.new_op().at),
-                format!(
-                    "removed: `{}` returns the runtime's `Request` (no optional parameter is left)",
-                    self.new_path
-                ),
-            )),
-            // The new type does all the runtime's request does (it is awaited, sent, given
-            // options alike), but code that names `Request<T>` as the method's type no
-            // longer compiles.
-            (None, Some(is)) => self.push(
-                out,
-                Severity::Breaking,
-                format!(
-                    "returns `{is}` (was the runtime's `Request`), with a setter per optional parameter: code that names `Request<...>` as its type no longer compiles; awaiting it, sending it and setting options still do"
-                ),
-            ),
-            (Some(was), Some(is)) if was != is => out.push(change(
-                Severity::Breaking,
-                was,
-                Some(&self.old_op().at),
-                Some(&self.new_op().at),
-                format!("renamed `{is}`"),
-            )),
-            _ => {}
-        }
+    /// The type of the operation's requests, whose methods its setters are.
+    fn request_path(&self, (resource, op): &(&Resource, &Operation), paths: &Paths) -> String {
+        format!("Request<_, {}::ops::{}>", paths.module(resource), op.marker)
     }
 
     fn body(&self, out: &mut Vec<Change>) {

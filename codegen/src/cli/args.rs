@@ -103,6 +103,11 @@ pub struct Options {
     /// Give every component schema a type, even those no operation uses.
     #[arg(long)]
     pub every_schema: bool,
+    /// The generated file is compiled in a crate other than `cloudflare_stream`: optional
+    /// parameters' setters become a trait per operation (in each resource's `setters` module),
+    /// as only the runtime's own crate may add methods to its `Request`.
+    #[arg(long)]
+    pub outside_runtime: bool,
 }
 
 impl Options {
@@ -111,6 +116,7 @@ impl Options {
         codegen::Options {
             lenient: self.lenient,
             every_schema: self.every_schema,
+            outside_runtime: self.outside_runtime,
         }
     }
 }

@@ -43,6 +43,7 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         options: Options {
             lenient: false,
             every_schema: false,
+            outside_runtime: false,
         },
     };
     // The API before, to say what the import changed.

@@ -7,7 +7,7 @@
 //! that depends on (or is) `cloudflare_stream`.
 //!
 //! - `markdown`: doc text as `#[doc]` lines that rustdoc reads as the spec meant;
-//! - `types`: model types; `resources`: resource modules, methods and request types;
+//! - `types`: model types; `resources`: resource modules, methods, operation types and setters;
 //! - [`paths`]: the one place that names the runtime's paths.
 
 mod markdown;
@@ -23,7 +23,11 @@ use crate::model::{Api, Resource, TypeDef};
 /// Tokens for the whole API, in one piece.
 pub fn api(api: &Api) -> TokenStream {
     let models: Vec<TokenStream> = api.types.iter().map(type_def).collect();
-    let roots: Vec<TokenStream> = api.roots.iter().map(whole_resource).collect();
+    let roots: Vec<TokenStream> = api
+        .roots
+        .iter()
+        .map(|root| whole_resource(root, api.outside_runtime))
+        .collect();
     skeleton(api, &models, &roots)
 }
 
@@ -57,13 +61,19 @@ pub fn type_def(def: &TypeDef) -> TokenStream {
 }
 
 /// The module of `resource`, with `child(i)` standing for its `i`th nested resource.
-pub fn resource(resource: &Resource, child: &mut dyn FnMut(usize) -> TokenStream) -> TokenStream {
-    resources::resource(resource, child)
+pub fn resource(
+    resource: &Resource,
+    outside_runtime: bool,
+    child: &mut dyn FnMut(usize) -> TokenStream,
+) -> TokenStream {
+    resources::resource(resource, outside_runtime, child)
 }
 
 /// The module of `resource` with its nested resources in place.
-fn whole_resource(node: &Resource) -> TokenStream {
-    resource(node, &mut |child| whole_resource(&node.children[child]))
+fn whole_resource(node: &Resource, outside_runtime: bool) -> TokenStream {
+    resource(node, outside_runtime, &mut |child| {
+        whole_resource(&node.children[child], outside_runtime)
+    })
 }
 
 /// An identifier, raw where the name is a keyword.

@@ -1,6 +1,7 @@
 //! Resources as Rust modules: a handle type with an accessor per nested resource and a method
-//! per operation, the functions that build shared paths, and the request types that carry
-//! optional parameters' setters.
+//! per operation, the functions that build shared paths, a type naming each operation (`ops`),
+//! which every call of it carries (`Request<T, ops::List>`), and the optional parameters'
+//! setters on that request: inherent methods in the runtime's crate, traits elsewhere.
 
 use std::collections::BTreeSet;
 
@@ -11,26 +12,17 @@ use super::markdown::doc;
 use super::types::{model_name, type_ref};
 use super::{ident, paths};
 use crate::model::{
-    Body, Operation, Param, ParamLocation, ParamType, PathPart, RequestType, Resource,
-    ResponseFormat,
+    Body, Operation, Param, ParamLocation, ParamType, PathPart, Resource, ResponseFormat,
 };
 
-/// Names a resource module defines itself (its handle, its request types): a model with one of
-/// these names is written `crate::models::Name` there instead of being imported.
+/// Names a resource module defines itself (its handle): a model with one of these names is
+/// written `crate::models::Name` there instead of being imported.
 #[derive(Debug, Default)]
 pub struct Local(BTreeSet<String>);
 
 impl Local {
     fn of(resource: &Resource) -> Self {
-        let mut names = BTreeSet::new();
-        names.insert(resource.handle.clone());
-        names.extend(
-            resource
-                .operations
-                .iter()
-                .filter_map(|op| op.request_type.as_ref().map(|r| r.name.clone())),
-        );
-        Self(names)
+        Self(BTreeSet::from([resource.handle.clone()]))
     }
 
     /// Whether the module defines an item called `name`.
@@ -39,8 +31,13 @@ impl Local {
     }
 }
 
-/// The module of `resource`, with `child(i)` for its `i`th nested resource.
-pub fn resource(resource: &Resource, child: &mut dyn FnMut(usize) -> TokenStream) -> TokenStream {
+/// The module of `resource`, with `child(i)` for its `i`th nested resource; `outside_runtime`:
+/// setters are trait methods (see [`Options::outside_runtime`](crate::Options::outside_runtime)).
+pub fn resource(
+    resource: &Resource,
+    outside_runtime: bool,
+    child: &mut dyn FnMut(usize) -> TokenStream,
+) -> TokenStream {
     let module = ident(&resource.module);
     let handle = ident(&resource.handle);
     let module_docs = doc(Some(&resource.doc));
@@ -78,11 +75,12 @@ pub fn resource(resource: &Resource, child: &mut dyn FnMut(usize) -> TokenStream
             .map(|index| ident(&resource.shared_paths[index].name));
         method(op, &local, shared.as_ref())
     });
-    let request_types = resource.operations.iter().filter_map(|op| {
-        op.request_type
-            .as_ref()
-            .map(|wrapper| request_type(op, wrapper, &local))
-    });
+    let markers = markers(resource);
+    let setters = if outside_runtime {
+        setter_traits(resource, &local)
+    } else {
+        setter_impls(resource, &local)
+    };
     let children: Vec<TokenStream> = (0..resource.children.len()).map(child).collect();
     let imports = imports(resource, &local);
     quote! {
@@ -115,7 +113,9 @@ pub fn resource(resource: &Resource, child: &mut dyn FnMut(usize) -> TokenStream
 
             #(#shared_paths)*
 
-            #(#request_types)*
+            #setters
+
+            #markers
 
             #(#children)*
         }
@@ -259,13 +259,8 @@ fn method(op: &Operation, local: &Local, shared_path: Option<&Ident>) -> TokenSt
             #format_call
             #(#param_calls)*
     };
-    let (returns, value) = match &op.request_type {
-        Some(wrapper) => {
-            let wrapper = ident(&wrapper.name);
-            (quote!(#wrapper), quote!(#wrapper { request: #request }))
-        }
-        None => (quote!(Request<#result>), request),
-    };
+    let marker = ident(&op.marker);
+    let returns = quote!(Request<#result, ops::#marker>);
     // One argument per required parameter is the design: past clippy's limit (seven, `self`
     // included), say so on this method rather than hide the parameters in a struct.
     let many = (args.len() >= 7).then(|| {
@@ -286,7 +281,7 @@ fn method(op: &Operation, local: &Local, shared_path: Option<&Ident>) -> TokenSt
                 path_template: #template,
             };
             let path = #path;
-            #value
+            #request
         }
     }
 }
@@ -339,97 +334,121 @@ fn param_call(param: &Param, value: &Ident) -> TokenStream {
     }
 }
 
-/// The request type of an operation with optional parameters: the runtime's request, plus a
-/// setter for each optional parameter.
-fn request_type(op: &Operation, wrapper: &RequestType, local: &Local) -> TokenStream {
-    let about = doc(Some(&wrapper.doc));
-    let wrapper = ident(&wrapper.name);
-    let result = result_type(op, local);
-    let (response, error) = (paths::response(), paths::error());
-    let setters = op.optional_params().map(|param| {
-        let setter = ident(&param.ident);
-        let value = ident(&param.ident);
-        let docs = doc(Some(&param.setter_doc));
-        let ty = arg_type(&param.ty, local);
-        let call = param_call(param, &value);
+/// The `ops` module: a type naming each operation, which its requests' type carries.
+fn markers(resource: &Resource) -> TokenStream {
+    if resource.operations.is_empty() {
+        return quote! {};
+    }
+    let markers = resource.operations.iter().map(|op| {
+        let docs = doc(Some(&op.marker_doc));
+        let marker = ident(&op.marker);
         quote! {
             #docs
-            pub fn #setter(mut self, #value: #ty) -> Self {
-                self.request = self.request #call;
-                self
-            }
+            #[derive(Debug)]
+            pub enum #marker {}
         }
     });
     quote! {
-        #about
-        #[must_use = "a request does nothing until it is awaited"]
-        #[derive(Debug)]
-        pub struct #wrapper {
-            request: Request<#result>,
+        #[doc = " The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose"]
+        #[doc = " setters are the operation's optional parameters."]
+        pub mod ops {
+            #(#markers)*
         }
+    }
+}
 
-        impl #wrapper {
-            #(#setters)*
-
-            #[doc = " Overrides the client's timeout for this request (per attempt)."]
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.request = self.request.timeout(timeout);
-                self
+/// The setters of one operation's optional parameters, as methods: `pub` and documented for an
+/// inherent impl, bare for a trait's.
+fn setter_methods(op: &Operation, local: &Local, public: bool) -> Vec<TokenStream> {
+    op.optional_params()
+        .map(|param| {
+            let setter = ident(&param.ident);
+            let docs = doc(Some(&param.setter_doc));
+            let ty = arg_type(&param.ty, local);
+            let call = param_call(param, &setter);
+            let visibility = public.then(|| quote!(pub));
+            quote! {
+                #docs
+                #visibility fn #setter(self, #setter: #ty) -> Self {
+                    self #call
+                }
             }
+        })
+        .collect()
+}
 
-            #[doc = " Overrides the client's number of retries for this request."]
-            pub fn max_retries(mut self, max_retries: u32) -> Self {
-                self.request = self.request.max_retries(max_retries);
-                self
-            }
+/// The request type of `op`, as written in its resource module.
+fn request_of(op: &Operation, local: &Local) -> TokenStream {
+    let result = result_type(op, local);
+    let marker = ident(&op.marker);
+    quote!(Request<#result, ops::#marker>)
+}
 
-            #[doc = " Adds a header, replacing a client-wide header of the same name."]
-            pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-                self.request = self.request.header(name, value);
-                self
-            }
-
-            #[doc = " Adds a query parameter the spec does not describe."]
-            pub fn query(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-                self.request = self.request.query(name, value);
-                self
-            }
-
-            #[doc = " Adds a query parameter the spec does not describe once per value, in order."]
-            pub fn query_all<V: AsRef<str>>(
-                mut self,
-                name: impl AsRef<str>,
-                values: impl IntoIterator<Item = V>,
-            ) -> Self {
-                self.request = self.request.query_all(name, values);
-                self
-            }
-
-            #[doc = " Sends the request: the same as awaiting it."]
-            pub async fn send(self) -> Result<#result, #error> {
-                self.request.send().await
-            }
-
-            #[doc = " Sends the request and returns the value with the status, headers and messages."]
-            pub async fn send_with_response(self) -> Result<#response<#result>, #error> {
-                self.request.send_with_response().await
-            }
-
-            #[doc = " The runtime's request, with every option set so far."]
-            pub fn into_request(self) -> Request<#result> {
-                self.request
-            }
+/// Setters as inherent methods of the runtime's `Request`: the generated code is part of the
+/// runtime's crate.
+fn setter_impls(resource: &Resource, local: &Local) -> TokenStream {
+    let impls = resource.operations.iter().filter_map(|op| {
+        let setters = setter_methods(op, local, true);
+        if setters.is_empty() {
+            return None;
         }
-
-        impl std::future::Future for #wrapper {
-            type Output = Result<#result, #error>;
-
-            fn poll(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<Self::Output> {
-                std::future::Future::poll(std::pin::Pin::new(&mut std::pin::Pin::get_mut(self).request), cx)
+        let request = request_of(op, local);
+        Some(quote! {
+            impl #request {
+                #(#setters)*
             }
+        })
+    });
+    quote! { #(#impls)* }
+}
+
+/// Setters as a trait per operation, in the `setters` module: only the runtime's crate may give
+/// its `Request` inherent methods.
+fn setter_traits(resource: &Resource, local: &Local) -> TokenStream {
+    let traits: Vec<TokenStream> = resource
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let setters = setter_methods(op, local, false);
+            if setters.is_empty() {
+                return None;
+            }
+            let request = request_of(op, local);
+            let name = ident(&op.marker);
+            let about = format!(
+                " The optional parameters of `{}`, as setters on its request.",
+                op.qualified_name
+            );
+            let declarations = op.optional_params().map(|param| {
+                let setter = ident(&param.ident);
+                let docs = doc(Some(&param.setter_doc));
+                let ty = arg_type(&param.ty, local);
+                quote! {
+                    #docs
+                    fn #setter(self, #setter: #ty) -> Self;
+                }
+            });
+            Some(quote! {
+                #[doc = #about]
+                pub trait #name {
+                    #(#declarations)*
+                }
+
+                impl #name for #request {
+                    #(#setters)*
+                }
+            })
+        })
+        .collect();
+    if traits.is_empty() {
+        return quote! {};
+    }
+    quote! {
+        #[doc = " The operations' optional parameters, as a trait per operation: `use` them to set them."]
+        pub mod setters {
+            use super::*;
+
+            #(#traits)*
         }
     }
 }

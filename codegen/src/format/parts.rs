@@ -72,7 +72,9 @@ impl<'a> Parts<'a> {
                 resource: node,
                 children,
                 ..
-            } => emit::resource(node, &mut |child| placeholder(children[child])),
+            } => emit::resource(node, self.api.outside_runtime, &mut |child| {
+                placeholder(children[child])
+            }),
         }
     }
 

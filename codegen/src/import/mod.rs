@@ -68,7 +68,7 @@ impl Source {
         let spec = Spec::load_files(vec![path.to_path_buf()])?;
         let options = Options {
             lenient: true,
-            every_schema: false,
+            ..Options::default()
         };
         let api = Api::build(&spec, options)?;
         Ok(Self {

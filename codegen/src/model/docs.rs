@@ -6,6 +6,7 @@
 use openapiv3::Schema;
 
 use super::ir::{Api, Body, Operation, Param, ParamLocation, Resource, TypeDef};
+use super::names;
 use super::shape::Shape;
 
 /// The documentation of a schema: its description (or title), then its constraints.
@@ -119,9 +120,24 @@ pub fn method_doc(op: &Operation) -> String {
     text
 }
 
-/// The documentation of the request type of the operation `qualified_name`.
-pub fn request_doc(qualified_name: &str) -> String {
-    format!("The request of `{qualified_name}`: set optional parameters, then `.await` it.")
+/// The documentation of the type that names `op` (a method of the resource whose handle is
+/// `handle`) in its requests' type.
+pub fn marker_doc(op: &Operation, handle: &str) -> String {
+    let method = &op.method_name;
+    let plain = method.strip_prefix("r#").unwrap_or(method);
+    let setters = if op.optional_params().next().is_some() {
+        " Its optional parameters are setters on that request."
+    } else {
+        ""
+    };
+    format!(
+        "`{qualified}` ({http} `{template}`): a call of [`{handle}::{plain}`](super::{handle}::{method}) \
+         is a `Request<_, ops::{marker}>`.{setters}",
+        qualified = op.qualified_name,
+        http = op.http_method.as_str(),
+        template = op.path_template,
+        marker = op.marker,
+    )
 }
 
 /// The documentation of an optional parameter's setter: the parameter's, else what it sets.
@@ -144,15 +160,15 @@ pub fn shared_path_doc(template: &str) -> String {
 }
 
 /// Writes the documentation made from names, which only the final names can give: each
-/// method's and each request type's; and says so where the spec describes a type or field not
+/// method's and each operation type's; and says so where the spec describes a type or field not
 /// at all, since every public item is documented (a crate with `missing_docs` stays clean).
 pub fn compose(api: &mut Api) {
     fn compose_resource(resource: &mut Resource) {
         for op in &mut resource.operations {
             op.doc = method_doc(op);
-            if let Some(request) = &mut op.request_type {
-                request.doc = request_doc(&op.qualified_name);
-            }
+            let plain = op.method_name.strip_prefix("r#").unwrap_or(&op.method_name);
+            op.marker = names::type_name(plain);
+            op.marker_doc = marker_doc(op, &resource.handle);
         }
         resource.children.iter_mut().for_each(compose_resource);
     }
@@ -221,9 +237,7 @@ pub fn clean(api: &mut Api) {
             optional(&mut op.summary);
             optional(&mut op.description);
             text(&mut op.doc);
-            if let Some(request) = &mut op.request_type {
-                text(&mut request.doc);
-            }
+            text(&mut op.marker_doc);
             for param in &mut op.params {
                 optional(&mut param.doc);
                 text(&mut param.setter_doc);

@@ -18,6 +18,9 @@ pub struct Api {
     pub notes: Vec<crate::Error>,
     /// The items the spec names itself, which no lock renames.
     pub pinned: super::lock::Pinned,
+    /// The code is compiled outside the runtime's crate, so setters are trait methods
+    /// ([`Options::outside_runtime`](crate::Options::outside_runtime)).
+    pub outside_runtime: bool,
 }
 
 /// A resource: a handle type with methods, and nested resources.
@@ -79,8 +82,13 @@ pub struct Operation {
     /// The shared path function the method calls (an index into [`Resource::shared_paths`]),
     /// if several methods build this path.
     pub shared_path: Option<usize>,
-    /// The request type that carries the optional parameters' setters, if there are any.
-    pub request_type: Option<RequestType>,
+    /// The type that names the operation in its requests' type (`Request<T, ops::List>`),
+    /// which carries the optional parameters' setters: the method's name in `UpperCamelCase`.
+    #[serde(skip)]
+    pub marker: String,
+    /// The marker's documentation.
+    #[serde(skip)]
+    pub marker_doc: String,
     /// What is sent as the body.
     pub body: Body,
     /// What a successful response holds.
@@ -96,17 +104,6 @@ pub struct Operation {
     pub doc: String,
     /// Where the operation is defined.
     pub at: Location,
-}
-
-/// The type a method returns when the operation has optional parameters: the runtime's request
-/// with a setter for each.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RequestType {
-    /// Rust name (`StreamListRequest`).
-    pub name: String,
-    /// Its documentation.
-    #[serde(skip)]
-    pub doc: String,
 }
 
 /// An HTTP method.
@@ -219,7 +216,7 @@ impl Operation {
             .filter(|p| p.location != ParamLocation::Path)
     }
 
-    /// Query and header parameters the caller may leave out: setters on the request type.
+    /// Query and header parameters the caller may leave out: setters on its request.
     pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
         let optional = |location| self.in_location(location).filter(|p| !p.required);
         optional(ParamLocation::Query).chain(optional(ParamLocation::Header))

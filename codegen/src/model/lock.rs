@@ -105,17 +105,10 @@ pub fn adopt(new: &mut Api, old: &Api, pinned: &Pinned) {
 /// Renames paired types to their old names, then numbers any new name those took.
 fn adopt_type_names(new: &mut Api, pairing: &Pairing, pinned: &Pinned) {
     // Names beside the models that a model may not take: the root handles (re-exported at the
-    // crate root) and the request types.
+    // crate root).
     let mut scope = Scope::default();
     for root in &new.roots {
         scope.claim(root.handle.clone());
-    }
-    for resource in visit::resources(&new.roots) {
-        for op in &resource.operations {
-            if let Some(request) = &op.request_type {
-                scope.claim(request.name.clone());
-            }
-        }
     }
     let mut finals: HashMap<String, String> = HashMap::new();
     for def in &new.types {
@@ -273,7 +266,7 @@ fn keep_names<'a>(
     }
 }
 
-/// Keeps the method names (and request type names) of paired operations.
+/// Keeps the method names of paired operations (their operation types are named after them).
 fn adopt_methods(new: &mut Api, old: &Api, pairing: &Pairing, pinned: &Pinned) {
     let old_ops: HashMap<String, &Operation> = keyed(&old.roots).into_iter().collect();
     let wanted: HashMap<String, &Operation> = pairing
@@ -282,42 +275,24 @@ fn adopt_methods(new: &mut Api, old: &Api, pairing: &Pairing, pinned: &Pinned) {
         .filter(|(_, new_key)| !pinned.operations.contains(new_key))
         .filter_map(|(old_key, new_key)| Some((new_key.clone(), *old_ops.get(old_key)?)))
         .collect();
-    let mut type_names: Scope = Scope::default();
-    for def in &new.types {
-        type_names.claim(def.name().to_owned());
-    }
-    for root in &new.roots {
-        type_names.claim(root.handle.clone());
-    }
-    for resource in visit::resources(&new.roots) {
-        for op in &resource.operations {
-            if let Some(request) = &op.request_type {
-                type_names.claim(request.name.clone());
-            }
-        }
-    }
     for root in &mut new.roots {
-        adopt_in_resource(root, &wanted, &mut type_names);
+        adopt_in_resource(root, &wanted);
     }
 }
 
-fn adopt_in_resource(
-    resource: &mut Resource,
-    wanted: &HashMap<String, &Operation>,
-    type_names: &mut Scope,
-) {
+fn adopt_in_resource(resource: &mut Resource, wanted: &HashMap<String, &Operation>) {
     let mut methods = Scope::with_reserved(HANDLE_RESERVED);
     for child in &resource.children {
         methods.claim(child.accessor.clone());
     }
-    let olds: Vec<Option<&Operation>> = resource
+    let wanted_names: Vec<Option<String>> = resource
         .operations
         .iter()
-        .map(|op| wanted.get(&super::sites::operation_key(op)).copied())
-        .collect();
-    let wanted_names: Vec<Option<String>> = olds
-        .iter()
-        .map(|old| old.map(|op| op.method_name.clone()))
+        .map(|op| {
+            wanted
+                .get(&super::sites::operation_key(op))
+                .map(|old| old.method_name.clone())
+        })
         .collect();
     // Method names are kept where free among this handle's methods and accessors.
     let mut kept: Vec<String> = resource
@@ -326,21 +301,14 @@ fn adopt_in_resource(
         .map(|op| op.method_name.clone())
         .collect();
     keep_names(kept.iter_mut(), wanted_names, methods);
-    for ((op, name), old) in resource.operations.iter_mut().zip(kept).zip(olds) {
+    for (op, name) in resource.operations.iter_mut().zip(kept) {
         if op.method_name != name {
             op.method_name = name;
             op.qualified_name = format!("{}.{}", resource.qualified_name, op.method_name);
         }
-        if let (Some(request), Some(Some(before))) =
-            (&mut op.request_type, old.map(|o| &o.request_type))
-            && request.name != before.name
-            && !type_names.contains(&before.name)
-        {
-            request.name = type_names.claim(before.name.clone());
-        }
     }
     for child in &mut resource.children {
-        adopt_in_resource(child, wanted, type_names);
+        adopt_in_resource(child, wanted);
     }
 }
 

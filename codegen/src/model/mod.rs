@@ -81,6 +81,7 @@ impl Api {
             types,
             notes,
             pinned,
+            outside_runtime: options.outside_runtime,
         };
         if let Some(old) = lock {
             let pinned = api.pinned.clone();

@@ -76,6 +76,10 @@ const RESERVED_TYPES: &[&str] = &[
 /// model type (`crate::models::Name` in the emitted resource modules).
 pub const TOP_LEVEL_MODULES: &[&str] = &["models"];
 
+/// Module names a resource module holds besides its nested resources: `ops`, the operations'
+/// types, and `setters`, their setter traits when the code is compiled outside the runtime.
+pub const RESOURCE_MODULES: &[&str] = &["ops", "setters"];
+
 /// Method names a resource handle cannot have: the emitted `impl From<&Client> for Handle`
 /// builds it, and an inherent `from` would be called instead of `From::from`; a method `new`
 /// that does not return the handle reads as a constructor (clippy's `new_ret_no_self`).
@@ -83,18 +87,35 @@ pub const HANDLE_RESERVED: &[&str] = &["from", "new"];
 
 /// Argument names a method cannot use: `body` is the emitted request-body argument; `path` is
 /// the emitted method's local that holds the built path; `self_` stands for `self`; the rest
-/// are methods of the emitted request type (the runtime request's options, forwarded, and
-/// `into_request`), which also has a setter named after each optional parameter.
+/// are the methods of the runtime's `Request` (public, hidden and private, and those of the
+/// traits it implements), which also has a setter named after each optional parameter: a
+/// setter may not take any of their names. A test reads `src/request/` and fails if a method
+/// of `Request` is missing here.
 pub const ARGUMENT_RESERVED: &[&str] = &[
     "body",
     "path",
     "self_",
-    "into_request",
+    "new",
+    "parts",
+    "json_body",
+    "multipart_body",
+    "raw_body",
+    "plain",
+    "text",
+    "bytes",
+    "format",
     "timeout",
     "max_retries",
-    "header",
     "query",
+    "query_all",
+    "header",
+    "send",
     "send_with_response",
+    "poll_response",
+    "prepare",
+    "poll",
+    "into_future",
+    "fmt",
 ];
 
 /// Names tried, in order, for the variant of an emitted string enum that keeps a value the spec

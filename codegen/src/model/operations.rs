@@ -6,8 +6,8 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, StatusCode};
 use super::cloudflare::{self, Envelope};
 use super::docs;
 use super::ir::{
-    Body, Operation, Param, ParamLocation, ParamType, PathPart, RequestType, ResponseBody,
-    ResponseFormat, TypeRef,
+    Body, Operation, Param, ParamLocation, ParamType, PathPart, ResponseBody, ResponseFormat,
+    TypeRef,
 };
 use super::names::{self, ARGUMENT_RESERVED, Scope};
 use super::paths::{self, Segment};
@@ -30,13 +30,6 @@ pub fn operation(
     let (path, params) = parameters(spec, types, found)?;
     let body = body(spec, types, found, &format!("{handle}_{method_name}_body"))?;
     let qualified_name = format!("{qualified}.{method_name}");
-    let request_type = params
-        .iter()
-        .any(|p| p.location != ParamLocation::Path && !p.required)
-        .then(|| RequestType {
-            name: types.claim_name(&format!("{handle}_{method_name}_request")),
-            doc: String::new(),
-        });
     let summary = docs::spec_text(found.op.summary.as_deref());
     let description =
         docs::spec_text(found.op.description.as_deref()).filter(|d| Some(d) != summary.as_ref());
@@ -48,7 +41,8 @@ pub fn operation(
         path,
         params,
         shared_path: None,
-        request_type,
+        marker: String::new(),
+        marker_doc: String::new(),
         body,
         response,
         summary,

@@ -13,7 +13,7 @@ use openapiv3::{Operation as SpecOperation, Parameter, ReferenceOr};
 
 use super::cloudflare::{self, METHOD_EXTENSION, RESOURCE_EXTENSION};
 use super::ir::{HttpMethod, Resource};
-use super::names::{self, HANDLE_RESERVED, Scope, TOP_LEVEL_MODULES};
+use super::names::{self, HANDLE_RESERVED, RESOURCE_MODULES, Scope, TOP_LEVEL_MODULES};
 use super::operations;
 use super::types::TypeBuilder;
 use super::{docs, paths, sites};
@@ -208,7 +208,7 @@ fn resource(
 
     // Accessors for nested resources first: a method must not shadow a resource.
     let mut methods = Scope::with_reserved(HANDLE_RESERVED);
-    let mut child_modules = Scope::default();
+    let mut child_modules = Scope::with_reserved(RESOURCE_MODULES);
     let mut children = Vec::with_capacity(node.children.len());
     for child in node.children {
         let mut built = resource(

@@ -1,5 +1,5 @@
 //! A consumer of a generated API that touches every public item: calls each method (and each
-//! setter), names each request type, reads each field, builds each struct, checks `Eq` where it
+//! setter), names each request's type and calls its methods, reads each field, builds each struct, checks `Eq` where it
 //! is derived, matches each enum and union variant. Compiled against another version of the
 //! API, each compile error falls in one touch, which says which item broke.
 
@@ -136,20 +136,14 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
     );
     // Every method of the request, as a user calls them: options, sending, the response.
     let options = ".timeout(std::time::Duration::from_secs(1)).max_retries(1).header(\"x-a\", \"1\").query(\"q\", \"v\").query_all(\"t\", [\"a\", \"b\"])";
-    let Some(request) = &op.request_type else {
-        // A method without optional parameters returns the runtime's request: named so.
-        out.touch(
-            method.clone(),
-            mentions.clone(),
-            None,
-            &format!(
-                "pub async fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: cloudflare_stream::Request<{result}> = {call};\n    let r: Result<{result}, cloudflare_stream::Error> = req{options}.send().await;\n{lets}    let r: Result<cloudflare_stream::Response<{result}>, cloudflare_stream::Error> = {call}.send_with_response().await;\n}}",
-                n = out.touches.len()
-            ),
-        );
-        return;
-    };
-    let request = format!("{module}::{}", request.name);
+    // Every call of the operation has the runtime's request type, named by the operation's
+    // marker; its setters are the traits of the resource's `setters` module (this consumer's API
+    // crate is not the runtime's).
+    let request = format!("Request<_, {module}::ops::{}>", op.marker);
+    let request_ty = format!(
+        "cloudflare_stream::Request<{result}, api::{module}::ops::{}>",
+        op.marker
+    );
     let mut names = mentions.clone();
     names.push(method.clone());
     out.touch(
@@ -157,19 +151,20 @@ fn operation(out: &mut Consumer, op: &Operation, module: &str, handle: &str) {
         names,
         None,
         &format!(
-            "pub async fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: api::{request} = {call};\n    let req: cloudflare_stream::Request<{result}> = req.into_request();\n{lets}    let r: Result<{result}, cloudflare_stream::Error> = {call}{options}.send().await;\n{lets}    let r: Result<cloudflare_stream::Response<{result}>, cloudflare_stream::Error> = {call}.send_with_response().await;\n}}",
+            "pub async fn t{n}(h: api::{handle}<'_>) {{\n{lets}    let req: {request_ty} = {call};\n    let r: Result<{result}, cloudflare_stream::Error> = req{options}.send().await;\n{lets}    let r: Result<cloudflare_stream::Response<{result}>, cloudflare_stream::Error> = {call}.send_with_response().await;\n}}",
             n = out.touches.len()
         ),
     );
     for param in op.optional_params() {
-        let mut names = vec![request.clone()];
+        let mut names = vec![request.clone(), method.clone()];
+        names.extend(mentions.iter().cloned());
         let ty = param_type(&param.ty, &mut names);
         out.touch(
             format!("{request}::{}", param.ident),
             names,
             None,
             &format!(
-                "pub fn t{n}(req: api::{request}) {{ let v: {ty} = unimplemented!(); let req = req.{}(v); }}",
+                "pub fn t{n}(req: {request_ty}) {{ use api::{module}::setters::*; let v: {ty} = unimplemented!(); let req = req.{}(v); }}",
                 param.ident,
                 n = out.touches.len()
             ),

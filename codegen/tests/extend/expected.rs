@@ -292,7 +292,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<Vec<Caption>> {
+            ) -> Request<Vec<Caption>, ops::List> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.list",
                     method: Method::GET,
@@ -321,7 +321,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 language: &str,
-            ) -> Request<String> {
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.captions.delete",
                     method: Method::DELETE,
@@ -337,6 +337,19 @@ pub mod stream {
                     .finish();
                 Request::new(self.client, &OPERATION, path)
             }
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.captions.list` (GET `/accounts/{account_id}/stream/{identifier}/captions`): a
+            /// call of [`Captions::list`](super::Captions::list) is a `Request<_, ops::List>`.
+            #[derive(Debug)]
+            pub enum List {}
+            /// `stream.captions.delete` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/captions/{language}`): a call of
+            /// [`Captions::delete`](super::Captions::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
         }
     }
     /// MP4 downloads of a video: create them, follow their progress, delete them. Each download
@@ -378,7 +391,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<VideoDownloads> {
+            ) -> Request<VideoDownloads, ops::Get> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.get",
                     method: Method::GET,
@@ -403,7 +416,7 @@ pub mod stream {
                 &self,
                 account_id: &str,
                 identifier: &str,
-            ) -> Request<CreatedDownload> {
+            ) -> Request<CreatedDownload, ops::Create> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create",
                     method: Method::POST,
@@ -422,7 +435,11 @@ pub mod stream {
             ///
             /// - `account_id`: The account that owns the video.
             /// - `identifier`: The video, by the identifier Cloudflare gave it.
-            pub fn delete(&self, account_id: &str, identifier: &str) -> Request<String> {
+            pub fn delete(
+                &self,
+                account_id: &str,
+                identifier: &str,
+            ) -> Request<String, ops::Delete> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete",
                     method: Method::DELETE,
@@ -448,7 +465,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<VideoDownloads> {
+            ) -> Request<VideoDownloads, ops::CreateType> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.create_type",
                     method: Method::POST,
@@ -475,7 +492,7 @@ pub mod stream {
                 account_id: &str,
                 identifier: &str,
                 download_type: DownloadType,
-            ) -> Request<String> {
+            ) -> Request<String, ops::DeleteType> {
                 static OPERATION: Operation = Operation {
                     name: "stream.downloads.delete_type",
                     method: Method::DELETE,
@@ -518,6 +535,36 @@ pub mod stream {
                 .literal("/downloads/")
                 .param(PathParam::new("download_type", download_type.as_str()))
                 .finish()
+        }
+        /// The operations of this resource, as types: a call of one is a `Request<T, ops::Name>`, whose
+        /// setters are the operation's optional parameters.
+        pub mod ops {
+            /// `stream.downloads.get` (GET `/accounts/{account_id}/stream/{identifier}/downloads`): a
+            /// call of [`Downloads::get`](super::Downloads::get) is a `Request<_, ops::Get>`.
+            #[derive(Debug)]
+            pub enum Get {}
+            /// `stream.downloads.create` (POST `/accounts/{account_id}/stream/{identifier}/downloads`):
+            /// a call of [`Downloads::create`](super::Downloads::create) is a `Request<_,
+            /// ops::Create>`.
+            #[derive(Debug)]
+            pub enum Create {}
+            /// `stream.downloads.delete` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/downloads`): a call of
+            /// [`Downloads::delete`](super::Downloads::delete) is a `Request<_, ops::Delete>`.
+            #[derive(Debug)]
+            pub enum Delete {}
+            /// `stream.downloads.create_type` (POST
+            /// `/accounts/{account_id}/stream/{identifier}/downloads/{download_type}`): a call of
+            /// [`Downloads::create_type`](super::Downloads::create_type) is a `Request<_,
+            /// ops::CreateType>`.
+            #[derive(Debug)]
+            pub enum CreateType {}
+            /// `stream.downloads.delete_type` (DELETE
+            /// `/accounts/{account_id}/stream/{identifier}/downloads/{download_type}`): a call of
+            /// [`Downloads::delete_type`](super::Downloads::delete_type) is a `Request<_,
+            /// ops::DeleteType>`.
+            #[derive(Debug)]
+            pub enum DeleteType {}
         }
     }
 }

@@ -102,6 +102,7 @@ pub enum Run {
 const LENIENT: Options = Options {
     lenient: true,
     every_schema: true,
+    outside_runtime: true,
 };
 
 fn generate(spec: &Spec, options: Options) -> Generation {

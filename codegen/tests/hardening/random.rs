@@ -58,6 +58,8 @@ pub fn name() -> impl Strategy<Value = String> {
             "core",
             "from",
             "into_request",
+            "send",
+            "query_all",
             "body",
             "path",
             "client",

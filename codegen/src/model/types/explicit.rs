@@ -253,6 +253,7 @@ mod tests {
         let options = Options {
             lenient,
             every_schema: true,
+            outside_runtime: false,
         };
         crate::generate_spec_with(spec, options)
     }
@@ -319,7 +320,7 @@ mod tests {
             "{code}"
         );
         assert!(code.contains("pub struct Video2 {"), "{code}");
-        assert!(code.contains("Request<Video2>"), "{code}");
+        assert!(code.contains("Request<Video2, ops::Get>"), "{code}");
     }
 
     #[test]
@@ -336,7 +337,7 @@ mod tests {
             code.contains("pub struct Widget { /// `asked` (the spec gives no description). #[serde(default, skip_serializing_if = \"Option::is_none\")] pub asked"),
             "{code}"
         );
-        assert!(code.contains("Request<Widget2>"), "{code}");
+        assert!(code.contains("Request<Widget2, ops::Get>"), "{code}");
     }
 
     #[test]

@@ -181,11 +181,6 @@ impl<'s> TypeBuilder<'s> {
         Ok(())
     }
 
-    /// Claims a type name for something other than a model (a request type), so no model takes it.
-    pub fn claim_name(&mut self, source: &str) -> String {
-        self.names.claim(names::type_name(source))
-    }
-
     /// Whether the model called `name` is a string enum.
     pub fn is_enum(&self, name: &str) -> bool {
         matches!(self.def(name), Some(TypeDef::Enum(_)))

@@ -1,7 +1,8 @@
 //! Requests own what they need (a clone of the client): they can be spawned as they are,
 //! stored in a struct without a lifetime, and outlive the client and handles they came from.
-//! So can a request with optional parameters (a generated request type, here from the
-//! `query_and_headers` fixture) and a wait without a borrowing progress callback.
+//! So can a request with optional parameters (here from the `query_and_headers` fixture,
+//! compiled outside the runtime's crate, so its setters are traits) and a wait without a
+//! borrowing progress callback.
 #![deny(warnings)]
 
 use std::time::Duration;
@@ -13,9 +14,9 @@ use cloudflare_stream::{
 // The `query_and_headers` fixture's generated API, as `crate::models` and `crate::media`.
 include!("../../../../codegen/tests/fixtures/query_and_headers/expected.rs");
 
-/// A request kept for later: no lifetime to carry.
+/// A request kept for later: no lifetime to carry. Its type names the operation.
 struct Later {
-    listing: Request<VideoDownloads>,
+    listing: Request<VideoDownloads, cloudflare_stream::stream::downloads::ops::Get>,
 }
 
 fn later(client: &Client) -> Later {
@@ -48,7 +49,8 @@ async fn spawned() -> Result<(), Error> {
 
     // Stored, then sent after the client that built it is gone.
     let stored = later(&client);
-    // A generated request type (optional parameters as setters) is spawned the same way.
+    // A request with optional parameters set is spawned the same way.
+    use media::setters::List as _;
     let media = media::Media::from(&client).list(account, "cats").limit(10).asc(true);
     // A wait with a `'static` progress callback is spawnable too.
     let wait: WaitUntilReady<'static> = client
