@@ -12,6 +12,9 @@
 //!   added, a field that a response no longer fills);
 //! - `additive`: something new that old code does not notice (a method, a type, an optional
 //!   field or parameter, an enum variant: models are `#[non_exhaustive]`);
+//! - `wire`: the Rust API is the same, the wire is not (the credentials an operation accepts,
+//!   an envelope property such as `result_info`): old code compiles, calls may behave
+//!   differently;
 //! - `documentation`: only doc text changed.
 //!
 //! - [`operations`]: resources, methods, their arguments, setters and results;
@@ -39,6 +42,10 @@ pub enum Severity {
     Breaking,
     /// Something new; old code is unaffected.
     Additive,
+    /// A change on the wire that no Rust item shows (the credentials an operation accepts, a
+    /// property of the envelope the runtime handles): old code compiles as it did, but calls
+    /// may behave differently.
+    Wire,
     /// Only documentation changed.
     Documentation,
 }
@@ -49,6 +56,7 @@ impl Severity {
         match self {
             Self::Breaking => "breaking",
             Self::Additive => "additive",
+            Self::Wire => "wire",
             Self::Documentation => "documentation",
         }
     }
@@ -106,7 +114,7 @@ impl Changelog {
         match self.changes.iter().map(|c| c.severity).min() {
             Some(Severity::Breaking) => Bump::Major,
             Some(Severity::Additive) => Bump::Minor,
-            Some(Severity::Documentation) => Bump::Patch,
+            Some(Severity::Wire | Severity::Documentation) => Bump::Patch,
             None => Bump::None,
         }
     }
@@ -124,13 +132,12 @@ impl Changelog {
         self.changes.iter().any(|c| c.severity <= severity)
     }
 
-    /// `breaking: 1, additive: 2, documentation: 0`, and the bump.
+    /// `1 breaking, 2 additive, 0 documentation`, the wire changes when there are any, and the
+    /// bump.
     pub fn summary(&self) -> String {
         format!(
-            "{} breaking, {} additive, {} documentation (semver: {})",
-            self.count(Severity::Breaking),
-            self.count(Severity::Additive),
-            self.count(Severity::Documentation),
+            "{} (semver: {})",
+            render::counts_text(self),
             render::bump_word(self.semver()),
         )
     }

@@ -248,6 +248,7 @@ impl Sides<'_> {
         self.setters(out);
         self.body(out);
         self.result(out);
+        self.wire(out);
         if before.summary != after.summary || before.description != after.description {
             self.push(out, Severity::Documentation, "documentation changed".into());
         }
@@ -387,6 +388,55 @@ impl Sides<'_> {
                     format!("removed: the {} is gone", describe(param)),
                 ));
             }
+        }
+    }
+
+    /// What changed on the wire only: the credentials accepted, the envelope's other
+    /// properties. Known only when both sides were read from a spec (a lock keeps neither).
+    fn wire(&self, out: &mut Vec<Change>) {
+        let (before, after) = (self.old_op(), self.new_op());
+        let (Some(was), Some(is)) = (&before.security, &after.security) else {
+            return;
+        };
+        let list = |alternatives: &[String]| {
+            if alternatives.is_empty() {
+                "none declared".to_owned()
+            } else {
+                alternatives
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            }
+        };
+        if was != is {
+            self.push(
+                out,
+                Severity::Wire,
+                format!(
+                    "accepts {} (was {}): no change on the Rust side, the credentials a call needs changed",
+                    list(is),
+                    list(was)
+                ),
+            );
+        }
+        let (was, is) = (
+            &before.response.envelope_extras,
+            &after.response.envelope_extras,
+        );
+        for gone in was.iter().filter(|name| !is.contains(name)) {
+            self.push(
+                out,
+                Severity::Wire,
+                format!("the response envelope no longer has `{gone}`, which no Rust item exposed"),
+            );
+        }
+        for added in is.iter().filter(|name| !was.contains(name)) {
+            self.push(
+                out,
+                Severity::Wire,
+                format!("the response envelope now has `{added}`, which no Rust item exposes"),
+            );
         }
     }
 

@@ -3,7 +3,7 @@
 //!
 //! The JSON form is stable: an object with `changes` (each `{severity, rust, old, new,
 //! message}`, `old`/`new` as `file#pointer` or `null`), `semver` (`major`, `minor`, `patch` or
-//! `none`) and `counts` (`{breaking, additive, documentation}`).
+//! `none`) and `counts` (`{breaking, additive, wire, documentation}`).
 
 use serde::Serialize;
 
@@ -30,11 +30,27 @@ pub fn bump_word(bump: Bump) -> &'static str {
     }
 }
 
-const GROUPS: [(Severity, &str); 3] = [
+const GROUPS: [(Severity, &str); 4] = [
     (Severity::Breaking, "Breaking"),
     (Severity::Additive, "Additive"),
+    (Severity::Wire, "On the wire only"),
     (Severity::Documentation, "Documentation"),
 ];
+
+/// `1 breaking, 2 additive, 0 documentation`, with `, 1 wire` when there are wire changes.
+pub fn counts_text(changelog: &Changelog) -> String {
+    let mut text = format!(
+        "{} breaking, {} additive, {} documentation",
+        changelog.count(Severity::Breaking),
+        changelog.count(Severity::Additive),
+        changelog.count(Severity::Documentation),
+    );
+    let wire = changelog.count(Severity::Wire);
+    if wire > 0 {
+        text.push_str(&format!(", {wire} on the wire only"));
+    }
+    text
+}
 
 /// `changelog` in `format`.
 pub fn render(changelog: &Changelog, format: Format) -> String {
@@ -71,10 +87,8 @@ fn markdown(changelog: &Changelog) -> String {
         return out;
     }
     out.push_str(&format!(
-        "{} breaking, {} additive, {} documentation: a **{}** version.\n",
-        changelog.count(Severity::Breaking),
-        changelog.count(Severity::Additive),
-        changelog.count(Severity::Documentation),
+        "{}: a **{}** version.\n",
+        counts_text(changelog),
         bump_word(changelog.semver()),
     ));
     for (severity, title) in GROUPS {
@@ -109,6 +123,7 @@ struct Json<'a> {
 struct Counts {
     breaking: usize,
     additive: usize,
+    wire: usize,
     documentation: usize,
 }
 
@@ -119,6 +134,7 @@ fn json(changelog: &Changelog) -> String {
         counts: Counts {
             breaking: changelog.count(Severity::Breaking),
             additive: changelog.count(Severity::Additive),
+            wire: changelog.count(Severity::Wire),
             documentation: changelog.count(Severity::Documentation),
         },
     };

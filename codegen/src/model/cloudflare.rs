@@ -149,6 +149,19 @@ pub enum Envelope<'a> {
     Result(&'a Property),
 }
 
+/// The properties of an envelope `object` besides the four the runtime reads, sorted
+/// (`result_info`).
+pub fn envelope_extras(object: &MergedObject) -> Vec<String> {
+    let mut extras: Vec<String> = object
+        .properties
+        .iter()
+        .map(|property| property.name.clone())
+        .filter(|name| !matches!(name.as_str(), "success" | "errors" | "messages" | "result"))
+        .collect();
+    extras.sort();
+    extras
+}
+
 /// Whether `object`, a JSON response body, is Cloudflare's `{success, errors, messages,
 /// result}` envelope: it has `success`, and `result` or `errors`.
 pub fn envelope(object: &MergedObject) -> Envelope<'_> {

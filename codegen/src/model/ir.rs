@@ -89,6 +89,11 @@ pub struct Operation {
     /// The marker's documentation.
     #[serde(skip)]
     pub marker_doc: String,
+    /// The credentials the operation accepts, one alternative each (`api_token`,
+    /// `api_email & api_key`); `None` when not known (an API read from its lock). No Rust item
+    /// shows them: a change is a change on the wire only.
+    #[serde(skip)]
+    pub security: Option<Vec<String>>,
     /// What is sent as the body.
     pub body: Body,
     /// What a successful response holds.
@@ -325,6 +330,11 @@ pub struct ResponseBody {
     pub format: ResponseFormat,
     /// `null` is a possible value: the caller gets an `Option`.
     pub nullable: bool,
+    /// The envelope's properties besides `success`, `errors`, `messages` and `result`
+    /// (`result_info`), which the runtime reads or drops and no Rust item shows: a change to
+    /// them is a change on the wire only. Not kept in the lock.
+    #[serde(skip)]
+    pub envelope_extras: Vec<String>,
 }
 
 /// How a successful response body is read.

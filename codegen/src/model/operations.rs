@@ -43,6 +43,7 @@ pub fn operation(
         shared_path: None,
         marker: String::new(),
         marker_doc: String::new(),
+        security: Some(security(spec, found)),
         body,
         response,
         summary,
@@ -50,6 +51,32 @@ pub fn operation(
         doc: String::new(),
         at: found.at.clone(),
     })
+}
+
+/// The credentials `found` accepts, one alternative each, as its own `security` or else its
+/// file's says (`api_email & api_key`); sorted, so that order alone is no change.
+fn security(spec: &Spec, found: &Found<'_>) -> Vec<String> {
+    let requirements = found
+        .op
+        .security
+        .as_ref()
+        .or(spec.files[found.file].doc.security.as_ref());
+    let mut alternatives: Vec<String> = requirements
+        .into_iter()
+        .flatten()
+        .map(|requirement| {
+            let mut schemes: Vec<&str> = requirement.keys().map(String::as_str).collect();
+            schemes.sort_unstable();
+            if schemes.is_empty() {
+                "no credentials".to_owned()
+            } else {
+                schemes.join(" & ")
+            }
+        })
+        .collect();
+    alternatives.sort();
+    alternatives.dedup();
+    alternatives
 }
 
 /// A parameter as declared, with where it was found.
@@ -297,6 +324,7 @@ pub fn response(
         ty,
         format: ResponseFormat::Json,
         nullable,
+        envelope_extras: Vec::new(),
     };
     let Some((code, node)) = success else {
         return Ok(json(TypeRef::Unit, false));
@@ -312,11 +340,13 @@ pub fn response(
                 ty: TypeRef::String,
                 format: ResponseFormat::Text,
                 nullable: false,
+                envelope_extras: Vec::new(),
             },
             Some(_) => ResponseBody {
                 ty: TypeRef::Bytes,
                 format: ResponseFormat::Bytes,
                 nullable: false,
+                envelope_extras: Vec::new(),
             },
         });
     };
@@ -326,6 +356,7 @@ pub fn response(
     let schema_at = content_at.join(media_type).join("schema");
     let hint = format!("{handle}_{}_response", found.method.key());
     if let Some(object) = types.object(resolved.file, &schema_at, schema)? {
+        let envelope_extras = || cloudflare::envelope_extras(&object);
         match cloudflare::envelope(&object) {
             Envelope::No => {}
             Envelope::WithoutResult => {
@@ -333,6 +364,7 @@ pub fn response(
                     ty: TypeRef::Unit,
                     format: ResponseFormat::Envelope,
                     nullable: true,
+                    envelope_extras: envelope_extras(),
                 });
             }
             Envelope::Result(result) => {
@@ -341,6 +373,7 @@ pub fn response(
                     ty: typed.ty,
                     format: ResponseFormat::Envelope,
                     nullable: typed.nullable,
+                    envelope_extras: envelope_extras(),
                 });
             }
         }
