@@ -7,8 +7,10 @@
 //! - A type is the same type when the wire uses it at the same place ([`Sites`]): the result of
 //!   the same operation, the same field of the same type, ... and it still looks like itself:
 //!   the same kind of type with a field, value or member in common (a body replaced by a type
-//!   with nothing in common is another type). A type is paired with the new type found at its
-//!   shortest site first; failing any site, with a new type of the same name.
+//!   with nothing in common is another type). The pairs sharing the most sites are made first
+//!   (then those keeping their name, then by the shortest shared site), so a type used everywhere keeps its partner when
+//!   another type once stood at one of its sites; failing any site, a type is paired with a
+//!   new type of the same name.
 //!
 //! Pairs are one to one, and found in a fixed order, so the pairing is deterministic.
 
@@ -87,17 +89,44 @@ impl Pairing {
             }
         }
         let new_defs: HashMap<&str, &TypeDef> = new.types.iter().map(|d| (d.name(), d)).collect();
-        for def in &old.types {
-            let found = old_sites
-                .of_type(def.name())
-                .iter()
-                .filter_map(|site| by_site.get(site.as_str()))
-                .find(|new_name| {
-                    !self.types_back.contains_key(**new_name)
-                        && new_defs.get(**new_name).is_some_and(|new| alike(def, new))
-                });
-            if let Some(new_name) = found {
-                self.pair(def.name(), new_name);
+        // Every (old, new) pair that shares a site, with how many sites it shares and the
+        // first (shortest) one. The pairs sharing the most go first: a type used everywhere
+        // keeps its partner, though another old type once stood at one of its sites (a
+        // clip's result that became the video every listing returns).
+        let mut candidates: Vec<(usize, usize, usize, &str, &str)> = Vec::new();
+        for (order, def) in old.types.iter().enumerate() {
+            let mut shared: Vec<(&str, usize, usize)> = Vec::new();
+            for (index, site) in old_sites.of_type(def.name()).iter().enumerate() {
+                let Some(&new_name) = by_site.get(site.as_str()) else {
+                    continue;
+                };
+                match shared.iter_mut().find(|(name, _, _)| *name == new_name) {
+                    Some((_, count, _)) => *count += 1,
+                    None => shared.push((new_name, 1, index)),
+                }
+            }
+            for (new_name, count, first) in shared {
+                candidates.push((count, first, order, def.name(), new_name));
+            }
+        }
+        // Most sites shared first; then a type of the same name; then the shortest site; then
+        // the old API's order.
+        candidates.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then((a.3 != a.4).cmp(&(b.3 != b.4)))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        let old_defs: HashMap<&str, &TypeDef> = old.types.iter().map(|d| (d.name(), d)).collect();
+        for (_, _, _, old_name, new_name) in candidates {
+            let free =
+                !self.types.contains_key(old_name) && !self.types_back.contains_key(new_name);
+            let same = match (old_defs.get(old_name), new_defs.get(new_name)) {
+                (Some(old), Some(new)) => alike(old, new),
+                _ => false,
+            };
+            if free && same {
+                self.pair(old_name, new_name);
             }
         }
         let new_names: HashSet<&str> = new.types.iter().map(|d| d.name()).collect();
@@ -150,4 +179,46 @@ pub fn keyed(resources: &[Resource]) -> Vec<(String, &Operation)> {
         .into_iter()
         .map(|(_, op)| (operation_key(op), op))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::Spec;
+
+    /// The API of a spec whose paths `/a`, `/b`, `/c` answer the schemas named.
+    fn api(answers: [&str; 3]) -> Api {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        for (path, schema) in ["a", "b", "c"].iter().zip(answers) {
+            text.push_str(&format!(
+                "  /accounts/{{account_id}}/{path}:\n    get:\n      parameters:\n        - {{name: account_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/{schema}'}}}}}}}}\n"
+            ));
+        }
+        text.push_str("components:\n  schemas:\n    Clip: {type: object, properties: {uid: {type: string}, clipped: {type: string}}}\n    Video: {type: object, properties: {uid: {type: string}, duration: {type: integer}}}\n");
+        let spec = Spec::from_sources(vec![(PathBuf::from("spec/a.yaml"), text)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        Api::build(&spec, crate::Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_type_found_where_another_stood_does_not_take_that_ones_name() {
+        // `/a` answered a clip and now answers the video `/b` and `/c` answer: the clip is
+        // gone, the video is the video (the clip is reached first, so a first-come pairing
+        // would call the video a renamed clip).
+        let pairing = Pairing::of(
+            &api(["Clip", "Video", "Video"]),
+            &api(["Video", "Video", "Video"]),
+        );
+        assert_eq!(pairing.new_type("Video"), Some("Video"));
+        assert_eq!(pairing.new_type("Clip"), None);
+        // A tie (one site each) goes to the type that keeps its name.
+        let pairing = Pairing::of(
+            &api(["Clip", "Video", "Clip"]),
+            &api(["Video", "Video", "Clip"]),
+        );
+        assert_eq!(pairing.new_type("Video"), Some("Video"));
+        assert_eq!(pairing.new_type("Clip"), Some("Clip"));
+    }
 }
