@@ -53,11 +53,13 @@ mod generate {
             Ok(old) => old,
             Err(error) => return fail(&error),
         };
-        let generated =
-            match codegen::generate_locked(&spec, codegen::Options::default(), old.as_ref()) {
-                Ok(generated) => generated,
-                Err(error) => return fail(&error),
-            };
+        let generated = match codegen::Generator::new(codegen::Options::default())
+            .keeping_names_of(old.as_ref())
+            .generate(&spec)
+        {
+            Ok(generated) => generated,
+            Err(error) => return fail(&error),
+        };
         let out_dir = match std::env::var_os("OUT_DIR") {
             Some(dir) => PathBuf::from(dir),
             None => {

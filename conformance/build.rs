@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         // This crate is not the runtime's.
         outside_runtime: true,
     };
-    let generated = match codegen::generate_with(&spec_dir, options) {
+    let generated = match codegen::Generator::new(options).generate_dir(&spec_dir) {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("error: {error}");

@@ -127,7 +127,7 @@ fn changelog(c: &mut Criterion) {
             b.iter(|| Api::build_locked(black_box(&new_spec), lenient, Some(&old)));
         });
         group.bench_function("generate", |b| {
-            b.iter(|| codegen::generate_spec_with(black_box(&new_spec), lenient));
+            b.iter(|| codegen::Generator::new(lenient).generate(black_box(&new_spec)));
         });
         group.finish();
     }

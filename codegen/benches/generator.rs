@@ -147,7 +147,8 @@ fn generator(c: &mut Criterion) {
         group.bench_function("end_to_end", |b| {
             b.iter(|| {
                 let spec = load(black_box(files));
-                codegen::generate_spec_with(&spec, options)
+                codegen::Generator::new(options)
+                    .generate(&spec)
                     .unwrap_or_else(|e| panic!("generate: {e}"))
             });
         });

@@ -4,16 +4,20 @@
 //!
 //! 1. [`load`]: read the spec files, check them against the OpenAPI model, resolve `$ref`s;
 //! 2. [`model`]: decide the Rust types, resources and methods, with their final names;
-//! 3. [`emit`]: turn the model into tokens;
-//! 4. [`mod@format`]: print the tokens with prettyplease.
+//! 3. `emit`: turn the model into tokens;
+//! 4. `format`: print the tokens with prettyplease.
 //!
-//! [`generate`] runs all four over a folder. Every failure is an [`Error`] naming the file and
+//! [`Generator`] runs all four over a folder or a loaded spec. Every failure is an [`Error`] naming the file and
 //! the JSON pointer of the problem; nothing here panics on a bad spec.
 
 pub mod changes;
+// The emitting and printing stages are public for their benchmarks (`benches/generator.rs`
+// times each stage); `Generator` is the way to run them.
+#[doc(hidden)]
 pub mod emit;
 pub mod error;
 pub mod examples;
+#[doc(hidden)]
 pub mod format;
 pub mod import;
 pub mod load;
@@ -44,44 +48,62 @@ pub struct Generated {
     pub api: model::Api,
 }
 
-/// Generates the client for the spec files in `spec_dir`, strictly, as formatted Rust source.
-/// The folder's API lock, if it has one, keeps the names it records.
-pub fn generate(spec_dir: &Path) -> Result<String> {
-    generate_with(spec_dir, Options::default()).map(|g| g.source)
-}
-
-/// Generates the client for the spec files in `spec_dir` with `options`, keeping the names of
-/// the folder's API lock if it has one.
-pub fn generate_with(spec_dir: &Path, options: Options) -> Result<Generated> {
-    let spec = load::Spec::load_dir(spec_dir)?;
-    let lock = model::lock::read(spec_dir)?;
-    generate_locked(&spec, options, lock.as_ref())
-}
-
-/// Generates the client for an already loaded spec, strictly, with no lock.
-pub fn generate_spec(spec: &load::Spec) -> Result<String> {
-    generate_spec_with(spec, Options::default()).map(|g| g.source)
-}
-
-/// Generates the client for an already loaded spec with `options`, with no lock.
-pub fn generate_spec_with(spec: &load::Spec, options: Options) -> Result<Generated> {
-    generate_locked(spec, options, None)
-}
-
-/// Generates the client for an already loaded spec with `options`, keeping the names of `lock`
-/// (the API generated last, see [`model::lock`]).
-pub fn generate_locked(
-    spec: &load::Spec,
+/// The generator: its [`Options`], and the API whose names it keeps (a lock's).
+///
+/// ```no_run
+/// # fn run() -> codegen::Result<()> {
+/// use codegen::{Generator, Options};
+/// // The SDK's own folder: strict, with the names of its lock (`spec/rust-api.lock`).
+/// let generated = Generator::new(Options::default()).generate_dir("spec".as_ref())?;
+/// std::fs::write("generated/api.rs", &generated.source).expect("writable");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Generator<'l> {
     options: Options,
-    lock: Option<&model::Api>,
-) -> Result<Generated> {
-    let mut api = model::Api::build_locked(spec, options, lock)?;
-    let source = format::api(&api)?;
-    Ok(Generated {
-        source,
-        notes: once_each(std::mem::take(&mut api.notes)),
-        api,
-    })
+    lock: Option<&'l model::Api>,
+}
+
+impl<'l> Generator<'l> {
+    /// A generator with `options`, keeping no names but those the spec gives.
+    pub fn new(options: Options) -> Self {
+        Self {
+            options,
+            lock: None,
+        }
+    }
+
+    /// Keeps the names of `lock` (the API generated last, see [`model::lock`]) for the items
+    /// that are still there; `None` keeps none.
+    pub fn keeping_names_of(mut self, lock: impl Into<Option<&'l model::Api>>) -> Self {
+        self.lock = lock.into();
+        self
+    }
+
+    /// Generates the client for an already loaded spec.
+    pub fn generate(&self, spec: &load::Spec) -> Result<Generated> {
+        let mut api = model::Api::build_locked(spec, self.options, self.lock)?;
+        let source = format::api(&api)?;
+        Ok(Generated {
+            source,
+            notes: once_each(std::mem::take(&mut api.notes)),
+            api,
+        })
+    }
+
+    /// Generates the client for the spec files of the folder `spec_dir`, keeping the names of
+    /// the folder's API lock if it has one (and no lock was given).
+    pub fn generate_dir(&self, spec_dir: &Path) -> Result<Generated> {
+        let spec = load::Spec::load_dir(spec_dir)?;
+        if self.lock.is_some() {
+            return self.generate(&spec);
+        }
+        match model::lock::read(spec_dir)? {
+            Some(lock) => self.clone().keeping_names_of(&lock).generate(&spec),
+            None => self.generate(&spec),
+        }
+    }
 }
 
 /// Each note once, in the order first made: a construct reached from several places (an

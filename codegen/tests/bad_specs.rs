@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use codegen::Error;
 use codegen::load::Spec;
-use codegen::{Error, generate_spec};
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 
@@ -19,7 +19,11 @@ fn error_of(files: &[(&str, &str)]) -> Error {
             )
         })
         .collect();
-    match Spec::from_sources(sources).and_then(|spec| generate_spec(&spec)) {
+    match Spec::from_sources(sources).and_then(|spec| {
+        codegen::Generator::default()
+            .generate(&spec)
+            .map(|g| g.source)
+    }) {
         Ok(source) => panic!("expected an error, generated:\n{source}"),
         Err(error) => error,
     }
@@ -163,13 +167,11 @@ fn a_lenient_generation_notes_what_it_approximated() {
         format!("{HEAD}{}", with_response_schema("{not: {type: string}}")),
     )];
     let spec = Spec::from_sources(sources).expect("loads");
-    let generated = codegen::generate_spec_with(
-        &spec,
-        codegen::Options {
-            lenient: true,
-            ..codegen::Options::default()
-        },
-    )
+    let generated = codegen::Generator::new(codegen::Options {
+        lenient: true,
+        ..codegen::Options::default()
+    })
+    .generate(&spec)
     .expect("a lenient generation succeeds");
     assert!(
         generated
@@ -279,9 +281,15 @@ fn remote_and_outside_refs_are_refused() {
 fn an_empty_folder_is_an_error() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-spec");
     std::fs::create_dir_all(&dir).expect("create");
-    let error = codegen::generate(&dir).expect_err("empty");
+    let error = codegen::Generator::default()
+        .generate_dir(&dir)
+        .map(|g| g.source)
+        .expect_err("empty");
     assert!(matches!(error, Error::NoSpecFiles { .. }), "{error}");
-    let error = codegen::generate(&dir.join("missing")).expect_err("missing");
+    let error = codegen::Generator::default()
+        .generate_dir(&dir.join("missing"))
+        .map(|g| g.source)
+        .expect_err("missing");
     assert!(matches!(error, Error::Io { .. }), "{error}");
 }
 
@@ -318,7 +326,9 @@ fn leniently_a_route_written_twice_is_generated_once_with_a_note() {
         lenient: true,
         ..codegen::Options::default()
     };
-    let generated = codegen::generate_spec_with(&spec, options).unwrap_or_else(|e| panic!("{e}"));
+    let generated = codegen::Generator::new(options)
+        .generate(&spec)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.source.matches("pub fn get(").count(), 1);
     assert!(
         generated.source.contains("identifier: &str"),
@@ -354,7 +364,9 @@ fn leniently_a_duplicate_operation_id_is_a_note() {
         lenient: true,
         ..codegen::Options::default()
     };
-    let generated = codegen::generate_spec_with(&spec, options).unwrap_or_else(|e| panic!("{e}"));
+    let generated = codegen::Generator::new(options)
+        .generate(&spec)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         generated.source.contains("pub mod things"),
         "{}",

@@ -66,5 +66,7 @@ fn outside(spec: &Path) -> codegen::Result<String> {
         outside_runtime: true,
         ..codegen::Options::default()
     };
-    codegen::generate_with(spec, options).map(|generated| generated.source)
+    codegen::Generator::new(options)
+        .generate_dir(spec)
+        .map(|generated| generated.source)
 }

@@ -100,7 +100,9 @@ fn generated(dir: &Path) -> codegen::Generated {
         outside_runtime: true,
         ..codegen::Options::default()
     };
-    codegen::generate_with(dir, options).unwrap_or_else(|e| panic!("{e}"))
+    codegen::Generator::new(options)
+        .generate_dir(dir)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn codegen(args: &[&str]) -> Output {
@@ -229,13 +231,11 @@ fn a_reimport_keeps_what_a_person_wrote_and_says_what_changed() {
         "{text}"
     );
 
-    let after = codegen::generate_locked(
-        &codegen::load::Spec::load_dir(&dir).expect("loads"),
-        codegen::Options::default(),
-        Some(&before),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
-    .api;
+    let after = codegen::Generator::new(codegen::Options::default())
+        .keeping_names_of(Some(&before))
+        .generate(&codegen::load::Spec::load_dir(&dir).expect("loads"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .api;
     let changelog = changes::compare(&before, &after);
     let has = |severity: Severity, rust: &str| {
         changelog

@@ -57,7 +57,10 @@ actions:
 #[test]
 fn the_generator_reads_the_spec_as_corrected() {
     let dir = spec_with("overlay-applied", CORRECTIONS);
-    let source = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let source = codegen::Generator::default()
+        .generate_dir(&dir)
+        .map(|g| g.source)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         source.contains("Where the file is served, from the download's creation on."),
         "the description is not the overlay's"
@@ -66,8 +69,10 @@ fn the_generator_reads_the_spec_as_corrected() {
         source.contains("pub status: DownloadStatus,"),
         "status is not required"
     );
-    let plain =
-        codegen::generate(&spec_with("overlay-none", NOTHING)).unwrap_or_else(|e| panic!("{e}"));
+    let plain = codegen::Generator::default()
+        .generate_dir(&spec_with("overlay-none", NOTHING))
+        .map(|g| g.source)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(plain.contains("pub status: Option<DownloadStatus>,"));
 }
 
@@ -157,7 +162,11 @@ fn a_correction_that_no_longer_applies_fails_naming_the_overlay_and_the_action()
         "$.components.schemas.Download.properties.uri",
     );
     let dir = spec_with("overlay-stale", &stale);
-    let error = codegen::generate(&dir).err().map(|e| e.to_string());
+    let error = codegen::Generator::default()
+        .generate_dir(&dir)
+        .map(|g| g.source)
+        .err()
+        .map(|e| e.to_string());
     let error = error.unwrap_or_else(|| panic!("a stale overlay generated"));
     assert!(
         error.ends_with(
@@ -179,7 +188,9 @@ fn a_correction_that_no_longer_applies_fails_naming_the_overlay_and_the_action()
         "    updates:\n      required",
     );
     let dir = spec_with("overlay-invalid", &not_an_overlay);
-    let error = codegen::generate(&dir)
+    let error = codegen::Generator::default()
+        .generate_dir(&dir)
+        .map(|g| g.source)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -202,7 +213,9 @@ actions:
     update:
       x-enum-varnames: [Mp4, AudioOnly]
 ";
-    let before = codegen::generate(&spec_with("overlay-lock-before", NOTHING))
+    let before = codegen::Generator::default()
+        .generate_dir(&spec_with("overlay-lock-before", NOTHING))
+        .map(|g| g.source)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         before.contains("        Default,\n"),
@@ -210,11 +223,17 @@ actions:
     );
     let dir = spec_with("overlay-lock-after", named);
     let lock = codegen::load::Spec::load_dir(&spec_with("overlay-lock-old", NOTHING))
-        .and_then(|spec| codegen::generate_locked(&spec, codegen::Options::default(), None))
+        .and_then(|spec| {
+            codegen::Generator::new(codegen::Options::default())
+                .keeping_names_of(None)
+                .generate(&spec)
+        })
         .unwrap_or_else(|e| panic!("{e}"))
         .api;
     let spec = codegen::load::Spec::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let after = codegen::generate_locked(&spec, codegen::Options::default(), Some(&lock))
+    let after = codegen::Generator::new(codegen::Options::default())
+        .keeping_names_of(Some(&lock))
+        .generate(&spec)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(after.source.contains("        Mp4,\n"), "{}", after.source);
     assert!(after.source.contains("        AudioOnly,\n"));

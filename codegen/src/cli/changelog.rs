@@ -15,10 +15,14 @@ pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let options = args.options.options();
-    let before = codegen::generate_locked(&old.spec, options, old.lock.as_ref())
+    let before = codegen::Generator::new(options)
+        .keeping_names_of(old.lock.as_ref())
+        .generate(&old.spec)
         .map_err(|e| failed(&args.old, &e))?;
     let lock = new.lock.as_ref().unwrap_or(&before.api);
-    let after = codegen::generate_locked(&new.spec, options, Some(lock))
+    let after = codegen::Generator::new(options)
+        .keeping_names_of(Some(lock))
+        .generate(&new.spec)
         .map_err(|e| failed(&args.new, &e))?;
     // What `--lenient` approximated on either side (each note names its file), as `generate`
     // says it: nothing is dropped silently, here either.

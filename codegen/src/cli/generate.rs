@@ -85,7 +85,9 @@ pub fn generate(paths: &Paths) -> Result<Fresh, String> {
     } else {
         lock::read(&paths.spec).map_err(|e| e.to_string())?
     };
-    let generated = codegen::generate_locked(&spec, paths.options.options(), old.as_ref())
+    let generated = codegen::Generator::new(paths.options.options())
+        .keeping_names_of(old.as_ref())
+        .generate(&spec)
         .map_err(|e| e.to_string())?;
     // The documents are the largest thing in memory (for Cloudflare's whole API): gone before
     // the lock is rendered and compared, which peaks on its own.

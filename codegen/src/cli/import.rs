@@ -51,7 +51,10 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         .ok()
         .and_then(|spec| {
             let lock = lock::read(&args.spec).ok().flatten();
-            codegen::generate_locked(&spec, codegen::Options::default(), lock.as_ref()).ok()
+            codegen::Generator::new(codegen::Options::default())
+                .keeping_names_of(lock.as_ref())
+                .generate(&spec)
+                .ok()
         });
     let started = Instant::now();
     let plan =
@@ -97,7 +100,9 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
     );
     if let Some(before) = before {
         let spec = codegen::load::Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
-        let after = codegen::generate_locked(&spec, codegen::Options::default(), Some(&before.api))
+        let after = codegen::Generator::new(codegen::Options::default())
+            .keeping_names_of(Some(&before.api))
+            .generate(&spec)
             .map_err(|e| e.to_string())?;
         print!(
             "{}",

@@ -32,9 +32,13 @@ pub fn overlays(args: &OverlaysArgs) -> Result<ExitCode, String> {
     let options = args.options.options();
     // Both sides keep the folder's names, so that a correction shows as the change it makes
     // to an item, not as a renamed one.
-    let before = codegen::generate_locked(&bare, options, lock.as_ref())
+    let before = codegen::Generator::new(options)
+        .keeping_names_of(lock.as_ref())
+        .generate(&bare)
         .map_err(|e| format!("the folder without its overlays does not generate: {e}"))?;
-    let after = codegen::generate_locked(&corrected, options, lock.as_ref().or(Some(&before.api)))
+    let after = codegen::Generator::new(options)
+        .keeping_names_of(lock.as_ref().or(Some(&before.api)))
+        .generate(&corrected)
         .map_err(|e| e.to_string())?;
     print_notes(&after.notes);
     if let Some(dir) = &args.write {

@@ -451,7 +451,10 @@ fn check(dir: &Path, plan: &Plan) -> Result<()> {
     sources.extend(plan.files.iter().cloned());
     let spec = Spec::from_sources(sources)?;
     let lock = model::lock::read(dir)?;
-    crate::generate_locked(&spec, Options::default(), lock.as_ref()).map(|_| ())
+    crate::Generator::new(Options::default())
+        .keeping_names_of(lock.as_ref())
+        .generate(&spec)
+        .map(|_| ())
 }
 
 /// Writes the files of `plan`.

@@ -23,15 +23,26 @@ use crate::error::{Error, Location, Result};
 /// spec file.
 pub const LOCK_FILE: &str = "rust-api.lock";
 
+/// The version of the lock's format this generator writes, and the newest it reads. A lock
+/// without one is of version 1 (before the number was written); 2 dropped the request types.
+pub const LOCK_VERSION: u32 = 2;
+
 /// What the lock file holds.
 #[derive(Debug, Serialize, Deserialize)]
 struct LockFile {
     /// What the file is, for a person who opens it.
     about: String,
+    /// The format's version ([`LOCK_VERSION`]); 1 when absent.
+    #[serde(default = "first_version")]
+    version: u32,
     /// The resources, their methods and parameters.
     roots: Vec<Resource>,
     /// The model types.
     types: Vec<TypeDef>,
+}
+
+fn first_version() -> u32 {
+    1
 }
 
 const ABOUT: &str = "The Rust API this spec folder generated, written by `codegen generate`. \
@@ -66,6 +77,17 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<Api> {
         column: e.column(),
         message: format!("not an API lock: {e}"),
     })?;
+    if lock.version > LOCK_VERSION {
+        return Err(Error::Syntax {
+            file: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "an API lock of format {}, written by a newer generator (this one reads up to {LOCK_VERSION}): update the generator, or delete the lock to name items from the spec alone",
+                lock.version
+            ),
+        });
+    }
     let mut api = Api {
         roots: lock.roots,
         types: lock.types,
@@ -81,6 +103,7 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<Api> {
 pub fn render(api: &Api) -> String {
     let lock = LockFile {
         about: ABOUT.to_owned(),
+        version: LOCK_VERSION,
         roots: api.roots.clone(),
         types: api.types.clone(),
     };
@@ -329,4 +352,30 @@ pub fn translate(ty: &TypeRef, pairing: &Pairing) -> TypeRef {
 
 fn by_name(defs: &[TypeDef]) -> BTreeMap<&str, &TypeDef> {
     defs.iter().map(|d| (d.name(), d)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EMPTY: &str = r#"{"about": "", "roots": [], "types": []}"#;
+
+    #[test]
+    fn a_lock_without_a_version_is_read_as_the_first() {
+        let api = parse(EMPTY, Path::new("spec/rust-api.lock"), Path::new("spec"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(api.roots.is_empty() && api.types.is_empty());
+        assert!(render(&api).contains(&format!("\"version\": {LOCK_VERSION}")));
+    }
+
+    #[test]
+    fn a_lock_of_a_newer_format_is_refused_naming_the_file() {
+        let text = EMPTY.replace("\"roots\"", "\"version\": 99, \"roots\"");
+        let error = parse(&text, Path::new("spec/rust-api.lock"), Path::new("spec"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("spec/rust-api.lock"), "{error}");
+        assert!(error.contains("format 99"), "{error}");
+    }
 }

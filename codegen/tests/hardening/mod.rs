@@ -106,7 +106,7 @@ const LENIENT: Options = Options {
 };
 
 fn generate(spec: &Spec, options: Options) -> Generation {
-    let source = codegen::generate_spec_with(spec, options)?.source;
+    let source = codegen::Generator::new(options).generate(spec)?.source;
     let model = codegen::model::Api::build(spec, options)?;
     let mut problems = check::source(&source);
     problems.extend(check::model(&model));

@@ -255,7 +255,7 @@ mod tests {
             every_schema: true,
             outside_runtime: false,
         };
-        crate::generate_spec_with(spec, options)
+        crate::Generator::new(options).generate(spec)
     }
 
     /// The generated source on one line, for matching across prettyplease's line breaks.
