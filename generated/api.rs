@@ -2618,6 +2618,29 @@ pub mod stream {
         pub fn live_input_id(self, live_input_id: &str) -> Self {
             self.query("live_input_id", live_input_id)
         }
+        /// Every item this request lists, page after page, fetched as they are taken: see
+        /// [`Pages`](::cloudflare_stream::Pages). The filters and options set on the request apply
+        /// to every page.
+        ///
+        /// Pages are asked oldest first (`asc=true`), each from the creation instant of the last
+        /// item seen (`start`), skipping by id the items of that instant already handed out: items
+        /// sharing one instant are neither skipped nor repeated.
+        pub fn all(self) -> ::cloudflare_stream::Pages<Video, ops::List> {
+            ::cloudflare_stream::Pages::<
+                Video,
+                ops::List,
+            >::new(
+                self,
+                ::cloudflare_stream::runtime::Paging::Created {
+                    order: "asc",
+                    start: "start",
+                    limit: Some("limit"),
+                    page_size: 1000,
+                    created: |item| item.created.as_deref(),
+                    id: |item| item.uid.as_deref(),
+                },
+            )
+        }
     }
     impl Request<(), ops::Create> {
         /// Provisions a URL for a creator to upload to directly, as a direct creator upload does,

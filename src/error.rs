@@ -69,6 +69,17 @@ pub enum Error {
         body_snippet: String,
     },
 
+    /// A listing could not go on to its next page: an item without what the paging reads
+    /// (its creation instant, its id), or more items sharing one creation instant than a page
+    /// holds.
+    #[error("{}cannot page: {message}", operation_prefix(operation))]
+    Pagination {
+        /// The operation being listed.
+        operation: &'static str,
+        /// What stopped it.
+        message: String,
+    },
+
     /// The client could not be built: missing or conflicting credentials, a
     /// bad base URL, or a header value that cannot be sent.
     #[error("invalid client configuration: {message}")]
@@ -143,6 +154,7 @@ impl Error {
             Error::Connection { .. } => "connection",
             Error::Timeout { .. } => "timeout",
             Error::Decode { .. } => "decode",
+            Error::Pagination { .. } => "pagination",
             Error::Config { .. } => "config",
         }
     }

@@ -145,6 +145,7 @@ mod envelope;
 mod error;
 mod form;
 mod headers;
+mod pages;
 mod path;
 mod request;
 mod retry;
@@ -164,6 +165,7 @@ pub use extensions::wait::{
 };
 pub use extensions::webhook::{WebhookError, WebhookVerifier};
 pub use form::{FilePart, Form};
+pub use pages::Pages;
 pub use request::{Request, Response};
 pub use tls::http_client_builder;
 

@@ -5,5 +5,6 @@
 pub use reqwest::Method;
 
 pub use crate::drift::serialize_enum_value;
+pub use crate::pages::Paging;
 pub use crate::path::{PathBuilder, PathParam};
 pub use crate::request::Operation;

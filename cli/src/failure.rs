@@ -41,6 +41,7 @@ pub(crate) enum Kind {
     Connection,
     Timeout,
     Decode,
+    Pagination,
     DownloadFailed,
     WaitTimedOut,
     DownloadMissing,
@@ -66,6 +67,7 @@ impl Kind {
             | Kind::Connection
             | Kind::Timeout
             | Kind::Decode
+            | Kind::Pagination
             | Kind::DownloadMissing
             | Kind::WebhookInvalid
             | Kind::Runtime
@@ -83,6 +85,7 @@ impl Kind {
             Kind::Connection => "connection",
             Kind::Timeout => "timeout",
             Kind::Decode => "decode",
+            Kind::Pagination => "pagination",
             Kind::DownloadFailed => "download_failed",
             Kind::WaitTimedOut => "wait_timed_out",
             Kind::DownloadMissing => "download_missing",
@@ -102,6 +105,7 @@ fn sdk_kind(error: &Error) -> Kind {
         Error::Connection { .. } => Kind::Connection,
         Error::Timeout { .. } => Kind::Timeout,
         Error::Decode { .. } => Kind::Decode,
+        Error::Pagination { .. } => Kind::Pagination,
         Error::Config { .. } => Kind::Config,
         _ => Kind::Other,
     }

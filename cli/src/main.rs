@@ -5,6 +5,7 @@ mod commands;
 mod failure;
 mod local;
 mod output;
+mod videos;
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
@@ -40,6 +41,7 @@ Examples:
   cfstream downloads create ea95132c15732412d22c1476fa83f27a --type default,audio --wait
   cfstream downloads list ea95132c15732412d22c1476fa83f27a --json
   cfstream downloads delete ea95132c15732412d22c1476fa83f27a --type audio
+  cfstream videos list --all --json > videos.jsonl
 
 Offline, against the local emulator (cargo run -p cloudflare-stream-emulator):
   CLOUDFLARE_API_TOKEN=emulator-token cfstream --base-url http://127.0.0.1:8799/client/v4 \\
@@ -48,8 +50,8 @@ Offline, against the local emulator (cargo run -p cloudflare-stream-emulator):
 /// The heading of the options every command takes.
 const GLOBAL: &str = "Global options";
 
-/// Cloudflare Stream from a shell: create, follow, list and delete the MP4 downloads of videos,
-/// and verify the webhooks Stream sends.
+/// Cloudflare Stream from a shell: list every video, create, follow, list and delete the MP4
+/// downloads of videos, sign playback tokens and verify the webhooks Stream sends.
 #[derive(Debug, Parser)]
 #[command(name = "cfstream", version, after_help = AFTER_HELP)]
 struct Cli {
@@ -96,6 +98,9 @@ enum Command {
     /// The MP4 downloads of a video: the whole video (default) and its audio track (audio).
     #[command(subcommand)]
     Downloads(DownloadsCommand),
+    /// The account's videos.
+    #[command(subcommand)]
+    Videos(VideosCommand),
     /// Stream's webhooks: whether one is Stream's.
     #[command(subcommand)]
     Webhook(WebhookCommand),
@@ -113,6 +118,27 @@ enum Command {
         /// Seconds the token is valid for.
         #[arg(long, value_name = "SECONDS", default_value = "3600", value_parser = seconds)]
         expires_in: Duration,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum VideosCommand {
+    /// List the videos, a line each (with --json, one JSON object per line): the first page,
+    /// newest first; with --all, every video, oldest first.
+    List {
+        /// Every page, not only the first: videos sharing one creation instant across a page
+        /// boundary are neither skipped nor repeated.
+        #[arg(long)]
+        all: bool,
+        /// Videos per page (the API answers at most 1000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+        limit: Option<u32>,
+        /// Only videos in this state (queued, inprogress, ready, error, ...).
+        #[arg(long, value_name = "STATE")]
+        status: Option<String>,
+        /// Only videos whose name contains this text.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
     },
 }
 
@@ -313,6 +339,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command that calls the API.
+enum Remote<'a> {
+    Downloads(&'a DownloadsCommand),
+    Videos(&'a VideosCommand),
+}
+
 /// An option's value, unless it is empty: an empty environment variable counts as unset, as
 /// for the SDK.
 fn given(value: Option<&String>) -> Option<&str> {
@@ -323,7 +355,8 @@ fn given(value: Option<&String>) -> Option<&str> {
 
 async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
     let command = match &cli.command {
-        Command::Downloads(command) => command,
+        Command::Downloads(command) => Remote::Downloads(command),
+        Command::Videos(command) => Remote::Videos(command),
         // Nothing is sent: no account or credentials needed.
         Command::Webhook(WebhookCommand::Verify {
             secret,
@@ -357,6 +390,23 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
         account,
         json: cli.json,
         progress,
+    };
+    let command = match command {
+        Remote::Downloads(command) => command,
+        Remote::Videos(VideosCommand::List {
+            all,
+            limit,
+            status,
+            search,
+        }) => {
+            let listing = videos::Listing {
+                all: *all,
+                limit: *limit,
+                status: status.as_deref(),
+                search: search.as_deref(),
+            };
+            return context.videos(&listing).await;
+        }
     };
     match command {
         DownloadsCommand::List { video } => context.list(video).await,

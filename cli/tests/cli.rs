@@ -1175,3 +1175,55 @@ fn token_signs_a_playback_token_locally_with_the_key_given() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn videos_list_all_prints_every_video_once_a_line() {
+    let emulator = Emulator::spawn(EmulatorConfig {
+        stream_api: true,
+        ..EmulatorConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("cannot start the emulator: {e}"));
+    // 250 videos, four created in each second, besides the seeded ones.
+    let start = std::time::SystemTime::now() - Duration::from_secs(3_600);
+    for i in 0..250_u64 {
+        emulator.add_video_created(
+            cloudflare_stream_emulator::SeedVideo::new(
+                seeds::ACCOUNT_ID,
+                format!("{i:032x}"),
+                format!("video {i}"),
+                cloudflare_stream_emulator::VideoKind::Ready,
+            ),
+            start + Duration::from_secs(i / 4),
+        );
+    }
+    let total = 250 + emulator.config().videos.len();
+
+    let listed = run(
+        &mut cfstream(&emulator),
+        &["videos", "list", "--all", "--limit", "60", "--json"],
+    )
+    .expect(0);
+    let ids: Vec<String> = listed
+        .stdout
+        .lines()
+        .map(|line| {
+            let video: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            video["uid"].as_str().expect("a uid").to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), total, "{}", listed.stderr);
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), total, "each video once");
+    // Oldest first: the added videos (an hour old) before the seeded ones (minutes old).
+    assert_eq!(ids[0], format!("{:032x}", 0));
+
+    // Without --all, the first page only, as a table.
+    let page = run(
+        &mut cfstream(&emulator),
+        &["videos", "list", "--limit", "10"],
+    )
+    .expect(0);
+    let rows: Vec<&str> = page.stdout.lines().collect();
+    assert_eq!(rows.len(), 11, "a header and ten videos:\n{}", page.stdout);
+    assert!(rows[0].starts_with("ID"), "{}", rows[0]);
+}

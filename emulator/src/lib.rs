@@ -218,12 +218,17 @@ impl Emulator {
     /// Adds a video (and its account, which the credentials then reach). Adding one that
     /// exists resets it: its downloads are gone.
     pub fn add_video(&self, video: SeedVideo) {
+        self.add_video_created(video, std::time::SystemTime::now());
+    }
+
+    /// Adds a video as [`add_video`](Self::add_video) does, created at `created`: listings
+    /// order and filter by it (to the second, as the service writes it), so videos sharing one
+    /// instant, or created in the past, can be listed.
+    pub fn add_video_created(&self, video: SeedVideo, created: std::time::SystemTime) {
         // The store first, then the library, as the handlers lock them.
         let mut store = self.shared.store();
         store.add_video(&video);
-        self.shared
-            .library()
-            .add_seed(&video, std::time::SystemTime::now());
+        self.shared.library().add_seed(&video, created);
     }
 
     /// The downloads of a video as the API would list them now, default first; empty for a

@@ -326,6 +326,62 @@ impl<T, Op> Request<T, Op> {
     }
 }
 
+/// Paging: how a listing ([`Pages`](crate::Pages)) asks for its next page.
+impl<T, Op> Request<T, Op> {
+    /// A copy of the request as built so far, to send as one page of a listing; `None` once
+    /// it was polled, or when building it found a problem (sending it reports that).
+    pub(crate) fn duplicate(&self) -> Option<Self> {
+        match &self.call {
+            Call::Building(parts) if parts.problem.is_none() => Some(Self {
+                call: Call::Building(Parts {
+                    client: parts.client.clone(),
+                    operation: parts.operation,
+                    path: parts.path.clone(),
+                    body: parts.body.clone(),
+                    format: parts.format,
+                    options: parts.options.clone(),
+                    problem: None,
+                }),
+                _output: PhantomData,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Sets the query parameter `name` to `value` alone, replacing the values it had.
+    pub(crate) fn set_query(mut self, name: &str, value: &str) -> Self {
+        if let Some(parts) = self.parts() {
+            let query = &mut parts.options().query;
+            query.retain(|(key, _)| key != name);
+            query.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    /// The last value set for the query parameter `name`.
+    pub(crate) fn query_value(&self, name: &str) -> Option<&str> {
+        match &self.call {
+            Call::Building(parts) => parts
+                .options
+                .as_ref()?
+                .query
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.as_str()),
+            Call::Sending(_) | Call::Done => None,
+        }
+    }
+
+    /// The operation's dotted name, for errors.
+    pub(crate) fn operation_name(&self) -> &'static str {
+        match &self.call {
+            Call::Building(parts) => parts.operation.name,
+            Call::Sending(_) | Call::Done => "",
+        }
+    }
+}
+
 impl Parts {
     /// Keeps the first problem found while building.
     fn note(&mut self, message: String) {

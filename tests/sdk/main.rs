@@ -8,7 +8,8 @@
 //! - [`emulator`]: the SDK against the stateful emulator, `wait_until_ready` included;
 //! - [`env`]: `Client::from_env` against a real process environment (in child processes);
 //! - [`load`]: thousands of concurrent calls against the emulator;
-//! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`.
+//! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`;
+//! - [`pages`]: `all()`, every video page after page, exact across shared instants.
 
 mod support;
 
@@ -17,5 +18,6 @@ mod emulator;
 mod env;
 mod load;
 mod observability;
+mod pages;
 mod retries;
 mod spec_served;

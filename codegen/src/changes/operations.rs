@@ -248,6 +248,7 @@ impl Sides<'_> {
         self.setters(out);
         self.body(out);
         self.result(out);
+        self.paging(out);
         self.wire(out);
         if before.summary != after.summary || before.description != after.description {
             self.push(out, Severity::Documentation, "documentation changed".into());
@@ -388,6 +389,35 @@ impl Sides<'_> {
                     format!("removed: the {} is gone", describe(param)),
                 ));
             }
+        }
+    }
+
+    /// `all()` gained or lost. Known only when both sides were read from a spec (a lock does
+    /// not keep the paging), as for [`wire`](Self::wire).
+    fn paging(&self, out: &mut Vec<Change>) {
+        let (before, after) = (self.old_op(), self.new_op());
+        if before.security.is_none() || after.security.is_none() {
+            return;
+        }
+        let all = |paths: &Paths, side: &(&Resource, &Operation)| {
+            format!("{}::all", self.request_path(side, paths))
+        };
+        match (&before.paging, &after.paging) {
+            (None, Some(_)) => out.push(change(
+                Severity::Additive,
+                all(self.new_paths, self.new),
+                None,
+                Some(&after.at),
+                "added: every item, page after page".to_owned(),
+            )),
+            (Some(_), None) => out.push(change(
+                Severity::Breaking,
+                all(self.old_paths, self.old),
+                Some(&before.at),
+                None,
+                "removed: the operation no longer pages".to_owned(),
+            )),
+            _ => {}
         }
     }
 

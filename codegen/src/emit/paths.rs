@@ -24,6 +24,16 @@ pub fn request() -> TokenStream {
     quote!(::cloudflare_stream::Request)
 }
 
+/// Every item of a paged listing.
+pub fn pages() -> TokenStream {
+    quote!(::cloudflare_stream::Pages)
+}
+
+/// How an operation pages, as the runtime reads it.
+pub fn paging() -> TokenStream {
+    quote!(::cloudflare_stream::runtime::Paging)
+}
+
 /// A decoded value with its status, headers and messages.
 pub fn response() -> TokenStream {
     quote!(::cloudflare_stream::Response)

@@ -12,7 +12,8 @@ use super::markdown::doc;
 use super::types::{model_name, type_ref};
 use super::{ident, paths};
 use crate::model::{
-    Body, Operation, Param, ParamLocation, ParamType, PathPart, Resource, ResponseFormat,
+    Body, ItemField, Operation, Paging, Param, ParamLocation, ParamType, PathPart, Resource,
+    ResponseFormat, TypeRef,
 };
 
 /// Names a resource module defines itself (its handle): a model with one of these names is
@@ -377,6 +378,76 @@ fn setter_methods(op: &Operation, local: &Local, public: bool) -> Vec<TokenStrea
         .collect()
 }
 
+/// `all()` for a paged operation: its signature, and its body (`None` for a trait's
+/// declaration).
+fn all_method(op: &Operation, local: &Local, public: bool, body: bool) -> Option<TokenStream> {
+    let paging = op.paging.as_ref()?;
+    let TypeRef::Array(item) = &op.response.ty else {
+        return None;
+    };
+    let item = type_ref(item, local);
+    let marker = ident(&op.marker);
+    let (pages, runtime_paging) = (paths::pages(), paths::paging());
+    let docs = doc(Some(&op.paging_doc));
+    let visibility = public.then(|| quote!(pub));
+    let signature = quote! { #visibility fn all(self) -> #pages<#item, ops::#marker> };
+    if !body {
+        return Some(quote! { #docs #signature; });
+    }
+    let paging = match paging {
+        Paging::Created {
+            order,
+            start,
+            limit,
+            page_size,
+            created,
+            id,
+            ..
+        } => {
+            let limit = match limit {
+                Some(name) => quote!(Some(#name)),
+                None => quote!(None),
+            };
+            let size = Literal::u64_unsuffixed(*page_size);
+            let read = |field: &ItemField| {
+                let name = ident(&field.ident);
+                if field.optional {
+                    quote!(|item| item.#name.as_deref())
+                } else {
+                    quote!(|item| Some(item.#name.as_str()))
+                }
+            };
+            let (created, id) = (read(created), read(id));
+            quote! {
+                #runtime_paging::Created {
+                    order: #order,
+                    start: #start,
+                    limit: #limit,
+                    page_size: #size,
+                    created: #created,
+                    id: #id,
+                }
+            }
+        }
+        Paging::Numbered {
+            page,
+            per_page,
+            page_size,
+        } => {
+            let size = Literal::u64_unsuffixed(*page_size);
+            quote! {
+                #runtime_paging::Numbered { page: #page, per_page: #per_page, page_size: #size }
+            }
+        }
+    };
+    Some(quote! {
+        #docs
+        #signature {
+            #pages::<#item, ops::#marker>::new(self, #paging)
+        }
+    })
+}
+
 /// The request type of `op`, as written in its resource module.
 fn request_of(op: &Operation, local: &Local) -> TokenStream {
     let result = result_type(op, local);
@@ -388,7 +459,8 @@ fn request_of(op: &Operation, local: &Local) -> TokenStream {
 /// runtime's crate.
 fn setter_impls(resource: &Resource, local: &Local) -> TokenStream {
     let impls = resource.operations.iter().filter_map(|op| {
-        let setters = setter_methods(op, local, true);
+        let mut setters = setter_methods(op, local, true);
+        setters.extend(all_method(op, local, true, true));
         if setters.is_empty() {
             return None;
         }
@@ -409,7 +481,8 @@ fn setter_traits(resource: &Resource, local: &Local) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| {
-            let setters = setter_methods(op, local, false);
+            let mut setters = setter_methods(op, local, false);
+            setters.extend(all_method(op, local, false, true));
             if setters.is_empty() {
                 return None;
             }
@@ -419,15 +492,18 @@ fn setter_traits(resource: &Resource, local: &Local) -> TokenStream {
                 " The optional parameters of `{}`, as setters on its request.",
                 op.qualified_name
             );
-            let declarations = op.optional_params().map(|param| {
-                let setter = ident(&param.ident);
-                let docs = doc(Some(&param.setter_doc));
-                let ty = arg_type(&param.ty, local);
-                quote! {
-                    #docs
-                    fn #setter(self, #setter: #ty) -> Self;
-                }
-            });
+            let declarations = op
+                .optional_params()
+                .map(|param| {
+                    let setter = ident(&param.ident);
+                    let docs = doc(Some(&param.setter_doc));
+                    let ty = arg_type(&param.ty, local);
+                    quote! {
+                        #docs
+                        fn #setter(self, #setter: #ty) -> Self;
+                    }
+                })
+                .chain(all_method(op, local, false, false));
             Some(quote! {
                 #[doc = #about]
                 pub trait #name {

@@ -5,7 +5,7 @@
 
 use openapiv3::Schema;
 
-use super::ir::{Api, Body, Operation, Param, ParamLocation, Resource, TypeDef};
+use super::ir::{Api, Body, Operation, Paging, Param, ParamLocation, Resource, TypeDef};
 use super::names;
 use super::shape::Shape;
 
@@ -120,6 +120,25 @@ pub fn method_doc(op: &Operation) -> String {
     text
 }
 
+/// The documentation of `all()` for an operation paged as `paging`.
+pub fn paging_doc(paging: &Paging) -> String {
+    let how = match paging {
+        Paging::Created { order, start, .. } => format!(
+            "Pages are asked oldest first (`{order}=true`), each from the creation instant of the \
+             last item seen (`{start}`), skipping by id the items of that instant already \
+             handed out: items sharing one instant are neither skipped nor repeated."
+        ),
+        Paging::Numbered { page, per_page, .. } => format!(
+            "Pages are numbered (`{page}` from 1, `{per_page}` items each) until one is shorter."
+        ),
+    };
+    format!(
+        "Every item this request lists, page after page, fetched as they are taken: see \
+         [`Pages`](::cloudflare_stream::Pages). The filters and options set on the request \
+         apply to every page.\n\n{how}"
+    )
+}
+
 /// The documentation of the type that names `op` (a method of the resource whose handle is
 /// `handle`) in its requests' type.
 pub fn marker_doc(op: &Operation, handle: &str) -> String {
@@ -169,6 +188,9 @@ pub fn compose(api: &mut Api) {
             let plain = op.method_name.strip_prefix("r#").unwrap_or(&op.method_name);
             op.marker = names::type_name(plain);
             op.marker_doc = marker_doc(op, &resource.handle);
+            if let Some(paging) = &op.paging {
+                op.paging_doc = paging_doc(paging);
+            }
         }
         resource.children.iter_mut().for_each(compose_resource);
     }
@@ -238,6 +260,7 @@ pub fn clean(api: &mut Api) {
             optional(&mut op.description);
             text(&mut op.doc);
             text(&mut op.marker_doc);
+            text(&mut op.paging_doc);
             for param in &mut op.params {
                 optional(&mut param.doc);
                 text(&mut param.setter_doc);

@@ -89,6 +89,13 @@ pub struct Operation {
     /// The marker's documentation.
     #[serde(skip)]
     pub marker_doc: String,
+    /// How the operation pages, if it does: its requests then have `all()`, every item of
+    /// every page. Read from the spec each time (not kept in the lock).
+    #[serde(skip)]
+    pub paging: Option<Paging>,
+    /// The documentation of `all()`, when the operation pages.
+    #[serde(skip)]
+    pub paging_doc: String,
     /// The credentials the operation accepts, one alternative each (`api_token`,
     /// `api_email & api_key`); `None` when not known (an API read from its lock). No Rust item
     /// shows them: a change is a change on the wire only.
@@ -109,6 +116,51 @@ pub struct Operation {
     pub doc: String,
     /// Where the operation is defined.
     pub at: Location,
+}
+
+/// How an operation pages ([`Operation::paging`]), from its `x-pagination` extension or the
+/// query parameters it has (`page` and `per_page`). The items are those of the operation's
+/// result, an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paging {
+    /// Ascending by creation instant, each page from the last instant seen (Stream's video
+    /// list: no cursor).
+    Created {
+        /// The boolean query parameter asking ascending order.
+        order: String,
+        /// The query parameter keeping items created at or after an instant.
+        start: String,
+        /// The page size's query parameter, if any.
+        limit: Option<String>,
+        /// The service's largest and default page.
+        page_size: u64,
+        /// The item's creation instant.
+        created: ItemField,
+        /// The item's identity.
+        id: ItemField,
+        /// Where the paging is declared.
+        at: Location,
+    },
+    /// Numbered pages from 1.
+    Numbered {
+        /// The page number's query parameter.
+        page: String,
+        /// The page size's query parameter.
+        per_page: String,
+        /// The page size asked for when the caller sets none.
+        page_size: u64,
+    },
+}
+
+/// A string field of the item type that paging reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemField {
+    /// Its JSON name.
+    pub json: String,
+    /// Its Rust name, once the item type's fields are named (empty before).
+    pub ident: String,
+    /// An `Option<String>`, rather than a `String`.
+    pub optional: bool,
 }
 
 /// An HTTP method.

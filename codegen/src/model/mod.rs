@@ -19,6 +19,7 @@ pub mod ir;
 pub mod lock;
 pub mod names;
 mod operations;
+mod paging;
 pub mod pairing;
 mod paths;
 mod resources;
@@ -87,6 +88,7 @@ impl Api {
             let pinned = api.pinned.clone();
             lock::adopt(&mut api, old, &pinned);
         }
+        paging::resolve(&mut api)?;
         docs::compose(&mut api);
         docs::clean(&mut api);
         Ok(api)

@@ -116,6 +116,13 @@ pub const ARGUMENT_RESERVED: &[&str] = &[
     "poll",
     "into_future",
     "fmt",
+    "duplicate",
+    "set_query",
+    "query_value",
+    "operation_name",
+    // `all()`, every item of a paged operation (not the runtime's: generated beside the
+    // setters).
+    "all",
 ];
 
 /// Names tried, in order, for the variant of an emitted string enum that keeps a value the spec

@@ -30,6 +30,7 @@ pub fn operation(
     let (path, params) = parameters(spec, types, found)?;
     let body = body(spec, types, found, &format!("{handle}_{method_name}_body"))?;
     let qualified_name = format!("{qualified}.{method_name}");
+    let paging = super::paging::declared(found, &params, &response)?;
     let summary = docs::spec_text(found.op.summary.as_deref());
     let description =
         docs::spec_text(found.op.description.as_deref()).filter(|d| Some(d) != summary.as_ref());
@@ -43,6 +44,8 @@ pub fn operation(
         shared_path: None,
         marker: String::new(),
         marker_doc: String::new(),
+        paging,
+        paging_doc: String::new(),
         security: Some(security(spec, found)),
         body,
         response,

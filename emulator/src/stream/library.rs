@@ -181,7 +181,8 @@ impl Library {
             .filter(|((owner, _), _)| owner == account)
             .map(|(_, video)| video)
             .collect();
-        videos.sort_by_key(|video| video.order);
+        // By creation, as the service lists them; videos of one instant in the order they came.
+        videos.sort_by_key(|video| (video.created, video.order));
         videos
     }
 
