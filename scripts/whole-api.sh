@@ -15,7 +15,7 @@ cp "$schema" "$scratch/spec/"
 cargo build --release --locked -q -p cloudflare-stream-codegen
 echo "== generate (release build of the generator)"
 /usr/bin/time -f "generator: %e s wall, %M KiB peak memory" \
-  "$root/target/release/codegen" generate --lenient --spec "$scratch/spec" --out "$scratch/src" \
+  "$root/target/release/codegen" generate --lenient --outside-runtime --spec "$scratch/spec" --out "$scratch/src" \
   2> "$scratch/generate.log" || { cat "$scratch/generate.log"; exit 1; }
 grep -v '^note:' "$scratch/generate.log"
 echo "notes (approximations): $(grep -c '^note:' "$scratch/generate.log" || true), listed in $scratch/generate.log"
