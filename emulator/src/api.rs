@@ -24,6 +24,7 @@ use crate::spec::Spec;
 use crate::spec::collections::Items;
 use crate::store::{DownloadKind, DownloadState, Refusal, Store};
 use crate::stream::library::Library;
+use crate::stream::tus;
 
 /// The error codes the emulator answers with, in the failure envelope's `errors[].code`.
 ///
@@ -130,8 +131,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(served::serve_or_refuse_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared.clone());
+    // The upload service's: faulted like the API, credentials not asked.
+    let uploads = Router::new()
+        .route(
+            "/tus/{uid}",
+            axum::routing::head(tus::head)
+                .patch(tus::patch)
+                .delete(tus::delete)
+                .options(tus::options),
+        )
+        .layer(middleware::from_fn_with_state(shared.clone(), upload_gate))
+        .with_state(shared.clone());
     // The emulator's own route, outside the gate: never faulted, no credentials.
-    crate::control::router(shared).merge(api)
+    crate::control::router(shared).merge(api).merge(uploads)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +306,20 @@ fn downloads_json(downloads: &[(DownloadKind, DownloadState)]) -> Value {
 // ---------------------------------------------------------------------------------------------
 
 async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    guarded(&shared, request, next, true).await
+}
+
+/// The gate of the upload service: faults as on the API; credentials are checked when a
+/// request carries some (tus clients send the API's), not asked for.
+async fn upload_gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let carries = [header::AUTHORIZATION, X_AUTH_EMAIL, X_AUTH_KEY]
+        .iter()
+        .any(|name| request.headers().contains_key(name));
+    guarded(&shared, request, next, carries).await
+}
+
+/// Injected faults first, then (with `authenticate`) the credentials, then the handler.
+async fn guarded(shared: &Shared, request: Request, next: Next, authenticate: bool) -> Response {
     let number = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let mut response = match shared.faults.next() {
         Some(Fault::RateLimited { retry_after }) => {
@@ -311,9 +337,9 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         }
         Some(Fault::Delay(wait)) => {
             tokio::time::sleep(wait).await;
-            authenticated(&shared, request, next).await
+            checked(shared, request, next, authenticate).await
         }
-        None => authenticated(&shared, request, next).await,
+        None => checked(shared, request, next, authenticate).await,
     };
     // A ray ID on every reply, as Cloudflare's edge adds one; clients log it.
     if let Ok(ray) = HeaderValue::from_str(&format!("{number:016x}-EMU")) {
@@ -322,8 +348,11 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     response
 }
 
-async fn authenticated(shared: &Shared, request: Request, next: Next) -> Response {
-    match authenticate(&shared.config, request.headers()) {
+async fn checked(shared: &Shared, request: Request, next: Next, authenticate: bool) -> Response {
+    if !authenticate {
+        return next.run(request).await;
+    }
+    match self::authenticate(&shared.config, request.headers()) {
         Ok(()) => next.run(request).await,
         Err(failure) => failure.into_response(),
     }

@@ -67,6 +67,25 @@ use tokio::sync::oneshot;
 
 pub use api::codes;
 pub use config::{EmulatorConfig, SeedVideo, VideoKind, seeds};
+
+/// A tus upload as the emulator's upload service holds it ([`Emulator::upload`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadState {
+    /// The upload's `Upload-Length`.
+    pub length: u64,
+    /// How many bytes arrived.
+    pub offset: u64,
+    /// The SHA-256 of those bytes, in lowercase hexadecimal.
+    pub sha256: String,
+}
+
+impl UploadState {
+    /// Whether every byte arrived.
+    pub fn is_complete(&self) -> bool {
+        self.offset == self.length
+    }
+}
 pub use fault::Fault;
 pub use spec::SpecError;
 pub use store::{DownloadKind, DownloadState, DownloadStatus};
@@ -229,6 +248,20 @@ impl Emulator {
         let mut store = self.shared.store();
         store.add_video(&video);
         self.shared.library().add_seed(&video, created);
+    }
+
+    /// The tus upload of the video `video_id` (made by tus creation), as the upload service
+    /// holds it: how many bytes arrived, of how many, and their SHA-256, so a test can prove
+    /// an upload byte for byte. `None` for a video not uploaded with tus, or an upload ended.
+    pub fn upload(&self, video_id: &str) -> Option<UploadState> {
+        self.shared
+            .library()
+            .upload(video_id)
+            .map(|upload| UploadState {
+                length: upload.length,
+                offset: upload.offset,
+                sha256: upload.sha256(),
+            })
     }
 
     /// The downloads of a video as the API would list them now, default first; empty for a

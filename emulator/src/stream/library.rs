@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value};
 
+use super::tus::Upload;
 use crate::config::{SeedVideo, VideoKind};
 use crate::spec::synth::hex_id;
 
@@ -90,6 +91,8 @@ pub(crate) struct Library {
     /// Keyed by (account, video).
     videos: HashMap<(String, String), Video>,
     webhooks: HashMap<String, Webhook>,
+    /// tus uploads, by video.
+    uploads: HashMap<String, Upload>,
     /// Counts identifiers made, so each is new and the sequence is the same in every run.
     made: u64,
     order: u64,
@@ -101,6 +104,7 @@ impl Library {
         let mut library = Self {
             videos: HashMap::new(),
             webhooks: HashMap::new(),
+            uploads: HashMap::new(),
             made: 0,
             order: 0,
         };
@@ -166,8 +170,15 @@ impl Library {
         self.videos.get_mut(&(account.to_owned(), uid.to_owned()))
     }
 
-    /// Removes a video, its captions and audio tracks with it.
+    /// Removes a video, its captions, audio tracks and upload with it.
     pub(crate) fn remove(&mut self, account: &str, uid: &str) -> bool {
+        if self
+            .uploads
+            .get(uid)
+            .is_some_and(|upload| upload.account == account)
+        {
+            self.uploads.remove(uid);
+        }
         self.videos
             .remove(&(account.to_owned(), uid.to_owned()))
             .is_some()
@@ -184,6 +195,48 @@ impl Library {
         // By creation, as the service lists them; videos of one instant in the order they came.
         videos.sort_by_key(|video| (video.created, video.order));
         videos
+    }
+
+    /// Starts a tus upload of `length` bytes for the video `uid` of `account`.
+    pub(crate) fn start_upload(&mut self, account: &str, uid: &str, length: u64) {
+        self.uploads
+            .insert(uid.to_owned(), Upload::new(account, length));
+    }
+
+    /// The tus upload of the video `uid`.
+    pub(crate) fn upload(&self, uid: &str) -> Option<&Upload> {
+        self.uploads.get(uid)
+    }
+
+    /// Appends a chunk to the upload of `uid` at `offset`: `Ok(Some(video))` when that was its
+    /// last byte (the video is then encoding, `queued` first), `Ok(None)` when more is to come,
+    /// `Err(offset)` when the upload stands elsewhere (or is gone: `0`).
+    pub(crate) fn append_upload(
+        &mut self,
+        uid: &str,
+        offset: u64,
+        chunk: &[u8],
+        now: Instant,
+    ) -> Result<Option<SeedVideo>, u64> {
+        let upload = self.uploads.get_mut(uid).ok_or(0_u64)?;
+        if !super::tus::append(upload, offset, chunk)? {
+            return Ok(None);
+        }
+        let account = upload.account.clone();
+        if let Some(video) = self.videos.get_mut(&(account.clone(), uid.to_owned())) {
+            video.origin = Origin::Encoding {
+                since: now,
+                first: "queued",
+            };
+        }
+        Ok(Some(SeedVideo::new(account, uid, "", VideoKind::Ready)))
+    }
+
+    /// Ends the upload of `uid` and removes its video; the account it was in.
+    pub(crate) fn terminate_upload(&mut self, uid: &str) -> Option<String> {
+        let upload = self.uploads.remove(uid)?;
+        self.remove(&upload.account, uid);
+        Some(upload.account)
     }
 
     pub(crate) fn webhook(&self, account: &str) -> Option<&Webhook> {

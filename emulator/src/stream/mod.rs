@@ -20,6 +20,7 @@ mod embed_token;
 pub(crate) mod library;
 mod render;
 pub(crate) mod time;
+pub(crate) mod tus;
 mod uploads;
 mod videos;
 pub(crate) mod watermarks;

@@ -1,7 +1,8 @@
 //! The ways a video is made: a clip of another video, a copy from a URL, a direct creator
 //! upload, a tus upload. Each gets a new identifier, is listed and found from then on, and
 //! its downloads routes know it. Clips and copies become ready over the generation time (as
-//! downloads do); uploads wait for bytes that never come (`pendingupload`).
+//! downloads do); uploads wait for their bytes (`pendingupload`): a tus upload's come to the
+//! upload URL it answers (see `tus.rs`), a direct upload's never do.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -83,7 +84,14 @@ pub(super) fn tus(call: &Call<'_>) -> Handled {
     let mut fields = Map::new();
     metadata(call, &mut fields);
     let (uid, _) = make(call, Origin::PendingUpload, fields);
-    let mut location = format!("https://upload.videodelivery.net/tus/{uid}");
+    let length = call
+        .header("upload-length")
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    call.library().start_upload(call.account(), &uid, length);
+    // Cloudflare answers an upload URL on its upload service; the emulator is that service too.
+    let host = call.header("host").unwrap_or("127.0.0.1");
+    let mut location = format!("http://{host}/tus/{uid}");
     if call.flag("direct_user") {
         location.push_str("?tusv2=true");
     }
