@@ -160,6 +160,10 @@ pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
 pub use extensions::token::{Token, TokenError, TokenSigner};
+pub use extensions::upload::{
+    CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, TusUpload,
+    UploadError, UploadProgress, UploadSource, Uploaded,
+};
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
 };

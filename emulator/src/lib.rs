@@ -76,6 +76,9 @@ pub struct UploadState {
     pub length: u64,
     /// How many bytes arrived.
     pub offset: u64,
+    /// How many chunk bytes were read, taken or refused: more than `offset` when a client
+    /// sent bytes twice (or sent what was refused).
+    pub received: u64,
     /// The SHA-256 of those bytes, in lowercase hexadecimal.
     pub sha256: String,
 }
@@ -260,6 +263,7 @@ impl Emulator {
             .map(|upload| UploadState {
                 length: upload.length,
                 offset: upload.offset,
+                received: upload.received,
                 sha256: upload.sha256(),
             })
     }

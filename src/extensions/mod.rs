@@ -8,5 +8,6 @@
 
 mod created;
 pub(crate) mod token;
+pub(crate) mod upload;
 pub(crate) mod wait;
 pub(crate) mod webhook;

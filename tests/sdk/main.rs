@@ -9,7 +9,8 @@
 //! - [`env`]: `Client::from_env` against a real process environment (in child processes);
 //! - [`load`]: thousands of concurrent calls against the emulator;
 //! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`;
-//! - [`pages`]: `all()`, every video page after page, exact across shared instants.
+//! - [`pages`]: `all()`, every video page after page, exact across shared instants;
+//! - [`upload`]: tus uploads, byte for byte, through faults, resumed, refused.
 
 mod support;
 
@@ -21,3 +22,4 @@ mod observability;
 mod pages;
 mod retries;
 mod spec_served;
+mod upload;

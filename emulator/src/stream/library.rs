@@ -208,6 +208,13 @@ impl Library {
         self.uploads.get(uid)
     }
 
+    /// Counts `bytes` read for the upload of `uid`, whatever becomes of them.
+    pub(crate) fn note_received(&mut self, uid: &str, bytes: u64) {
+        if let Some(upload) = self.uploads.get_mut(uid) {
+            upload.received = upload.received.saturating_add(bytes);
+        }
+    }
+
     /// Appends a chunk to the upload of `uid` at `offset`: `Ok(Some(video))` when that was its
     /// last byte (the video is then encoding, `queued` first), `Ok(None)` when more is to come,
     /// `Err(offset)` when the upload stands elsewhere (or is gone: `0`).

@@ -39,6 +39,8 @@ pub(crate) struct Upload {
     pub(crate) account: String,
     pub(crate) length: u64,
     pub(crate) offset: u64,
+    /// Every chunk byte read, taken or refused: more than `offset` when bytes came twice.
+    pub(crate) received: u64,
     digest: Context,
 }
 
@@ -58,6 +60,7 @@ impl Upload {
             account: account.to_owned(),
             length,
             offset: 0,
+            received: 0,
             digest: Context::new(&SHA256),
         }
     }
@@ -214,6 +217,7 @@ pub(crate) async fn patch(
         return refuse(StatusCode::BAD_REQUEST, "the chunk could not be read");
     };
     let size = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+    shared.library().note_received(&uid, size);
     if size > MAX_CHUNK {
         return refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -227,7 +231,7 @@ pub(crate) async fn patch(
             "the chunk goes past the upload's Upload-Length",
         );
     }
-    if end < length && (size < MIN_CHUNK || size % CHUNK_MULTIPLE != 0) {
+    if end < length && (size < MIN_CHUNK || !size.is_multiple_of(CHUNK_MULTIPLE)) {
         return refuse(
             StatusCode::BAD_REQUEST,
             "every chunk but the last must be at least 5,242,880 bytes and a multiple of 262,144 bytes",
