@@ -159,6 +159,9 @@ mod extensions;
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
+pub use extensions::ready::{
+    DEFAULT_VIDEO_DEADLINE, DEFAULT_VIDEO_POLL_INTERVAL, VideoWaitError, WaitForVideo,
+};
 pub use extensions::token::{Token, TokenError, TokenSigner};
 pub use extensions::upload::{
     CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, TusUpload,

@@ -41,6 +41,9 @@ pub enum VideoKind {
     Failing,
     /// Still being encoded: creating a download is refused with HTTP 400, code 10008.
     Processing,
+    /// Failed to encode (`status.state` `error`, `errorReasonCode` `ERR_NON_VIDEO`): creating a
+    /// download is refused as for [`Processing`](Self::Processing).
+    Broken,
 }
 
 /// A video the emulator knows from the start.

@@ -144,6 +144,7 @@ fn print_banner(emulator: &Emulator) {
                 VideoKind::Ready => "ready to view",
                 VideoKind::Failing => "its downloads fail half-way (status error)",
                 VideoKind::Processing => "still encoding: creating a download is refused",
+                VideoKind::Broken => "failed to encode: creating a download is refused",
             };
             println!("  {}  {:<20} {behaviour}", video.id, video.name);
         }

@@ -238,7 +238,7 @@ impl Store {
     ) -> Result<(), Refusal> {
         let video = self.video_mut(account, video_id)?;
         let encoding = video.ready_at.is_some_and(|ready| now < ready);
-        if video.kind == VideoKind::Processing || encoding {
+        if matches!(video.kind, VideoKind::Processing | VideoKind::Broken) || encoding {
             return Err(Refusal::VideoNotReady);
         }
         if video.downloads.contains_key(&kind) {

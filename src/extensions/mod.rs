@@ -7,6 +7,7 @@
 //! break one, never the runtime. Each is re-exported at the crate root.
 
 mod created;
+pub(crate) mod ready;
 pub(crate) mod token;
 pub(crate) mod upload;
 pub(crate) mod wait;

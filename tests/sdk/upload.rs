@@ -63,14 +63,14 @@ async fn a_file_arrives_byte_for_byte_with_its_settings() {
     let (emulator, client) = emulator().await;
     let data = bytes(2 * CHUNK + 12_345);
     let source = file(&data);
-    let mut seen: Vec<UploadProgress> = Vec::new();
+    let mut seen: Vec<u64> = Vec::new();
     let uploaded = Stream::from(&client)
         .upload(seeds::ACCOUNT_ID, UploadSource::path(source.path()))
         .name("launch.mp4")
         .require_signed_urls(true)
         .creator("creator-7")
         .chunk_size(CHUNK)
-        .on_progress(|progress| seen.push(progress))
+        .on_progress(|progress: UploadProgress<'_>| seen.push(progress.uploaded))
         .await
         .expect("uploaded");
     let state = emulator.upload(&uploaded.video_id).expect("an upload");
@@ -78,8 +78,7 @@ async fn a_file_arrives_byte_for_byte_with_its_settings() {
     assert_eq!(state.sha256, sha256(&data));
     assert_eq!(state.received, data.len() as u64, "no byte sent twice");
     assert_eq!(uploaded.length, data.len() as u64);
-    let uploaded_bytes: Vec<u64> = seen.iter().map(|p| p.uploaded).collect();
-    assert_eq!(uploaded_bytes, [0, CHUNK, 2 * CHUNK, data.len() as u64]);
+    assert_eq!(seen, [0, CHUNK, 2 * CHUNK, data.len() as u64]);
 
     let video = Stream::from(&client)
         .get(seeds::ACCOUNT_ID, &uploaded.video_id)
@@ -270,5 +269,72 @@ async fn bad_chunk_sizes_changed_files_and_other_accounts_are_refused() {
     assert!(
         matches!(&refused, UploadError::OtherAccount { account, .. } if account == other),
         "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_uploaded_video_is_waited_for_until_ready_or_failed() {
+    let emulator = Emulator::start_with(EmulatorConfig {
+        stream_api: true,
+        generation_time: Duration::from_millis(300),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
+    let client = Client::builder()
+        .strict_decoding(true)
+        .api_token(seeds::API_TOKEN)
+        .base_url(emulator.base_url())
+        .build()
+        .expect("a client");
+    let stream = Stream::from(&client);
+    let data = bytes(CHUNK + 3);
+    let uploaded = stream
+        .upload(
+            seeds::ACCOUNT_ID,
+            UploadSource::reader(std::io::Cursor::new(data.clone()), data.len() as u64),
+        )
+        .chunk_size(CHUNK)
+        .await
+        .expect("uploaded");
+    let mut looks = 0;
+    let ready = stream
+        .wait_until_video_ready(seeds::ACCOUNT_ID, &uploaded.video_id)
+        .poll_interval(Duration::from_millis(50))
+        .on_progress(|_| looks += 1)
+        .await
+        .expect("ready");
+    assert_eq!(ready.ready_to_stream, Some(true));
+    assert!(looks >= 2, "it encoded for a while: {looks} looks");
+
+    // A video that failed to encode: its reason, typed.
+    emulator.add_video(SeedVideo::new(
+        seeds::ACCOUNT_ID,
+        "b".repeat(32),
+        "broken",
+        VideoKind::Broken,
+    ));
+    let failed = stream
+        .wait_until_video_ready(seeds::ACCOUNT_ID, &"b".repeat(32))
+        .await
+        .expect_err("it failed to encode");
+    assert!(
+        matches!(&failed, cloudflare_stream::VideoWaitError::Failed { code: Some(code), .. } if code == "ERR_NON_VIDEO"),
+        "{failed:?}"
+    );
+
+    // One still encoding, past the deadline.
+    let late = stream
+        .wait_until_video_ready(seeds::ACCOUNT_ID, seeds::PROCESSING_VIDEO_ID)
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_millis(100))
+        .await
+        .expect_err("still encoding");
+    assert!(
+        matches!(
+            late,
+            cloudflare_stream::VideoWaitError::DeadlineExceeded { .. }
+        ),
+        "{late:?}"
     );
 }

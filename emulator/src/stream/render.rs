@@ -40,6 +40,11 @@ pub(crate) fn state(video: &Video, settings: Settings<'_>, now: Instant) -> Stat
             percent: 100.0,
             ready_after: Some(Duration::ZERO),
         },
+        Origin::Seeded(VideoKind::Broken) => State {
+            state: "error",
+            percent: 0.0,
+            ready_after: None,
+        },
         Origin::Seeded(VideoKind::Processing) => State {
             state: "inprogress",
             percent: 50.0,
@@ -96,8 +101,12 @@ pub(crate) fn video(video: &Video, settings: Settings<'_>, now: Instant) -> Valu
         json!({
             "state": now_state.state,
             "pctComplete": format!("{:.6}", now_state.percent),
-            "errorReasonCode": "",
-            "errorReasonText": "",
+            "errorReasonCode": if now_state.state == "error" { "ERR_NON_VIDEO" } else { "" },
+            "errorReasonText": if now_state.state == "error" {
+                "The file was not recognized as a valid video file."
+            } else {
+                ""
+            },
         }),
     );
     object.insert("readyToStream".into(), json!(ready));

@@ -114,17 +114,22 @@ pub struct Uploaded {
     pub length: u64,
 }
 
-/// How far an upload is, reported after each acknowledged chunk.
+/// How far an upload is, reported once it is created (or resumed) and after each
+/// acknowledged chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct UploadProgress {
+pub struct UploadProgress<'a> {
     /// Bytes the service has.
     pub uploaded: u64,
     /// Bytes in all.
     pub length: u64,
+    /// The video being uploaded.
+    pub video_id: &'a str,
+    /// The upload URL: save it to resume the upload should this process stop.
+    pub upload_url: &'a str,
 }
 
-impl UploadProgress {
+impl UploadProgress<'_> {
     /// The part done, from 0 to 1.
     pub fn fraction(&self) -> f64 {
         if self.length == 0 {
@@ -136,7 +141,7 @@ impl UploadProgress {
 }
 
 /// What [`TusUpload::on_progress`] calls.
-type ProgressFn<'f> = Box<dyn FnMut(UploadProgress) + Send + 'f>;
+type ProgressFn<'f> = Box<dyn FnMut(UploadProgress<'_>) + Send + 'f>;
 
 /// A tus upload of a video: set its options, then `.await` it.
 ///
@@ -274,7 +279,10 @@ impl<'f> TusUpload<'f> {
     }
 
     /// Called once the upload is created or resumed, and after each acknowledged chunk.
-    pub fn on_progress<'g>(self, progress: impl FnMut(UploadProgress) + Send + 'g) -> TusUpload<'g>
+    pub fn on_progress<'g>(
+        self,
+        progress: impl FnMut(UploadProgress<'_>) + Send + 'g,
+    ) -> TusUpload<'g>
     where
         'f: 'g,
     {
@@ -337,13 +345,13 @@ impl<'f> TusUpload<'f> {
                 "the service has {offset} bytes of {length}"
             ))));
         }
-        self.report(offset, length);
+        self.report(offset, length, &video_id, &url);
         source.seek(offset).await.map_err(interrupted)?;
         while offset < length {
             let size = self.chunk_size.min(length - offset);
             let chunk = source.read(size).await.map_err(interrupted)?;
             offset = session.send(offset, &chunk).await.map_err(interrupted)?;
-            self.report(offset, length);
+            self.report(offset, length, &video_id, &url);
         }
         Ok(Uploaded {
             video_id,
@@ -352,9 +360,14 @@ impl<'f> TusUpload<'f> {
         })
     }
 
-    fn report(&mut self, uploaded: u64, length: u64) {
+    fn report(&mut self, uploaded: u64, length: u64, video_id: &str, upload_url: &str) {
         if let Some(progress) = &mut self.progress {
-            progress(UploadProgress { uploaded, length });
+            progress(UploadProgress {
+                uploaded,
+                length,
+                video_id,
+                upload_url,
+            });
         }
     }
 }
