@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 use std::process::ExitCode;
 
-use cloudflare_stream::{DownloadType, Error, WaitError, WebhookError};
+use cloudflare_stream::{
+    DownloadType, Error, UploadError, VideoWaitError, WaitError, WebhookError,
+};
 use serde_json::{Value, json};
 
 /// One thing that went wrong.
@@ -27,8 +29,12 @@ pub(crate) enum Failure {
     Output(std::io::Error),
     /// A webhook is not Stream's (`webhook verify`): a bad signature, too old, malformed.
     Webhook(WebhookError),
-    /// Ctrl-C stopped the command.
-    Interrupted,
+    /// An upload stopped (`upload`).
+    Upload(UploadError),
+    /// Waiting for an uploaded video did not end with it ready (`upload --wait`).
+    VideoWait(VideoWaitError),
+    /// Ctrl-C stopped the command; the upload URL to resume from, if it was uploading.
+    Interrupted(Option<String>),
 }
 
 /// What a failure is, as the `kind` of its JSON; each kind has one exit status.
@@ -46,6 +52,7 @@ pub(crate) enum Kind {
     WaitTimedOut,
     DownloadMissing,
     WebhookInvalid,
+    UploadFailed,
     Runtime,
     Output,
     /// An SDK error of a kind this CLI does not know yet.
@@ -70,6 +77,7 @@ impl Kind {
             | Kind::Pagination
             | Kind::DownloadMissing
             | Kind::WebhookInvalid
+            | Kind::UploadFailed
             | Kind::Runtime
             | Kind::Output
             | Kind::Other => 1,
@@ -90,11 +98,31 @@ impl Kind {
             Kind::WaitTimedOut => "wait_timed_out",
             Kind::DownloadMissing => "download_missing",
             Kind::WebhookInvalid => "webhook_invalid",
+            Kind::UploadFailed => "upload_failed",
             Kind::Runtime => "runtime",
             Kind::Output => "output",
             Kind::Other => "other",
             Kind::Interrupted => "interrupted",
         }
+    }
+}
+
+/// What an upload's failure is: a chunk size against the rules is refused before anything is
+/// sent, like bad usage; a request's failure is the request's.
+fn upload_kind(error: &UploadError) -> Kind {
+    match error {
+        UploadError::ChunkSize { .. } => Kind::Usage,
+        UploadError::Request(error) => sdk_kind(error),
+        UploadError::Interrupted { source, .. } => upload_kind(source),
+        _ => Kind::UploadFailed,
+    }
+}
+
+fn upload_request_error(error: &UploadError) -> Option<&Error> {
+    match error {
+        UploadError::Request(error) => Some(error),
+        UploadError::Interrupted { source, .. } => upload_request_error(source),
+        _ => None,
     }
 }
 
@@ -125,7 +153,12 @@ impl Failure {
             Failure::Runtime(_) => Kind::Runtime,
             Failure::Output(_) => Kind::Output,
             Failure::Webhook(_) => Kind::WebhookInvalid,
-            Failure::Interrupted => Kind::Interrupted,
+            Failure::Upload(error) => upload_kind(error),
+            Failure::VideoWait(VideoWaitError::Failed { .. }) => Kind::DownloadFailed,
+            Failure::VideoWait(VideoWaitError::DeadlineExceeded { .. }) => Kind::WaitTimedOut,
+            Failure::VideoWait(VideoWaitError::Request(error)) => sdk_kind(error),
+            Failure::VideoWait(_) => Kind::Other,
+            Failure::Interrupted(_) => Kind::Interrupted,
         }
     }
 
@@ -139,12 +172,15 @@ impl Failure {
         match self {
             Failure::Sdk(error) => Some(error),
             Failure::Wait(error) => error.request_error(),
+            Failure::Upload(error) => upload_request_error(error),
+            Failure::VideoWait(VideoWaitError::Request(error)) => Some(error),
             Failure::Usage(_)
             | Failure::Config(_)
             | Failure::Runtime(_)
             | Failure::Output(_)
             | Failure::Webhook(_)
-            | Failure::Interrupted => None,
+            | Failure::VideoWait(_)
+            | Failure::Interrupted(_) => None,
         }
     }
 
@@ -156,12 +192,17 @@ impl Failure {
             Failure::Sdk(error) => error,
             Failure::Wait(error) => error,
             Failure::Webhook(error) => error,
+            Failure::Upload(error) => error,
+            Failure::VideoWait(error) => error,
             Failure::Runtime(error) => {
                 return format!("cannot start the async runtime: {error}");
             }
             Failure::Output(error) => return format!("cannot write the result to stdout: {error}"),
             // What the command created or deleted before is named beside it.
-            Failure::Interrupted => return "interrupted (Ctrl-C)".into(),
+            Failure::Interrupted(None) => return "interrupted (Ctrl-C)".into(),
+            Failure::Interrupted(Some(url)) => {
+                return format!("interrupted (Ctrl-C); resume with --resume {url}");
+            }
         };
         let mut message = error.to_string();
         let mut cause = error.source();
@@ -204,6 +245,14 @@ impl Failure {
         });
         if let Failure::Usage(error) = self {
             object["usage"] = json!(ClapMessage::of(error).usage);
+        }
+        let resume = match self {
+            Failure::Upload(error) => error.upload_url(),
+            Failure::Interrupted(url) => url.as_deref(),
+            _ => None,
+        };
+        if let Some(url) = resume {
+            object["upload_url"] = json!(url);
         }
         if let Some(changed) = changed {
             let names: Vec<&str> = changed.types.iter().map(DownloadType::as_str).collect();
@@ -248,9 +297,18 @@ impl ClapMessage {
 /// What a running command has changed so far, for a failure that stops it from outside
 /// (Ctrl-C), which has no other way to know.
 #[derive(Debug, Default)]
-pub(crate) struct Progress(RefCell<Option<Changed>>);
+pub(crate) struct Progress(RefCell<Option<Changed>>, UploadUrl);
+
+/// The upload URL of an upload in progress, shared with the upload's progress callback (which
+/// must be `Send`).
+pub(crate) type UploadUrl = std::sync::Arc<std::sync::Mutex<Option<String>>>;
 
 impl Progress {
+    /// Where the upload URL of an upload in progress is kept, for Ctrl-C to name it.
+    pub(crate) fn upload_url(&self) -> UploadUrl {
+        self.1.clone()
+    }
+
     /// Records that the command has now created (or deleted) `types`.
     pub(crate) fn record(&self, action: Action, types: &[DownloadType]) {
         *self.0.borrow_mut() = Some(Changed {
@@ -261,7 +319,8 @@ impl Progress {
 
     /// The failure of a command Ctrl-C stopped, naming what it had changed.
     pub(crate) fn interrupted(&self) -> Failed {
-        let failed = Failed::from(Failure::Interrupted);
+        let url = self.1.lock().ok().and_then(|url| url.clone());
+        let failed = Failed::from(Failure::Interrupted(url));
         match self.0.borrow_mut().take() {
             Some(changed) => failed.after(changed.action, &changed.types),
             None => failed,

@@ -5,6 +5,7 @@ mod commands;
 mod failure;
 mod local;
 mod output;
+mod upload;
 mod videos;
 
 use std::ffi::OsString;
@@ -27,14 +28,17 @@ variable counts as unset.
 Exit status:
   0    done
   1    the API refused a request or could not be reached (or stdout was closed), a
-       download waited for was deleted meanwhile, or a webhook verified is not Stream's
+       download waited for was deleted meanwhile, an upload stopped, or a webhook verified
+       is not Stream's
   2    bad usage or configuration, found before anything was sent: an unknown option or bad
-       value, no credentials, no account, a bad base URL, a video ID the API cannot take
-  3    a download failed to generate (status error)
+       value, no credentials, no account, a bad base URL, a video ID the API cannot take, a
+       chunk size Stream does not take
+  3    a download failed to generate (status error), or an uploaded video to encode
   4    --wait ran out of time (--timeout)
   130  interrupted (Ctrl-C)
 On 1, 2 and 130 nothing is printed on stdout; the error names any download the command
-created or deleted before it failed. On 3 and 4 stdout has the last state of every download.
+created or deleted before it failed, and the upload URL to resume a stopped upload from
+(--resume). On 3 and 4 stdout has the last state of every download.
 With --json, each error is one JSON object on stderr, usage errors included (\"kind\": \"usage\").
 
 Examples:
@@ -42,6 +46,7 @@ Examples:
   cfstream downloads list ea95132c15732412d22c1476fa83f27a --json
   cfstream downloads delete ea95132c15732412d22c1476fa83f27a --type audio
   cfstream videos list --all --json > videos.jsonl
+  cfstream upload launch.mp4 --name \"Product launch\" --wait
 
 Offline, against the local emulator (cargo run -p cloudflare-stream-emulator):
   CLOUDFLARE_API_TOKEN=emulator-token cfstream --base-url http://127.0.0.1:8799/client/v4 \\
@@ -50,8 +55,8 @@ Offline, against the local emulator (cargo run -p cloudflare-stream-emulator):
 /// The heading of the options every command takes.
 const GLOBAL: &str = "Global options";
 
-/// Cloudflare Stream from a shell: list every video, create, follow, list and delete the MP4
-/// downloads of videos, sign playback tokens and verify the webhooks Stream sends.
+/// Cloudflare Stream from a shell: upload videos and list them all, create, follow, list and
+/// delete the MP4 downloads of videos, sign playback tokens and verify the webhooks Stream sends.
 #[derive(Debug, Parser)]
 #[command(name = "cfstream", version, after_help = AFTER_HELP)]
 struct Cli {
@@ -101,6 +106,31 @@ enum Command {
     /// The account's videos.
     #[command(subcommand)]
     Videos(VideosCommand),
+    /// Upload a video file with tus, resumable: prints the video's ID and the upload URL.
+    Upload {
+        /// The video file.
+        file: std::path::PathBuf,
+        /// The video's name (default: the file's name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Playing the video needs a signed token.
+        #[arg(long)]
+        require_signed_urls: bool,
+        /// Bytes per request: at least 5242880 (5 MiB), at most 209715200 (200 MiB), a multiple
+        /// of 262144 (256 KiB) [default: 16 MiB].
+        #[arg(long, value_name = "BYTES")]
+        chunk_size: Option<u64>,
+        /// Resume the upload at this upload URL (printed when an upload stops): the bytes
+        /// Stream has are not sent again.
+        #[arg(long, value_name = "URL")]
+        resume: Option<String>,
+        /// Then wait until the video is ready to stream (exit 3 if it fails to encode).
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: seconds between two looks at the video (at least 0.05).
+        #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = poll_seconds, requires = "wait")]
+        poll_interval: Duration,
+    },
     /// Stream's webhooks: whether one is Stream's.
     #[command(subcommand)]
     Webhook(WebhookCommand),
@@ -343,6 +373,7 @@ fn main() -> ExitCode {
 enum Remote<'a> {
     Downloads(&'a DownloadsCommand),
     Videos(&'a VideosCommand),
+    Upload,
 }
 
 /// An option's value, unless it is empty: an empty environment variable counts as unset, as
@@ -357,6 +388,7 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
     let command = match &cli.command {
         Command::Downloads(command) => Remote::Downloads(command),
         Command::Videos(command) => Remote::Videos(command),
+        Command::Upload { .. } => Remote::Upload,
         // Nothing is sent: no account or credentials needed.
         Command::Webhook(WebhookCommand::Verify {
             secret,
@@ -393,6 +425,29 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
     };
     let command = match command {
         Remote::Downloads(command) => command,
+        Remote::Upload => {
+            let Command::Upload {
+                file,
+                name,
+                require_signed_urls,
+                chunk_size,
+                resume,
+                wait,
+                poll_interval,
+            } = &cli.command
+            else {
+                unreachable!("matched above");
+            };
+            let upload = upload::Upload {
+                file,
+                name: name.as_deref(),
+                require_signed_urls: *require_signed_urls,
+                chunk_size: *chunk_size,
+                resume: resume.as_deref(),
+                wait: wait.then_some(*poll_interval),
+            };
+            return context.upload(&upload).await;
+        }
         Remote::Videos(VideosCommand::List {
             all,
             limit,

@@ -77,6 +77,11 @@ fn print_json(value: &Value) -> io::Result<()> {
     print(serde_json::to_string_pretty(value).unwrap_or_default() + "\n")
 }
 
+/// One line on stdout: JSON on one line, or text; flushed, so a reader sees it as it comes.
+pub(crate) fn print_line(value: &dyn std::fmt::Display) -> io::Result<()> {
+    print(format!("{value}\n"))
+}
+
 /// Writes a whole result at once. Unlike `println!`, a closed stdout (`| head`) is an error to
 /// report, not a panic.
 fn print(text: String) -> io::Result<()> {

@@ -1227,3 +1227,131 @@ fn videos_list_all_prints_every_video_once_a_line() {
     assert_eq!(rows.len(), 11, "a header and ten videos:\n{}", page.stdout);
     assert!(rows[0].starts_with("ID"), "{}", rows[0]);
 }
+
+/// The emulator serving the whole Stream API (tus uploads included), on its own thread.
+fn stream_emulator(generation_time: Duration) -> Emulator {
+    Emulator::spawn(EmulatorConfig {
+        stream_api: true,
+        generation_time,
+        ..EmulatorConfig::default()
+    })
+    .unwrap_or_else(|e| panic!("cannot start the emulator: {e}"))
+}
+
+/// 5 MiB, the smallest chunk.
+const CHUNK: usize = 5_242_880;
+
+/// A file of `len` deterministic bytes, and their SHA-256.
+fn video_file(len: usize) -> (tempfile::NamedTempFile, String) {
+    use std::io::Write;
+    let data: Vec<u8> = (0..len)
+        .map(|i| u8::try_from(i % 249).unwrap_or(0))
+        .collect();
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    file.write_all(&data).expect("written");
+    let digest: String = ring::digest::digest(&ring::digest::SHA256, &data)
+        .as_ref()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    (file, digest)
+}
+
+#[test]
+fn upload_sends_the_file_byte_for_byte_and_waits_until_ready() {
+    let emulator = stream_emulator(Duration::from_millis(200));
+    let (file, digest) = video_file(CHUNK + 4_321);
+    let path = file.path().to_str().expect("utf-8");
+    let uploaded = run(
+        &mut cfstream(&emulator),
+        &[
+            "upload",
+            path,
+            "--chunk-size",
+            "5242880",
+            "--wait",
+            "--poll-interval",
+            "0.05",
+            "--json",
+        ],
+    )
+    .expect(0);
+    let events: Vec<Value> = uploaded
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["progress", "progress", "progress", "uploaded", "ready"]
+    );
+    let video = events[3]["video_id"].as_str().expect("a video");
+    let state = emulator.upload(video).expect("an upload");
+    assert_eq!(state.sha256, digest);
+    assert_eq!(events[4]["video"]["readyToStream"], json!(true));
+    // Named after the file.
+    let name = file
+        .path()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a name");
+    assert_eq!(events[4]["video"]["meta"]["name"], json!(name));
+
+    // A chunk size against Cloudflare's rules is refused before anything is sent.
+    let before = emulator.request_count();
+    let refused = run(
+        &mut cfstream(&emulator),
+        &["upload", path, "--chunk-size", "1000", "--json"],
+    )
+    .json_error(2, "usage");
+    assert!(
+        Run::json_message(&refused).contains("at least 5,242,880"),
+        "{refused}"
+    );
+    assert_eq!(emulator.request_count(), before);
+}
+
+#[test]
+fn an_upload_killed_mid_chunk_resumes_byte_for_byte() {
+    use std::io::{BufRead, BufReader};
+    let emulator = stream_emulator(Duration::ZERO);
+    let (file, digest) = video_file(3 * CHUNK + 99);
+    let path = file.path().to_str().expect("utf-8");
+    // Every request slowed, so the process is surely mid-chunk when it is killed.
+    emulator.fail_next(20, Fault::Delay(Duration::from_millis(300)));
+    let mut child = spawned(
+        &emulator,
+        &["upload", path, "--chunk-size", "5242880", "--json"],
+    );
+    let stdout = child.stdout.take().expect("piped");
+    let mut url = String::new();
+    let mut video = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let event: Value = serde_json::from_str(&line.expect("a line")).expect("JSON");
+        url = event["upload_url"].as_str().unwrap_or_default().to_owned();
+        video = event["video_id"].as_str().unwrap_or_default().to_owned();
+        if event["uploaded"].as_u64() == Some(CHUNK as u64) {
+            break;
+        }
+    }
+    // SIGKILL: no chance to say anything.
+    child.kill().expect("killed");
+    let _ = child.wait();
+    let state = emulator.upload(&video).expect("an upload");
+    assert!(
+        state.offset >= CHUNK as u64 && !state.is_complete(),
+        "{state:?}"
+    );
+
+    let resumed = run(
+        &mut cfstream(&emulator),
+        &["upload", path, "--chunk-size", "5242880", "--resume", &url],
+    )
+    .expect(0);
+    assert!(resumed.stdout.contains(&video), "{}", resumed.stdout);
+    let state = emulator.upload(&video).expect("an upload");
+    assert_eq!(state.sha256, digest);
+    // The killed chunk never reached the emulator whole: no byte counted twice.
+    assert_eq!(state.received, state.length);
+}
