@@ -338,3 +338,53 @@ async fn an_uploaded_video_is_waited_for_until_ready_or_failed() {
         "{late:?}"
     );
 }
+
+#[tokio::test]
+async fn two_hundred_uploads_under_random_faults_all_arrive_byte_for_byte() {
+    let (emulator, client) = emulator().await;
+    let stream = Stream::from(&client);
+    let mut rng = fastrand::Rng::with_seed(23);
+    let mut videos = std::collections::HashSet::new();
+    for i in 0..200_u64 {
+        // Mostly one short chunk; every tenth upload two chunks.
+        let size = if i % 10 == 0 {
+            CHUNK + rng.u64(1..300_000)
+        } else {
+            rng.u64(1..200_000)
+        };
+        let data: Vec<u8> = (0..size)
+            .map(|b| u8::try_from((b * (i + 3)) % 253).unwrap_or(0))
+            .collect();
+        let mut faults = fastrand::Rng::with_seed(i);
+        let uploaded = stream
+            .upload(
+                seeds::ACCOUNT_ID,
+                UploadSource::reader(std::io::Cursor::new(data.clone()), size),
+            )
+            .chunk_size(CHUNK)
+            .max_retries(6)
+            .on_progress(|_| {
+                // Before each chunk, one time in two, a fault for the next request.
+                let fault = match faults.u8(0..8) {
+                    0 => Fault::Drop,
+                    1 => Fault::Status(503),
+                    2 => Fault::Status(408),
+                    3 => Fault::RateLimited {
+                        retry_after: Duration::ZERO,
+                    },
+                    _ => return,
+                };
+                emulator.fail_next(1, fault);
+            })
+            .await
+            .unwrap_or_else(|e| panic!("upload {i} of {size} bytes: {e}"));
+        let state = emulator.upload(&uploaded.video_id).expect("an upload");
+        assert_eq!(state.sha256, sha256(&data), "upload {i}");
+        assert_eq!(state.received, size, "upload {i}: a byte sent twice");
+        assert!(
+            videos.insert(uploaded.video_id),
+            "upload {i}: a video twice"
+        );
+    }
+    assert_eq!(videos.len(), 200);
+}
