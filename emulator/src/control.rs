@@ -1,9 +1,16 @@
-//! The emulator's own route, `/__emulator/faults`, for clients in any language to queue
-//! faults over HTTP as `Emulator::fail_next` does in Rust: `POST` a JSON object to queue
-//! one (`{"status": 503, "count": 2}`, `{"status": 429, "retry_after": 1}`,
-//! `{"drop": true}`, `{"delay": 2.5}`), `GET` to see how many are pending, `DELETE` to drop
-//! them all. It needs no credentials, is never faulted itself and is not counted as a request
-//! to the API: it is outside `/client/v4`, where Cloudflare has nothing.
+//! The emulator's own routes, for clients in any language to do over HTTP what tests in Rust
+//! do with the `Emulator`:
+//!
+//! - `/__emulator/faults` queues faults as `Emulator::fail_next` does: `POST` a JSON object
+//!   to queue one (`{"status": 503, "count": 2}`, `{"status": 429, "retry_after": 1}`,
+//!   `{"drop": true}`, `{"delay": 2.5}`), `GET` to see how many are pending, `DELETE` to drop
+//!   them all;
+//! - `GET /__emulator/uploads/{video}` is a tus upload as `Emulator::upload` gives it
+//!   (`{length, offset, received, sha256}`), so a tus client in any language can prove its
+//!   upload byte for byte.
+//!
+//! They need no credentials, are never faulted and are not counted as requests to the API:
+//! they are outside `/client/v4`, where Cloudflare has nothing.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +18,7 @@ use std::time::Duration;
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,7 +36,27 @@ const MAX_COUNT: u64 = 10_000;
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(FAULTS, get(pending).post(queue).delete(clear))
+        .route("/__emulator/uploads/{video}", get(upload))
         .with_state(shared)
+}
+
+/// A tus upload's state, or 404.
+async fn upload(State(shared): State<Arc<Shared>>, Path(video): Path<String>) -> Response {
+    let library = shared.library();
+    match library.upload(&video) {
+        Some(upload) => Json(json!({
+            "length": upload.length,
+            "offset": upload.offset,
+            "received": upload.received,
+            "sha256": upload.sha256(),
+        }))
+        .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such upload"})),
+        )
+            .into_response(),
+    }
 }
 
 fn answer(shared: &Shared) -> Response {

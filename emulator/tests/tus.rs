@@ -230,3 +230,29 @@ async fn termination_ends_the_upload_and_its_video() {
         Some("1.0.0")
     );
 }
+
+#[tokio::test]
+async fn the_upload_is_readable_over_http_for_clients_in_any_language() {
+    let emulator = emulator(Duration::ZERO).await;
+    let data = bytes(1_234);
+    let (video, url) = create(&emulator, data.len()).await;
+    assert_eq!(patch(&url, 0, &data).await.status(), StatusCode::NO_CONTENT);
+    let origin = emulator
+        .base_url()
+        .trim_end_matches("/client/v4")
+        .to_owned();
+    let state: serde_json::Value = reqwest::get(format!("{origin}/__emulator/uploads/{video}"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        state,
+        json!({"length": 1234, "offset": 1234, "received": 1234, "sha256": sha256(&data)})
+    );
+    let missing = reqwest::get(format!("{origin}/__emulator/uploads/nothing"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
