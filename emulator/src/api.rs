@@ -142,8 +142,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .layer(middleware::from_fn_with_state(shared.clone(), upload_gate))
         .with_state(shared.clone());
+    // Playback, as a customer subdomain serves it: not the API (no credentials, no faults).
+    let playback = Router::new()
+        .route(
+            "/{video}/manifest/{file}",
+            get(crate::stream::playback::manifest),
+        )
+        .with_state(shared.clone());
     // The emulator's own route, outside the gate: never faulted, no credentials.
-    crate::control::router(shared).merge(api).merge(uploads)
+    crate::control::router(shared)
+        .merge(api)
+        .merge(uploads)
+        .merge(playback)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@
 //! - [`load`]: thousands of concurrent calls against the emulator;
 //! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`;
 //! - [`pages`]: `all()`, every video page after page, exact across shared instants;
-//! - [`upload`]: tus uploads, byte for byte, through faults, resumed, refused.
+//! - [`upload`]: tus uploads, byte for byte, through faults, resumed, refused;
+//! - [`playback`]: signed links, signed locally, checked by the emulator's playback route.
 
 mod support;
 
@@ -20,6 +21,7 @@ mod env;
 mod load;
 mod observability;
 mod pages;
+mod playback;
 mod retries;
 mod spec_served;
 mod upload;

@@ -252,6 +252,16 @@ impl Items {
             .push((id, item));
     }
 
+    /// The item of identifier `id` in any collection and scope (identifiers are unique in an
+    /// emulator): how the playback route finds the signing key a token names.
+    pub(crate) fn find(&self, id: &str) -> Option<&Value> {
+        self.by_scope
+            .values()
+            .flatten()
+            .find(|(key, _)| key == id)
+            .map(|(_, item)| item)
+    }
+
     pub(crate) fn list(&self, collection: usize, scope: &[String]) -> Vec<&Value> {
         self.by_scope
             .get(&(collection, scope.to_vec()))

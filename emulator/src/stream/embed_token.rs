@@ -1,8 +1,7 @@
 //! `GET .../embed`, the HTML that embeds the requested video's player, and
-//! `POST .../token`, a signed-URL token for it: JWT-shaped (base64url header, payload and
-//! signature), its `sub` the video, its `kid` the signing key named in the body (or the
-//! emulator's). The signature is not a real RS256 one: nothing can verify it but nothing
-//! needs to, the emulator serves no media.
+//! `POST .../token`, a signed-URL token for it: a JWT signed RS256, its `sub` the video, its
+//! `kid` the signing key named in the body (its `pem` from the body, or the account's key of
+//! that id) or else the emulator's own; the playback route (`playback.rs`) verifies it.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -10,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use super::{Answer, Call, Handled, video_not_found};
+use super::{Answer, Call, Handled, signing, video_not_found};
 use crate::spec::synth::hex_id;
 
 /// How long a token is valid by default, as the API documents: an hour.
@@ -58,12 +57,22 @@ pub(super) fn token(call: &Call<'_>) -> Handled {
     }
     let header = json!({"alg": "RS256", "kid": kid}).to_string();
     let payload = Value::Object(claims).to_string();
-    let signature = hex_id(&format!("{header}.{payload}"));
-    let token = format!(
-        "{}.{}.{}",
+    let signed = format!(
+        "{}.{}",
         URL_SAFE_NO_PAD.encode(header.as_bytes()),
         URL_SAFE_NO_PAD.encode(payload.as_bytes()),
-        URL_SAFE_NO_PAD.encode(signature.as_bytes())
     );
+    // The key: the body's `pem`, else the account's key of that id, else the emulator's own.
+    let pem = call
+        .field("pem")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| super::playback::key_pem(call.shared, &kid));
+    let key = signing::key(pem.as_deref().unwrap_or(signing::EMULATOR_KEY_PEM))
+        .or_else(|| signing::key(signing::EMULATOR_KEY_PEM));
+    let signature = key
+        .and_then(|key| signing::sign(&key, signed.as_bytes()))
+        .unwrap_or_default();
+    let token = format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature));
     Some(Ok(Answer::result(json!({"token": token}))))
 }

@@ -166,6 +166,14 @@ impl Library {
         self.videos.get(&(account.to_owned(), uid.to_owned()))
     }
 
+    /// The video `uid` in whichever account has it (identifiers are unique).
+    pub(crate) fn find_video(&self, uid: &str) -> Option<&Video> {
+        self.videos
+            .iter()
+            .find(|((_, id), _)| id == uid)
+            .map(|(_, video)| video)
+    }
+
     pub(crate) fn video_mut(&mut self, account: &str, uid: &str) -> Option<&mut Video> {
         self.videos.get_mut(&(account.to_owned(), uid.to_owned()))
     }
