@@ -95,6 +95,8 @@ pub(crate) struct Shared {
     /// The videos, captions, audio tracks and webhooks the Stream handlers keep. Locked after
     /// `store` when both are needed.
     pub(crate) library: Mutex<Library>,
+    /// The webhook notifications sent, with each attempt. Locked alone.
+    pub(crate) deliveries: Mutex<Vec<crate::stream::notify::WebhookDelivery>>,
 }
 
 impl Shared {
@@ -102,6 +104,13 @@ impl Shared {
     /// cannot leave it half-updated (each change is one map operation), so poison is ignored.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The webhook notifications sent, locked alone.
+    pub(crate) fn deliveries(&self) -> MutexGuard<'_, Vec<crate::stream::notify::WebhookDelivery>> {
+        self.deliveries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The items of the spec's collections, locked, on the same terms as the store.

@@ -67,6 +67,7 @@ use tokio::sync::oneshot;
 
 pub use api::codes;
 pub use config::{EmulatorConfig, SeedVideo, VideoKind, seeds};
+pub use stream::notify::WebhookDelivery;
 
 /// A tus upload as the emulator's upload service holds it ([`Emulator::upload`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +190,7 @@ impl Emulator {
             spec,
             items: Mutex::new(Items::default()),
             library: Mutex::new(library),
+            deliveries: Mutex::new(Vec::new()),
         });
         let (shutdown_sender, requested) = oneshot::channel();
         let (done, stopped) = oneshot::channel();
@@ -266,6 +268,12 @@ impl Emulator {
                 received: upload.received,
                 sha256: upload.sha256(),
             })
+    }
+
+    /// The webhook notifications sent so far (an uploaded video ready), each with how every
+    /// attempt ended.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared.deliveries().clone()
     }
 
     /// The downloads of a video as the API would list them now, default first; empty for a

@@ -11,7 +11,8 @@
 //! - [`spec_served`]: the whole Stream API against the emulator serving `spec/`;
 //! - [`pages`]: `all()`, every video page after page, exact across shared instants;
 //! - [`upload`]: tus uploads, byte for byte, through faults, resumed, refused;
-//! - [`playback`]: signed links, signed locally, checked by the emulator's playback route.
+//! - [`playback`]: signed links, signed locally, checked by the emulator's playback route;
+//! - [`webhooks`]: the emulator's signed, retried notifications, trusted by `WebhookVerifier`.
 
 mod support;
 
@@ -25,3 +26,4 @@ mod playback;
 mod retries;
 mod spec_served;
 mod upload;
+mod webhooks;

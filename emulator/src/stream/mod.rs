@@ -18,6 +18,7 @@ mod audio;
 mod captions;
 mod embed_token;
 pub(crate) mod library;
+pub(crate) mod notify;
 pub(crate) mod playback;
 mod render;
 pub(crate) mod signing;

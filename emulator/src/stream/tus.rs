@@ -242,8 +242,12 @@ pub(crate) async fn patch(
     let mut library = shared.library();
     match library.append_upload(&uid, offset, &chunk, Instant::now()) {
         Ok(Some(done)) => {
-            // The last byte: the video is encoded, and its downloads can be made.
+            // The last byte: the video is encoded, and its downloads can be made; the webhook
+            // hears of it once it is ready.
             store.add_made(&done, Some(Instant::now() + generation_time));
+            let account = done.account_id.clone();
+            drop((store, library));
+            super::notify::when_ready(shared.clone(), account, uid.clone());
         }
         Ok(None) => {}
         // Another request appended meanwhile.

@@ -1,0 +1,89 @@
+//! Webhooks end to end: the emulator notifies the URL set through the webhook resource when an
+//! uploaded video is ready, signed with the webhook's secret, and tries again after a refusal;
+//! the SDK's `WebhookVerifier` trusts each attempt and decodes the video.
+
+use std::time::{Duration, Instant};
+
+use cloudflare_stream::{Client, Stream, UploadSource, WebhookRequest, WebhookVerifier};
+use cloudflare_stream_emulator::{Emulator, EmulatorConfig, seeds};
+use wiremock::ResponseTemplate;
+
+use crate::support::{received, scripted};
+
+#[tokio::test]
+async fn a_ready_upload_is_notified_signed_and_retried_after_a_refusal() {
+    let emulator = Emulator::start_with(EmulatorConfig {
+        stream_api: true,
+        generation_time: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
+    let client = Client::builder()
+        .strict_decoding(true)
+        .api_token(seeds::API_TOKEN)
+        .base_url(emulator.base_url())
+        .build()
+        .expect("a client");
+    let stream = Stream::from(&client);
+    // The receiver refuses the first attempt, then takes the next.
+    let receiver = scripted(vec![ResponseTemplate::new(500), ResponseTemplate::new(200)]).await;
+    let settings = stream
+        .webhook()
+        .update(
+            seeds::ACCOUNT_ID,
+            &WebhookRequest::new(format!("{}/stream-hook", receiver.uri())),
+        )
+        .await
+        .expect("the webhook is set");
+    let secret = settings.secret.expect("a secret");
+
+    let data = vec![7_u8; 10_000];
+    let uploaded = stream
+        .upload(
+            seeds::ACCOUNT_ID,
+            UploadSource::reader(std::io::Cursor::new(data), 10_000),
+        )
+        .await
+        .expect("uploaded");
+
+    let started = Instant::now();
+    let delivery = loop {
+        let delivered = emulator
+            .webhook_deliveries()
+            .into_iter()
+            .find(|delivery| delivery.video_id == uploaded.video_id && delivery.delivered());
+        if let Some(delivery) = delivered {
+            break delivery;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(delivery.attempts, [Some(500), Some(200)]);
+
+    let requests = received(&receiver).await;
+    assert_eq!(requests.len(), 2);
+    let verifier = WebhookVerifier::new(&secret);
+    for request in &requests {
+        assert_eq!(request.url.path(), "/stream-hook");
+        let signature = request
+            .headers
+            .get("webhook-signature")
+            .and_then(|value| value.to_str().ok())
+            .expect("signed");
+        let video = verifier
+            .verify(signature, &request.body)
+            .unwrap_or_else(|e| panic!("Stream's signature: {e}"));
+        assert_eq!(video.uid.as_deref(), Some(uploaded.video_id.as_str()));
+        assert_eq!(video.ready_to_stream, Some(true));
+        // Another secret does not trust it.
+        assert!(
+            WebhookVerifier::new("not the secret")
+                .verify(signature, &request.body)
+                .is_err()
+        );
+    }
+}
