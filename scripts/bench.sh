@@ -21,7 +21,7 @@ root=$(pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 export CARGO_TARGET_DIR=$target
 schema="$root/schemas/cloudflare/cloudflare-openapi.json"
-parts=${*:-1 2 3 4 5}
+parts=${*:-1 2 3 4 5 6}
 part() { [[ " $parts " == *" $1 "* ]]; }
 
 echo "== machine"
@@ -179,4 +179,25 @@ for run in 1 2; do
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${KEEP_SCRATCH:-}" ] && echo "kept $scratch" || rm -rf "$scratch" "$target/consumer-build"
+fi
+
+if part 6; then
+echo "== 6. the workflows: upload (SDK vs a raw reqwest loop), token signing, webhook verification"
+cargo bench --locked -p cloudflare-stream --bench workflows
+echo "== 6b. the client's peak memory uploading 256 MiB (cfstream, a process of its own)"
+cargo build --release --locked -q -p cfstream -p cloudflare-stream-emulator
+scratch=$(mktemp -d)
+head -c $((256 * 1048576)) /dev/urandom > "$scratch/video.mp4"
+"$target/release/cloudflare-stream-emulator" --port 0 --spec spec > "$scratch/emulator.log" 2>&1 &
+emulator=$!
+for _ in $(seq 1 100); do
+  base=$(sed -n 's/^ *export CLOUDFLARE_BASE_URL=//p' "$scratch/emulator.log" | head -n1)
+  [ -n "$base" ] && break
+  sleep 0.1
+done
+CLOUDFLARE_API_TOKEN=emulator-token CLOUDFLARE_ACCOUNT_ID=023e105f4ecef8ad9ca31a8372d0c353 \
+  /usr/bin/time -f "cfstream upload of 256 MiB in 16 MiB chunks: %e s wall, %M KiB peak RSS" \
+  "$target/release/cfstream" --base-url "$base" upload "$scratch/video.mp4" > /dev/null
+kill "$emulator"
+rm -rf "$scratch"
 fi
