@@ -787,7 +787,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Indicates the date and time at which the video will be deleted. Omit the field to
         /// indicate no change, or include with a `null` value to remove an existing scheduled
         /// deletion. If specified, must be at least 30 days from upload time.
@@ -926,7 +926,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Specifies the start time for the video clip in seconds.
         #[serde(rename = "startTimeSeconds")]
         pub start_time_seconds: i64,
@@ -987,7 +987,7 @@ pub mod models {
                 creator: None,
                 end_time_seconds,
                 max_duration_seconds: None,
-                require_signed_ur_ls: None,
+                require_signed_urls: None,
                 start_time_seconds,
                 thumbnail_timestamp_pct: None,
                 watermark: None,
@@ -1038,7 +1038,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Indicates the date and time at which the video will be deleted. Omit the field to
         /// indicate no change, or include with a `null` value to remove an existing scheduled
         /// deletion. If specified, must be at least 30 days from upload time.
@@ -1152,7 +1152,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Indicates the date and time at which the video will be deleted. Omit the field to
         /// indicate no change, or include with a `null` value to remove an existing scheduled
         /// deletion. If specified, must be at least 30 days from upload time.
@@ -1189,7 +1189,7 @@ pub mod models {
                 expiry: None,
                 max_duration_seconds,
                 meta: None,
-                require_signed_ur_ls: None,
+                require_signed_urls: None,
                 scheduled_deletion: None,
                 thumbnail_timestamp_pct: None,
                 watermark: None,
@@ -1452,7 +1452,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Determines the amount of time a live input configured in `automatic` mode should wait
         /// before a recording transitions from live to on-demand. `0` is recommended for most use
         /// cases and indicates the platform default should be used.
@@ -2289,7 +2289,7 @@ pub mod models {
             default,
             skip_serializing_if = "Option::is_none"
         )]
-        pub require_signed_ur_ls: Option<bool>,
+        pub require_signed_urls: Option<bool>,
         /// Indicates the date and time at which the video will be deleted. Omit the field to
         /// indicate no change, or include with a `null` value to remove an existing scheduled
         /// deletion. If specified, must be at least 30 days from upload time.

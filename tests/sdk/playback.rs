@@ -62,7 +62,7 @@ async fn a_signed_video_plays_with_a_valid_token_only() {
     // Open to anyone first.
     assert_eq!(play(&emulator, VIDEO).await, 200);
     let mut update = VideoUpdate::default();
-    update.require_signed_ur_ls = Some(true);
+    update.require_signed_urls = Some(true);
     stream
         .edit(seeds::ACCOUNT_ID, VIDEO, &update)
         .await

@@ -90,7 +90,7 @@ async fn a_file_arrives_byte_for_byte_with_its_settings() {
         .and_then(|meta| meta.get("name"))
         .cloned();
     assert_eq!(name, Some(serde_json::json!("launch.mp4")));
-    assert_eq!(video.require_signed_ur_ls, Some(true));
+    assert_eq!(video.require_signed_urls, Some(true));
     assert_eq!(video.creator.as_deref(), Some("creator-7"));
     let state = video.status.and_then(|status| status.state);
     assert!(

@@ -241,7 +241,33 @@ fn words(name: &str) -> String {
             out.push(' ');
         }
     }
-    out
+    plural_acronyms(&out)
+}
+
+/// An acronym's plural as one word: `URLs` (which case conversion would cut into `ur_ls`)
+/// becomes `Urls`, `IDs` `Ids`: a run of two or more capitals and an `s` ending the word.
+fn plural_acronyms(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    for (i, &c) in chars.iter().enumerate() {
+        let ends_word = chars
+            .get(i + 1)
+            .is_none_or(|next| !next.is_ascii_lowercase());
+        if c != 's' || !ends_word {
+            continue;
+        }
+        let run = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if run >= 2 {
+            for lowered in &mut out[i - run + 1..i] {
+                *lowered = lowered.to_ascii_lowercase();
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Hands out names that are unique within one scope, in the order they are asked for: the first
@@ -312,6 +338,13 @@ mod tests {
         assert_eq!(snake(""), "value");
         assert_eq!(snake("2fa"), "n2fa");
         assert_eq!(snake("default"), "default");
+        // An acronym's plural stays one word.
+        assert_eq!(snake("requireSignedURLs"), "require_signed_urls");
+        assert_eq!(snake("videoIDs"), "video_ids");
+        assert_eq!(snake("URLs"), "urls");
+        assert_eq!(snake("clippedFromVideoUID"), "clipped_from_video_uid");
+        assert_eq!(snake("HTTPServer"), "http_server");
+        assert_eq!(camel("allowedURLs"), "AllowedUrls");
     }
 
     #[test]
