@@ -323,6 +323,25 @@ async fn an_uploaded_video_is_waited_for_until_ready_or_failed() {
         "{failed:?}"
     );
 
+    // Longer than the upload allowed (every emulated video is a minute long).
+    let too_long = stream
+        .upload(
+            seeds::ACCOUNT_ID,
+            UploadSource::reader(std::io::Cursor::new(vec![1_u8; 100]), 100),
+        )
+        .max_duration_seconds(30)
+        .await
+        .expect("uploaded");
+    let failed = stream
+        .wait_until_video_ready(seeds::ACCOUNT_ID, &too_long.video_id)
+        .poll_interval(Duration::from_millis(50))
+        .await
+        .expect_err("longer than allowed");
+    assert!(
+        matches!(&failed, cloudflare_stream::VideoWaitError::Failed { code: Some(code), .. } if code == "ERR_DURATION_EXCEED_CONSTRAINT"),
+        "{failed:?}"
+    );
+
     // One still encoding, past the deadline.
     let late = stream
         .wait_until_video_ready(seeds::ACCOUNT_ID, seeds::PROCESSING_VIDEO_ID)

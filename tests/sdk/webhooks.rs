@@ -87,3 +87,69 @@ async fn a_ready_upload_is_notified_signed_and_retried_after_a_refusal() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_video_that_fails_to_encode_is_notified_with_its_reason() {
+    let emulator = Emulator::start_with(EmulatorConfig {
+        stream_api: true,
+        generation_time: Duration::from_millis(50),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
+    let client = Client::builder()
+        .strict_decoding(true)
+        .api_token(seeds::API_TOKEN)
+        .base_url(emulator.base_url())
+        .build()
+        .expect("a client");
+    let stream = Stream::from(&client);
+    let receiver = scripted(vec![ResponseTemplate::new(204)]).await;
+    let secret = stream
+        .webhook()
+        .update(
+            seeds::ACCOUNT_ID,
+            &WebhookRequest::new(format!("{}/hook", receiver.uri())),
+        )
+        .await
+        .expect("the webhook is set")
+        .secret
+        .expect("a secret");
+    // Every emulated video is a minute long: longer than this upload allows.
+    let too_long = stream
+        .upload(
+            seeds::ACCOUNT_ID,
+            UploadSource::reader(std::io::Cursor::new(vec![2_u8; 100]), 100),
+        )
+        .max_duration_seconds(5)
+        .await
+        .expect("uploaded");
+    let started = Instant::now();
+    while !emulator
+        .webhook_deliveries()
+        .iter()
+        .any(|delivery| delivery.video_id == too_long.video_id && delivery.delivered())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "never delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let requests = received(&receiver).await;
+    let last = requests.last().expect("a notification");
+    let signature = last
+        .headers
+        .get("webhook-signature")
+        .and_then(|value| value.to_str().ok())
+        .expect("signed");
+    let video = WebhookVerifier::new(&secret)
+        .verify(signature, &last.body)
+        .expect("Stream's signature");
+    let status = video.status.expect("a status");
+    assert_eq!(status.state, Some(cloudflare_stream::MediaState::Error));
+    assert_eq!(
+        status.error_reason_code.as_deref(),
+        Some("ERR_DURATION_EXCEED_CONSTRAINT")
+    );
+}

@@ -24,6 +24,9 @@ pub(crate) enum Origin {
     Encoding { since: Instant, first: &'static str },
     /// Waiting for its bytes (a direct creator upload, a tus upload): `pendingupload`.
     PendingUpload,
+    /// Uploaded, but longer than its `maxDurationSeconds`: encoding, then `error`
+    /// (`ERR_DURATION_EXCEED_CONSTRAINT`) after the generation time.
+    TooLong { since: Instant },
 }
 
 /// A caption or subtitle track of a video, in one language.
@@ -238,13 +241,24 @@ impl Library {
             return Ok(None);
         }
         let account = upload.account.clone();
+        let mut kind = VideoKind::Ready;
         if let Some(video) = self.videos.get_mut(&(account.clone(), uid.to_owned())) {
-            video.origin = Origin::Encoding {
-                since: now,
-                first: "queued",
+            // Every emulated video is a minute long.
+            let limit = video
+                .fields
+                .get("maxDurationSeconds")
+                .and_then(Value::as_f64);
+            video.origin = if limit.is_some_and(|limit| limit < super::render::DURATION) {
+                kind = VideoKind::Broken;
+                Origin::TooLong { since: now }
+            } else {
+                Origin::Encoding {
+                    since: now,
+                    first: "queued",
+                }
             };
         }
-        Ok(Some(SeedVideo::new(account, uid, "", VideoKind::Ready)))
+        Ok(Some(SeedVideo::new(account, uid, "", kind)))
     }
 
     /// Ends the upload of `uid` and removes its video; the account it was in.

@@ -1,5 +1,5 @@
-//! Webhook notifications, as Stream sends them: when an uploaded video is ready (the
-//! generation time after its last byte), the account's webhook URL (`PUT /stream/webhook`)
+//! Webhook notifications, as Stream sends them: when an uploaded video is ready, or failed to
+//! encode (the generation time after its last byte), the account's webhook URL (`PUT /stream/webhook`)
 //! gets a `POST` of the video (the object `GET /stream/{identifier}` answers), signed
 //! `Webhook-Signature: time={unix seconds},sig1={hex HMAC-SHA256 of "{time}.{body}" with the
 //! webhook's secret}`. A delivery that gets no 2xx (a refusal, no connection, no answer within
@@ -44,8 +44,9 @@ impl WebhookDelivery {
     }
 }
 
-/// Notifies the account's webhook, if it has one then, once the video `uid` is ready.
-pub(crate) fn when_ready(shared: Arc<Shared>, account: String, uid: String) {
+/// Notifies the account's webhook, if it has one then, once the video `uid` is encoded (ready,
+/// or failed).
+pub(crate) fn when_encoded(shared: Arc<Shared>, account: String, uid: String) {
     tokio::spawn(async move {
         tokio::time::sleep(shared.config.generation_time).await;
         deliver(&shared, &account, &uid).await;

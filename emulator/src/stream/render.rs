@@ -28,7 +28,7 @@ pub(crate) struct State {
 }
 
 /// The seeded videos' length, in seconds: every ready video is a minute long.
-const DURATION: f64 = 60.0;
+pub(crate) const DURATION: f64 = 60.0;
 /// The size of a ready video, in bytes (the spec's example).
 const SIZE: u64 = 4_190_963;
 
@@ -64,11 +64,40 @@ pub(crate) fn state(video: &Video, settings: Settings<'_>, now: Instant) -> Stat
                 ready_after: (state == "ready").then_some(settings.generation_time),
             }
         }
+        Origin::TooLong { since } => {
+            let elapsed = now.saturating_duration_since(since);
+            let (percent, status) = progress(VideoKind::Ready, elapsed, settings.generation_time);
+            let state = match status {
+                DownloadStatus::Ready => "error",
+                _ if percent == 0.0 => "queued",
+                _ => "inprogress",
+            };
+            State {
+                state,
+                percent: if state == "error" { 0.0 } else { percent },
+                ready_after: None,
+            }
+        }
         Origin::PendingUpload => State {
             state: "pendingupload",
             percent: 0.0,
             ready_after: None,
         },
+    }
+}
+
+/// Why a video in `error` failed: its `errorReasonCode` and text (empty otherwise).
+fn error_reason(video: &Video, state: State) -> (&'static str, &'static str) {
+    match (state.state, video.origin) {
+        ("error", Origin::TooLong { .. }) => (
+            "ERR_DURATION_EXCEED_CONSTRAINT",
+            "The video is longer than the maxDurationSeconds its upload allowed.",
+        ),
+        ("error", _) => (
+            "ERR_NON_VIDEO",
+            "The file was not recognized as a valid video file.",
+        ),
+        _ => ("", ""),
     }
 }
 
@@ -101,12 +130,8 @@ pub(crate) fn video(video: &Video, settings: Settings<'_>, now: Instant) -> Valu
         json!({
             "state": now_state.state,
             "pctComplete": format!("{:.6}", now_state.percent),
-            "errorReasonCode": if now_state.state == "error" { "ERR_NON_VIDEO" } else { "" },
-            "errorReasonText": if now_state.state == "error" {
-                "The file was not recognized as a valid video file."
-            } else {
-                ""
-            },
+            "errorReasonCode": error_reason(video, now_state).0,
+            "errorReasonText": error_reason(video, now_state).1,
         }),
     );
     object.insert("readyToStream".into(), json!(ready));

@@ -242,12 +242,14 @@ pub(crate) async fn patch(
     let mut library = shared.library();
     match library.append_upload(&uid, offset, &chunk, Instant::now()) {
         Ok(Some(done)) => {
-            // The last byte: the video is encoded, and its downloads can be made; the webhook
-            // hears of it once it is ready.
-            store.add_made(&done, Some(Instant::now() + generation_time));
+            // The last byte: the video is encoded (or fails, longer than its limit), and its
+            // downloads can be made once it is ready; the webhook hears of it either way.
+            let ready_at = (done.kind == crate::config::VideoKind::Ready)
+                .then(|| Instant::now() + generation_time);
+            store.add_made(&done, ready_at);
             let account = done.account_id.clone();
             drop((store, library));
-            super::notify::when_ready(shared.clone(), account, uid.clone());
+            super::notify::when_encoded(shared.clone(), account, uid.clone());
         }
         Ok(None) => {}
         // Another request appended meanwhile.

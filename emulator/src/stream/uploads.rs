@@ -168,6 +168,11 @@ fn metadata(call: &Call<'_>, fields: &mut Map<String, Value>) {
             ("requiresignedurls", _) => {
                 fields.entry("requireSignedURLs").or_insert(json!(true));
             }
+            ("maxdurationseconds", Some(seconds)) => {
+                if let Ok(seconds) = seconds.trim().parse::<u64>() {
+                    fields.entry("maxDurationSeconds").or_insert(json!(seconds));
+                }
+            }
             ("thumbnailtimestamppct", Some(pct)) => {
                 if let Ok(pct) = pct.trim().parse::<f64>()
                     && (0.0..=1.0).contains(&pct)
