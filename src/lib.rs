@@ -164,8 +164,8 @@ pub use extensions::ready::{
 };
 pub use extensions::token::{Token, TokenError, TokenSigner};
 pub use extensions::upload::{
-    CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, TusUpload,
-    UploadError, UploadProgress, UploadSource, Uploaded,
+    CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_DIRECT_UPLOAD, MIN_CHUNK_SIZE,
+    TusUpload, UploadError, UploadProgress, UploadSource, Uploaded, upload_to_url,
 };
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,

@@ -149,6 +149,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 .delete(tus::delete)
                 .options(tus::options),
         )
+        .route("/upload/{uid}", axum::routing::post(tus::direct))
         .layer(middleware::from_fn_with_state(shared.clone(), upload_gate))
         .with_state(shared.clone());
     // Playback, as a customer subdomain serves it: not the API (no credentials, no faults).

@@ -407,3 +407,42 @@ async fn two_hundred_uploads_under_random_faults_all_arrive_byte_for_byte() {
     }
     assert_eq!(videos.len(), 200);
 }
+
+#[tokio::test]
+async fn a_direct_creator_upload_goes_once_to_its_url_without_credentials() {
+    let (emulator, client) = emulator().await;
+    let stream = Stream::from(&client);
+    let mut request = cloudflare_stream::DirectUploadRequest::new(3600);
+    request.max_duration_seconds = 3600;
+    let made = stream
+        .direct_upload()
+        .create(seeds::ACCOUNT_ID, &request)
+        .await
+        .expect("a one-time URL");
+    let url = made.upload_url.expect("an upload URL");
+    let video = made.uid.expect("a video");
+    let data = bytes(1_500_000);
+    let source = file(&data);
+    let sent = cloudflare_stream::upload_to_url(&url, UploadSource::path(source.path()))
+        .await
+        .expect("uploaded");
+    assert_eq!(sent, data.len() as u64);
+    assert_eq!(
+        emulator.upload(&video).map(|state| state.sha256),
+        Some(sha256(&data))
+    );
+    // Good once.
+    let again = cloudflare_stream::upload_to_url(&url, UploadSource::path(source.path()))
+        .await
+        .expect_err("a used URL");
+    assert!(
+        matches!(&again, UploadError::Refused { status, .. } if status.as_u16() == 409),
+        "{again:?}"
+    );
+    let ready = stream
+        .wait_until_video_ready(seeds::ACCOUNT_ID, &video)
+        .poll_interval(Duration::from_millis(20))
+        .await
+        .expect("ready");
+    assert_eq!(ready.ready_to_stream, Some(true));
+}

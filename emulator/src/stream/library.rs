@@ -240,7 +240,48 @@ impl Library {
         if !super::tus::append(upload, offset, chunk)? {
             return Ok(None);
         }
-        let account = upload.account.clone();
+        Ok(Some(self.uploaded(uid, now)))
+    }
+
+    /// A direct creator upload of `file` to the one-time URL of `uid`: `Ok(video)` for the
+    /// store, `Err(false)` when there is no such upload, `Err(true)` when its URL was used.
+    pub(crate) fn direct_upload(
+        &mut self,
+        uid: &str,
+        file: &[u8],
+        now: Instant,
+    ) -> Result<SeedVideo, bool> {
+        let upload = self
+            .uploads
+            .get_mut(uid)
+            .filter(|u| u.direct)
+            .ok_or(false)?;
+        if upload.received > 0 {
+            return Err(true);
+        }
+        let size = file.len() as u64;
+        upload.length = size;
+        upload.received = size;
+        super::tus::append(upload, 0, file).map_err(|_| true)?;
+        Ok(self.uploaded(uid, now))
+    }
+
+    /// Starts a direct creator upload for the video `uid` of `account`: its one-time URL takes
+    /// the file.
+    pub(crate) fn start_direct_upload(&mut self, account: &str, uid: &str) {
+        let mut upload = Upload::new(account, 0);
+        upload.direct = true;
+        self.uploads.insert(uid.to_owned(), upload);
+    }
+
+    /// The video `uid` has all its bytes: it encodes (or fails, longer than its upload
+    /// allowed). The video as the downloads store takes it.
+    fn uploaded(&mut self, uid: &str, now: Instant) -> SeedVideo {
+        let account = self
+            .uploads
+            .get(uid)
+            .map(|upload| upload.account.clone())
+            .unwrap_or_default();
         let mut kind = VideoKind::Ready;
         if let Some(video) = self.videos.get_mut(&(account.clone(), uid.to_owned())) {
             // Every emulated video is a minute long.
@@ -258,7 +299,7 @@ impl Library {
                 }
             };
         }
-        Ok(Some(SeedVideo::new(account, uid, "", kind)))
+        SeedVideo::new(account, uid, "", kind)
     }
 
     /// Ends the upload of `uid` and removes its video; the account it was in.

@@ -4,6 +4,9 @@
 //! appends a chunk at `Upload-Offset`, `DELETE` ends the upload (termination) and `OPTIONS`
 //! says what the server supports.
 //!
+//! A direct creator upload's one-time URL, `/upload/{uid}`, takes the whole file in one
+//! `multipart/form-data` `POST` ([`direct`]), once.
+//!
 //! Cloudflare's chunk rules are enforced: every chunk but the last at least 5,242,880 bytes and
 //! a multiple of 262,144, none over 209,715,200. The bytes are not kept, only their count and
 //! SHA-256 ([`Emulator::upload`](crate::Emulator::upload)), so a test can prove an upload
@@ -41,6 +44,8 @@ pub(crate) struct Upload {
     pub(crate) offset: u64,
     /// Every chunk byte read, taken or refused: more than `offset` when bytes came twice.
     pub(crate) received: u64,
+    /// A direct creator upload: its one-time URL takes the whole file in one form.
+    pub(crate) direct: bool,
     digest: Context,
 }
 
@@ -61,6 +66,7 @@ impl Upload {
             length,
             offset: 0,
             received: 0,
+            direct: false,
             digest: Context::new(&SHA256),
         }
     }
@@ -277,4 +283,49 @@ pub(crate) fn append(upload: &mut Upload, offset: u64, chunk: &[u8]) -> Result<b
     upload.digest.update(chunk);
     upload.offset += u64::try_from(chunk.len()).unwrap_or(u64::MAX);
     Ok(upload.offset == upload.length)
+}
+
+/// `POST /upload/{uid}`: a direct creator upload, the whole file as the `file` part of a
+/// `multipart/form-data` body, to the one-time URL `POST /stream/direct_upload` answered.
+/// `200` once; the URL used again is `409`.
+pub(crate) async fn direct(
+    State(shared): State<Arc<Shared>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    // A basic upload is at most 200 MB, and the form around it small.
+    let limit = usize::try_from(MAX_CHUNK).unwrap_or(usize::MAX) + 1_048_576;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "an upload is at most 200 MB");
+    };
+    let fields = match crate::multipart::fields(&content_type, &bytes) {
+        Ok(fields) => fields,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, &why),
+    };
+    let Some((_, file)) = fields.into_iter().find(|(name, _)| name == "file") else {
+        return refuse(StatusCode::BAD_REQUEST, "the form has no `file` part");
+    };
+    let generation_time = shared.config.generation_time;
+    let done = {
+        let mut store = shared.store();
+        let mut library = shared.library();
+        match library.direct_upload(&uid, &file, Instant::now()) {
+            Ok(done) => {
+                let ready_at = (done.kind == crate::config::VideoKind::Ready)
+                    .then(|| Instant::now() + generation_time);
+                store.add_made(&done, ready_at);
+                done
+            }
+            Err(true) => return refuse(StatusCode::CONFLICT, "this upload URL was used"),
+            Err(false) => return refuse(StatusCode::NOT_FOUND, "no such upload URL"),
+        }
+    };
+    super::notify::when_encoded(shared.clone(), done.account_id.clone(), uid);
+    StatusCode::OK.into_response()
 }

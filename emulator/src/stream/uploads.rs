@@ -66,9 +66,12 @@ pub(super) fn direct_upload(call: &Call<'_>) -> Handled {
         .unwrap_or_else(|| json!(rfc3339(SystemTime::now() + UPLOAD_WINDOW)));
     fields.insert("uploadExpiry".into(), expiry);
     let (uid, _) = make(call, Origin::PendingUpload, fields.clone());
+    call.library().start_direct_upload(call.account(), &uid);
+    // Cloudflare answers a one-time URL on its upload service; the emulator is that service.
+    let host = call.header("host").unwrap_or("127.0.0.1");
     let mut result = json!({
         "uid": uid,
-        "uploadURL": format!("https://upload.videodelivery.net/{uid}"),
+        "uploadURL": format!("http://{host}/upload/{uid}"),
     });
     if let (Some(when), Value::Object(members)) = (fields.get("scheduledDeletion"), &mut result)
         && !when.is_null()

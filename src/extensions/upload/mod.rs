@@ -10,8 +10,10 @@
 //!
 //! - `rules.rs`: the chunk sizes Cloudflare takes, the metadata header;
 //! - `source.rs`: a file or a reader;
-//! - `transfer.rs`: the `HEAD`/`PATCH` conversation and its retries.
+//! - `transfer.rs`: the `HEAD`/`PATCH` conversation and its retries;
+//! - `direct.rs`: a direct creator upload, from the creator's side.
 
+mod direct;
 mod rules;
 mod source;
 mod transfer;
@@ -22,6 +24,7 @@ use std::pin::Pin;
 
 use reqwest::{StatusCode, Url};
 
+pub use self::direct::{MAX_DIRECT_UPLOAD, upload_to_url};
 pub use self::rules::{CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE};
 use self::rules::{Metadata, chunk_size_problem};
 use self::source::Opened;
@@ -70,6 +73,14 @@ pub enum UploadError {
     /// no `Location`).
     #[error("the upload service broke the tus protocol: {0}")]
     Protocol(String),
+    /// Too large for one form (a direct creator upload): send it with tus instead.
+    #[error("{length} bytes is more than one form carries ({limit}): upload it with tus")]
+    TooLarge {
+        /// The source's length.
+        length: u64,
+        /// The most a form carries.
+        limit: u64,
+    },
     /// An upload URL to resume whose video is not one of the account's.
     #[error("the upload {url} is not of a video of account {account}")]
     OtherAccount {

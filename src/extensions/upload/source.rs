@@ -51,6 +51,18 @@ impl UploadSource {
     }
 }
 
+impl UploadSource {
+    /// The file's name, for a form part.
+    pub(crate) fn file_name(&self) -> Option<String> {
+        match &self.0 {
+            Kind::Path(path) => path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned()),
+            Kind::Reader { .. } => None,
+        }
+    }
+}
+
 /// What a file looked like when the upload started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Fingerprint {
