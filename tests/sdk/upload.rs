@@ -446,3 +446,27 @@ async fn a_direct_creator_upload_goes_once_to_its_url_without_credentials() {
         .expect("ready");
     assert_eq!(ready.ready_to_stream, Some(true));
 }
+
+#[tokio::test]
+async fn a_basic_upload_is_one_request_answering_the_video() {
+    let (emulator, client) = emulator().await;
+    let data = bytes(700_000);
+    let source = file(&data);
+    let before = emulator.request_count();
+    let video = Stream::from(&client)
+        .basic_upload(seeds::ACCOUNT_ID, UploadSource::path(source.path()))
+        .await
+        .expect("uploaded");
+    assert_eq!(emulator.request_count() - before, 1, "one request");
+    let uid = video.uid.expect("a video");
+    assert_eq!(
+        emulator.upload(&uid).map(|state| state.sha256),
+        Some(sha256(&data))
+    );
+    let ready = Stream::from(&client)
+        .wait_until_video_ready(seeds::ACCOUNT_ID, &uid)
+        .poll_interval(Duration::from_millis(20))
+        .await
+        .expect("ready");
+    assert_eq!(ready.ready_to_stream, Some(true));
+}

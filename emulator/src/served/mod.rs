@@ -46,6 +46,10 @@ const ACCOUNT_PARAMS: [&str; 2] = ["account_id", "account_identifier"];
 
 /// The fallback handler: answers from the spec, or 404 without one.
 pub(crate) async fn serve(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    // A basic upload shares its path with tus creation; its form is not the spec's.
+    if let Some(account) = crate::stream::basic::account_of(&request) {
+        return crate::stream::basic::upload(shared.clone(), account, request).await;
+    }
     match &shared.spec {
         Some(spec) => answer(&shared, spec, request).await,
         None => no_route().into_response(),

@@ -266,6 +266,15 @@ impl Library {
         Ok(self.uploaded(uid, now))
     }
 
+    /// Records the bytes of a basic upload of the video `uid` (complete at once).
+    pub(crate) fn record_basic_upload(&mut self, account: &str, uid: &str, file: &[u8]) {
+        let mut upload = Upload::new(account, file.len() as u64);
+        upload.received = file.len() as u64;
+        // A fresh upload at offset 0: appending cannot be refused.
+        let _ = super::tus::append(&mut upload, 0, file);
+        self.uploads.insert(uid.to_owned(), upload);
+    }
+
     /// Starts a direct creator upload for the video `uid` of `account`: its one-time URL takes
     /// the file.
     pub(crate) fn start_direct_upload(&mut self, account: &str, uid: &str) {

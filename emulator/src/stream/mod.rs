@@ -15,6 +15,7 @@
 
 mod answer;
 mod audio;
+pub(crate) mod basic;
 mod captions;
 mod embed_token;
 pub(crate) mod library;

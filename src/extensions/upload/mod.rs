@@ -11,8 +11,10 @@
 //! - `rules.rs`: the chunk sizes Cloudflare takes, the metadata header;
 //! - `source.rs`: a file or a reader;
 //! - `transfer.rs`: the `HEAD`/`PATCH` conversation and its retries;
-//! - `direct.rs`: a direct creator upload, from the creator's side.
+//! - `direct.rs`: a direct creator upload, from the creator's side;
+//! - `basic.rs`: a small video in one request.
 
+mod basic;
 mod direct;
 mod rules;
 mod source;
