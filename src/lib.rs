@@ -172,7 +172,7 @@ pub use extensions::wait::{
 };
 pub use extensions::webhook::{WebhookError, WebhookVerifier};
 pub use form::{FilePart, Form};
-pub use pages::Pages;
+pub use pages::{Pages, PagesStream};
 pub use request::{Request, Response};
 pub use tls::http_client_builder;
 

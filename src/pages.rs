@@ -17,6 +17,9 @@
 //! memory holds one page.
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -281,5 +284,92 @@ where
             None => Cursor::Done,
         };
         Ok(())
+    }
+}
+
+/// A [`Pages`] as a [`futures_core::Stream`] of items, from [`Pages::into_stream`]: for stream
+/// combinators (`StreamExt::take`, `try_collect`, `buffered` ...).
+#[must_use = "a stream fetches nothing until it is polled"]
+pub struct PagesStream<Item, Op> {
+    state: StreamState<Item, Op>,
+}
+
+// Nothing in it is ever pinned in place: the fetching future is boxed.
+impl<Item, Op> Unpin for PagesStream<Item, Op> {}
+
+/// The next item being fetched owns the listing meanwhile.
+type Fetching<Item, Op> =
+    Pin<Box<dyn Future<Output = (Pages<Item, Op>, Option<Result<Item, Error>>)> + Send>>;
+
+enum StreamState<Item, Op> {
+    Idle(Pages<Item, Op>),
+    Fetching(Fetching<Item, Op>),
+    Done,
+}
+
+impl<Item, Op> std::fmt::Debug for PagesStream<Item, Op> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            StreamState::Idle(_) => "idle",
+            StreamState::Fetching(_) => "fetching",
+            StreamState::Done => "done",
+        };
+        f.debug_struct("PagesStream")
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl<Item, Op> Pages<Item, Op>
+where
+    Item: DeserializeOwned + Serialize + Send + 'static,
+    Op: 'static,
+{
+    /// The listing as a [`futures_core::Stream`] of items, one page fetched at a time as
+    /// they are taken.
+    pub fn into_stream(self) -> PagesStream<Item, Op> {
+        PagesStream {
+            state: StreamState::Idle(self),
+        }
+    }
+}
+
+impl<Item, Op> futures_core::Stream for PagesStream<Item, Op>
+where
+    Item: DeserializeOwned + Serialize + Send + 'static,
+    Op: 'static,
+{
+    type Item = Result<Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, StreamState::Done) {
+                StreamState::Idle(mut pages) => {
+                    // A buffered item needs no request.
+                    if let Some(item) = pages.buffer.pop_front() {
+                        this.state = StreamState::Idle(pages);
+                        return Poll::Ready(Some(Ok(item)));
+                    }
+                    this.state = StreamState::Fetching(Box::pin(async move {
+                        let next = pages.next().await;
+                        (pages, next)
+                    }));
+                }
+                StreamState::Fetching(mut fetching) => match fetching.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = StreamState::Fetching(fetching);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((pages, next)) => {
+                        if next.is_some() {
+                            this.state = StreamState::Idle(pages);
+                        }
+                        return Poll::Ready(next);
+                    }
+                },
+                StreamState::Done => return Poll::Ready(None),
+            }
+        }
     }
 }

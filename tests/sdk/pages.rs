@@ -168,3 +168,31 @@ async fn numbered_pages_go_on_until_one_is_short() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_listing_is_a_stream_fetching_pages_as_items_are_taken() {
+    let (emulator, client, ids) = library(250, 2).await;
+    let mut stream = Stream::from(&client)
+        .list(ACCOUNT)
+        .limit(100)
+        .all()
+        .into_stream();
+    let before = emulator.request_count();
+    // Five items: one page asked for.
+    let mut listed = Vec::new();
+    for _ in 0..5 {
+        let video = next(&mut stream).await.expect("an item").expect("a video");
+        listed.push(video.uid.expect("an id"));
+    }
+    assert_eq!(emulator.request_count() - before, 1);
+    while let Some(video) = next(&mut stream).await {
+        listed.push(video.expect("a video").uid.expect("an id"));
+    }
+    assert_eq!(listed, ids);
+    assert!(next(&mut stream).await.is_none(), "ended");
+}
+
+/// The next item of a stream, as `StreamExt::next` gives it.
+async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *stream).poll_next(cx)).await
+}
