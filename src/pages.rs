@@ -302,7 +302,8 @@ type Fetching<Item, Op> =
     Pin<Box<dyn Future<Output = (Pages<Item, Op>, Option<Result<Item, Error>>)> + Send>>;
 
 enum StreamState<Item, Op> {
-    Idle(Pages<Item, Op>),
+    /// Boxed: the listing is large beside the future that owns it while fetching.
+    Idle(Box<Pages<Item, Op>>),
     Fetching(Fetching<Item, Op>),
     Done,
 }
@@ -329,7 +330,7 @@ where
     /// they are taken.
     pub fn into_stream(self) -> PagesStream<Item, Op> {
         PagesStream {
-            state: StreamState::Idle(self),
+            state: StreamState::Idle(Box::new(self)),
         }
     }
 }
@@ -353,7 +354,7 @@ where
                     }
                     this.state = StreamState::Fetching(Box::pin(async move {
                         let next = pages.next().await;
-                        (pages, next)
+                        (*pages, next)
                     }));
                 }
                 StreamState::Fetching(mut fetching) => match fetching.as_mut().poll(cx) {
@@ -363,7 +364,7 @@ where
                     }
                     Poll::Ready((pages, next)) => {
                         if next.is_some() {
-                            this.state = StreamState::Idle(pages);
+                            this.state = StreamState::Idle(Box::new(pages));
                         }
                         return Poll::Ready(next);
                     }
