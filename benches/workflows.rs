@@ -4,12 +4,15 @@
 //!   (`stream().upload(...)`) and through a hand-written loop of `reqwest` calls making the same
 //!   requests (the creation, a `HEAD`, one `PATCH` per 16 MiB chunk), in interleaved rounds
 //!   (`BENCH_ROUNDS`, default 5): the median of each and their ratio;
+//! - **chunks**: the same upload through the SDK with chunks of 5, 8, 16, 32 and 64 MiB (3
+//!   rounds each), what the default chunk size was chosen from;
 //! - **tokens**: RS256 playback tokens signed per second from a signing key (criterion);
 //! - **webhooks**: `Webhook-Signature`s verified per second, a 2 KB notification (criterion).
 //!
 //! ```sh
 //! cargo bench --bench workflows                   # all
 //! cargo bench --bench workflows -- upload         # the upload rounds only
+//! cargo bench --bench workflows -- chunks
 //! cargo bench --bench workflows -- tokens webhooks
 //! ```
 //!
@@ -148,6 +151,51 @@ fn upload_rounds() {
     );
 }
 
+/// The SDK's upload time for each chunk size, median of three.
+fn chunk_sizes() {
+    let runtime = Runtime::new().expect("a runtime");
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    let block: Vec<u8> = (0..1_048_576_u32).map(|i| (i % 251) as u8).collect();
+    for _ in 0..LENGTH / 1_048_576 {
+        file.write_all(&block).expect("written");
+    }
+    file.flush().expect("flushed");
+    runtime.block_on(async {
+        let emulator = Emulator::start_with(EmulatorConfig {
+            stream_api: true,
+            generation_time: Duration::ZERO,
+            ..EmulatorConfig::default()
+        })
+        .await
+        .expect("the emulator");
+        let client = Client::builder()
+            .api_token(seeds::API_TOKEN)
+            .base_url(emulator.base_url())
+            .build()
+            .expect("a client");
+        for mib in [5, 8, 16, 32, 64] {
+            let mut times = Vec::new();
+            for _ in 0..3 {
+                let started = Instant::now();
+                Stream::from(&client)
+                    .upload(seeds::ACCOUNT_ID, UploadSource::path(file.path()))
+                    .chunk_size(mib * 1_048_576)
+                    .await
+                    .expect("uploaded");
+                times.push(started.elapsed());
+            }
+            let time = median(times);
+            println!(
+                "chunks of {mib:>2} MiB: {:.2} s for {} MiB ({:.0} MiB/s, {} requests)",
+                time.as_secs_f64(),
+                LENGTH / 1_048_576,
+                LENGTH as f64 / 1_048_576.0 / time.as_secs_f64(),
+                LENGTH.div_ceil(mib * 1_048_576) + 2
+            );
+        }
+    });
+}
+
 fn tokens(c: &mut Criterion) {
     let signer = TokenSigner::from_pem("5213cfa121f70b8c1380686ffc371ba3", &signing_key_pem())
         .expect("a signer");
@@ -205,5 +253,8 @@ fn main() {
     criterion.final_summary();
     if wanted("upload") {
         upload_rounds();
+    }
+    if filters.iter().any(|filter| filter == "chunks") {
+        chunk_sizes();
     }
 }
