@@ -47,7 +47,7 @@ pub fn resource(
         let accessor = ident(&child.accessor);
         let child_module = ident(&child.module);
         let child_handle = ident(&child.handle);
-        let docs = doc(Some(&child.accessor_doc()));
+        let docs = doc(Some(&child.accessor_doc));
         quote! {
             #docs
             pub fn #accessor(&self) -> #child_module::#child_handle<'c> {

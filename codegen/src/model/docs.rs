@@ -252,6 +252,7 @@ pub fn clean(api: &mut Api) {
     fn clean_resource(resource: &mut Resource) {
         text(&mut resource.doc);
         text(&mut resource.handle_doc);
+        text(&mut resource.accessor_doc);
         for builder in &mut resource.shared_paths {
             text(&mut builder.doc);
         }

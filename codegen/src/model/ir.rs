@@ -17,10 +17,19 @@ pub struct Api {
     /// What a lenient build approximated, each with its location (empty when strict).
     pub notes: Vec<crate::Error>,
     /// The items the spec names itself, which no lock renames.
-    pub pinned: super::lock::Pinned,
+    pub pinned: Pinned,
     /// The code is compiled outside the runtime's crate, so setters are trait methods
     /// ([`Options::outside_runtime`](crate::Options::outside_runtime)).
     pub outside_runtime: bool,
+}
+
+/// Items whose names the spec sets itself (`x-rust-name`, `x-rust-method`): no lock changes them.
+#[derive(Debug, Default, Clone)]
+pub struct Pinned {
+    /// Type names.
+    pub types: std::collections::BTreeSet<String>,
+    /// Operations, by key.
+    pub operations: std::collections::BTreeSet<String>,
 }
 
 /// A resource: a handle type with methods, and nested resources.
@@ -42,6 +51,9 @@ pub struct Resource {
     /// The handle type's documentation.
     #[serde(skip)]
     pub handle_doc: String,
+    /// The documentation of its accessor on the parent: the first sentence of `doc`.
+    #[serde(skip)]
+    pub accessor_doc: String,
     /// The operations on this resource.
     pub operations: Vec<Operation>,
     /// Functions that build a path several operations share.
@@ -238,13 +250,6 @@ pub enum PathPart {
     Literal(String),
     /// The parameter at this index of [`Operation::params`].
     Param(usize),
-}
-
-impl Resource {
-    /// The accessor's documentation: the first sentence of the module's.
-    pub fn accessor_doc(&self) -> String {
-        super::docs::first_sentence(&self.doc)
-    }
 }
 
 impl Operation {

@@ -8,7 +8,7 @@
 //! wins over the lock; so does a name the lock would give twice (the item then keeps its new
 //! name). To rename on purpose, change or delete the entry in the lock, or use an extension.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -49,14 +49,7 @@ const ABOUT: &str = "The Rust API this spec folder generated, written by `codege
     The next generation keeps these names for the same items and reports what changed against \
     it. Commit it with the spec; edit or delete an entry to rename an item on purpose.";
 
-/// Items whose names the spec sets itself (`x-rust-name`, `x-rust-method`): no lock changes them.
-#[derive(Debug, Default, Clone)]
-pub struct Pinned {
-    /// Type names.
-    pub types: BTreeSet<String>,
-    /// Operations, by key.
-    pub operations: BTreeSet<String>,
-}
+pub use super::ir::Pinned;
 
 /// Reads the lock of the spec folder `dir`, if it has one. Its locations are rebased on `dir`.
 pub fn read(dir: &Path) -> Result<Option<Api>> {

@@ -280,6 +280,7 @@ fn resource(
     Ok(Resource {
         accessor: names::snake(&node.segment),
         handle_doc: docs::handle_doc(&node.segment),
+        accessor_doc: docs::first_sentence(&doc),
         doc,
         qualified_name: qualified,
         segment: node.segment,
