@@ -9,26 +9,15 @@ use cloudflare_stream::{
     AccessRules, AccessRulesAction, AccessRulesType, Client, SignedTokenRequest, Stream,
     TokenSigner, VideoUpdate,
 };
-use cloudflare_stream_emulator::{Emulator, EmulatorConfig, seeds};
+use cloudflare_stream_emulator::{Emulator, seeds};
+
+use crate::support::stream_emulator;
 
 /// A seeded, ready video.
 const VIDEO: &str = seeds::OTHER_VIDEO_IDS[0];
 
 async fn emulator() -> (Emulator, Client) {
-    let emulator = Emulator::start_with(EmulatorConfig {
-        stream_api: true,
-        generation_time: Duration::ZERO,
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
-    let client = Client::builder()
-        .strict_decoding(true)
-        .api_token(seeds::API_TOKEN)
-        .base_url(emulator.base_url())
-        .build()
-        .expect("a client");
-    (emulator, client)
+    stream_emulator(Duration::ZERO).await
 }
 
 /// The status of playing `id` (a video or a token) from the emulator's customer subdomain.

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use cloudflare_stream::{Client, ClientBuilder};
-use cloudflare_stream_emulator::{Emulator, seeds};
+use cloudflare_stream_emulator::{Emulator, EmulatorConfig, seeds};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use wiremock::matchers::any;
@@ -124,4 +124,26 @@ pub async fn closed_port_uri() -> String {
     let uri = format!("http://{}", listener.local_addr().expect("address"));
     drop(listener);
     uri
+}
+
+/// The emulator serving the whole Stream API (`spec/`, embedded), videos encoding in
+/// `generation_time`, and a client of it decoding strictly, with three retries a few
+/// milliseconds apart (the workflows' tests inject faults).
+pub async fn stream_emulator(generation_time: Duration) -> (Emulator, Client) {
+    let emulator = Emulator::start_with(EmulatorConfig {
+        stream_api: true,
+        generation_time,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
+    let client = Client::builder()
+        .strict_decoding(true)
+        .api_token(seeds::API_TOKEN)
+        .base_url(emulator.base_url())
+        .max_retries(3)
+        .retry_backoff(Duration::from_millis(5), Duration::from_millis(50))
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build the client: {e}"));
+    (emulator, client)
 }

@@ -10,29 +10,16 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use cloudflare_stream::{Client, MediaState, Stream, UploadError, UploadProgress, UploadSource};
-use cloudflare_stream_emulator::{Emulator, EmulatorConfig, Fault, SeedVideo, VideoKind, seeds};
+use cloudflare_stream_emulator::{Emulator, Fault, SeedVideo, VideoKind, seeds};
 use tokio::io::{AsyncRead, ReadBuf};
+
+use crate::support::stream_emulator;
 
 /// 5 MiB: the smallest chunk.
 const CHUNK: u64 = 5_242_880;
 
 async fn emulator() -> (Emulator, Client) {
-    let emulator = Emulator::start_with(EmulatorConfig {
-        stream_api: true,
-        generation_time: Duration::ZERO,
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
-    let client = Client::builder()
-        .strict_decoding(true)
-        .api_token(seeds::API_TOKEN)
-        .base_url(emulator.base_url())
-        .max_retries(3)
-        .retry_backoff(Duration::from_millis(5), Duration::from_millis(50))
-        .build()
-        .expect("a client");
-    (emulator, client)
+    stream_emulator(Duration::ZERO).await
 }
 
 /// Deterministic bytes.
@@ -274,19 +261,7 @@ async fn bad_chunk_sizes_changed_files_and_other_accounts_are_refused() {
 
 #[tokio::test]
 async fn an_uploaded_video_is_waited_for_until_ready_or_failed() {
-    let emulator = Emulator::start_with(EmulatorConfig {
-        stream_api: true,
-        generation_time: Duration::from_millis(300),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
-    let client = Client::builder()
-        .strict_decoding(true)
-        .api_token(seeds::API_TOKEN)
-        .base_url(emulator.base_url())
-        .build()
-        .expect("a client");
+    let (emulator, client) = stream_emulator(Duration::from_millis(300)).await;
     let stream = Stream::from(&client);
     let data = bytes(CHUNK + 3);
     let uploaded = stream

@@ -4,27 +4,15 @@
 
 use std::time::{Duration, Instant};
 
-use cloudflare_stream::{Client, Stream, UploadSource, WebhookRequest, WebhookVerifier};
-use cloudflare_stream_emulator::{Emulator, EmulatorConfig, seeds};
+use cloudflare_stream::{Stream, UploadSource, WebhookRequest, WebhookVerifier};
+use cloudflare_stream_emulator::seeds;
 use wiremock::ResponseTemplate;
 
-use crate::support::{received, scripted};
+use crate::support::{received, scripted, stream_emulator};
 
 #[tokio::test]
 async fn a_ready_upload_is_notified_signed_and_retried_after_a_refusal() {
-    let emulator = Emulator::start_with(EmulatorConfig {
-        stream_api: true,
-        generation_time: Duration::from_millis(100),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
-    let client = Client::builder()
-        .strict_decoding(true)
-        .api_token(seeds::API_TOKEN)
-        .base_url(emulator.base_url())
-        .build()
-        .expect("a client");
+    let (emulator, client) = stream_emulator(Duration::from_millis(100)).await;
     let stream = Stream::from(&client);
     // The receiver refuses the first attempt, then takes the next.
     let receiver = scripted(vec![ResponseTemplate::new(500), ResponseTemplate::new(200)]).await;
@@ -90,19 +78,7 @@ async fn a_ready_upload_is_notified_signed_and_retried_after_a_refusal() {
 
 #[tokio::test]
 async fn a_video_that_fails_to_encode_is_notified_with_its_reason() {
-    let emulator = Emulator::start_with(EmulatorConfig {
-        stream_api: true,
-        generation_time: Duration::from_millis(50),
-        ..EmulatorConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator serves spec/: {e}"));
-    let client = Client::builder()
-        .strict_decoding(true)
-        .api_token(seeds::API_TOKEN)
-        .base_url(emulator.base_url())
-        .build()
-        .expect("a client");
+    let (emulator, client) = stream_emulator(Duration::from_millis(50)).await;
     let stream = Stream::from(&client);
     let receiver = scripted(vec![ResponseTemplate::new(204)]).await;
     let secret = stream
