@@ -47,6 +47,34 @@ fn signing_key_pem() -> String {
         .to_owned()
 }
 
+/// The file every upload sends: [`LENGTH`] bytes.
+fn video_file() -> tempfile::NamedTempFile {
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    let block: Vec<u8> = (0..1_048_576_u32).map(|i| (i % 251) as u8).collect();
+    for _ in 0..LENGTH / 1_048_576 {
+        file.write_all(&block).expect("written");
+    }
+    file.flush().expect("flushed");
+    file
+}
+
+/// An emulator serving the whole Stream API, videos ready at once, and a client of it.
+async fn emulator() -> (Emulator, Client) {
+    let emulator = Emulator::start_with(EmulatorConfig {
+        stream_api: true,
+        generation_time: Duration::ZERO,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("the emulator");
+    let client = Client::builder()
+        .api_token(seeds::API_TOKEN)
+        .base_url(emulator.base_url())
+        .build()
+        .expect("a client");
+    (emulator, client)
+}
+
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
@@ -101,25 +129,9 @@ fn upload_rounds() {
         .ok()
         .and_then(|text| text.parse().ok())
         .unwrap_or(5);
-    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
-    let block: Vec<u8> = (0..1_048_576_u32).map(|i| (i % 251) as u8).collect();
-    for _ in 0..LENGTH / 1_048_576 {
-        file.write_all(&block).expect("written");
-    }
-    file.flush().expect("flushed");
+    let file = video_file();
     let (sdk, raw) = runtime.block_on(async {
-        let emulator = Emulator::start_with(EmulatorConfig {
-            stream_api: true,
-            generation_time: Duration::ZERO,
-            ..EmulatorConfig::default()
-        })
-        .await
-        .expect("the emulator");
-        let client = Client::builder()
-            .api_token(seeds::API_TOKEN)
-            .base_url(emulator.base_url())
-            .build()
-            .expect("a client");
+        let (emulator, client) = emulator().await;
         let http = cloudflare_stream::http_client_builder()
             .expect("TLS")
             .build()
@@ -154,25 +166,10 @@ fn upload_rounds() {
 /// The SDK's upload time for each chunk size, median of three.
 fn chunk_sizes() {
     let runtime = Runtime::new().expect("a runtime");
-    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
-    let block: Vec<u8> = (0..1_048_576_u32).map(|i| (i % 251) as u8).collect();
-    for _ in 0..LENGTH / 1_048_576 {
-        file.write_all(&block).expect("written");
-    }
-    file.flush().expect("flushed");
+    let file = video_file();
     runtime.block_on(async {
-        let emulator = Emulator::start_with(EmulatorConfig {
-            stream_api: true,
-            generation_time: Duration::ZERO,
-            ..EmulatorConfig::default()
-        })
-        .await
-        .expect("the emulator");
-        let client = Client::builder()
-            .api_token(seeds::API_TOKEN)
-            .base_url(emulator.base_url())
-            .build()
-            .expect("a client");
+        // Kept alive to the end: dropping it stops the server.
+        let (_emulator, client) = emulator().await;
         for mib in [5, 8, 16, 32, 64] {
             let mut times = Vec::new();
             for _ in 0..3 {

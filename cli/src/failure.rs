@@ -485,6 +485,16 @@ mod tests {
     }
 
     #[test]
+    fn an_interrupted_upload_says_how_to_resume() {
+        let url = "https://upload.videodelivery.net/tus/abc";
+        let failure = Failure::Interrupted(Some(url.to_owned()));
+        assert!(failure.message().contains(&format!("--resume {url}")));
+        assert_eq!(failure.to_json(None)["upload_url"], json!(url));
+        assert_eq!(failure.kind().exit_status(), 130);
+        assert_eq!(Failure::Interrupted(None).message(), "interrupted (Ctrl-C)");
+    }
+
+    #[test]
     fn exit_statuses_tell_outcomes_apart() {
         let config = Failure::Config("no account".into());
         let statuses: Vec<u8> = [config, failed(), late(), missing()]

@@ -373,7 +373,7 @@ fn main() -> ExitCode {
 enum Remote<'a> {
     Downloads(&'a DownloadsCommand),
     Videos(&'a VideosCommand),
-    Upload,
+    Upload(upload::Upload<'a>),
 }
 
 /// An option's value, unless it is empty: an empty environment variable counts as unset, as
@@ -388,7 +388,22 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
     let command = match &cli.command {
         Command::Downloads(command) => Remote::Downloads(command),
         Command::Videos(command) => Remote::Videos(command),
-        Command::Upload { .. } => Remote::Upload,
+        Command::Upload {
+            file,
+            name,
+            require_signed_urls,
+            chunk_size,
+            resume,
+            wait,
+            poll_interval,
+        } => Remote::Upload(upload::Upload {
+            file,
+            name: name.as_deref(),
+            require_signed_urls: *require_signed_urls,
+            chunk_size: *chunk_size,
+            resume: resume.as_deref(),
+            wait: wait.then_some(*poll_interval),
+        }),
         // Nothing is sent: no account or credentials needed.
         Command::Webhook(WebhookCommand::Verify {
             secret,
@@ -425,29 +440,7 @@ async fn run(cli: &Cli, progress: &Progress) -> Result<(), Failed> {
     };
     let command = match command {
         Remote::Downloads(command) => command,
-        Remote::Upload => {
-            let Command::Upload {
-                file,
-                name,
-                require_signed_urls,
-                chunk_size,
-                resume,
-                wait,
-                poll_interval,
-            } = &cli.command
-            else {
-                unreachable!("matched above");
-            };
-            let upload = upload::Upload {
-                file,
-                name: name.as_deref(),
-                require_signed_urls: *require_signed_urls,
-                chunk_size: *chunk_size,
-                resume: resume.as_deref(),
-                wait: wait.then_some(*poll_interval),
-            };
-            return context.upload(&upload).await;
-        }
+        Remote::Upload(upload) => return context.upload(&upload).await,
         Remote::Videos(VideosCommand::List {
             all,
             limit,

@@ -1355,3 +1355,38 @@ fn an_upload_killed_mid_chunk_resumes_byte_for_byte() {
     // The killed chunk never reached the emulator whole: no byte counted twice.
     assert_eq!(state.received, state.length);
 }
+
+#[test]
+fn an_upload_that_stops_names_the_url_to_resume_from() {
+    let emulator = stream_emulator(Duration::ZERO);
+    let (first, _) = video_file(CHUNK + 10);
+    let (other, _) = video_file(CHUNK + 20);
+    let done = run(
+        &mut cfstream(&emulator),
+        &["upload", first.path().to_str().expect("utf-8"), "--json"],
+    )
+    .expect(0);
+    let url = done
+        .stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find_map(|event| event["upload_url"].as_str().map(str::to_owned))
+        .expect("an upload URL");
+    // Another file (another length) cannot continue that upload: the error names its URL.
+    let refused = run(
+        &mut cfstream(&emulator),
+        &[
+            "upload",
+            other.path().to_str().expect("utf-8"),
+            "--resume",
+            &url,
+            "--json",
+        ],
+    )
+    .json_error(1, "upload_failed");
+    assert_eq!(refused["upload_url"], json!(url), "{refused}");
+    assert!(
+        Run::json_message(&refused).contains("the source changed"),
+        "{refused}"
+    );
+}

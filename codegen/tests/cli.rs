@@ -216,3 +216,32 @@ fn changelog_says_what_lenient_approximated_and_names_a_refused_file_once() {
         "{stdout}"
     );
 }
+
+#[test]
+fn outside_runtime_puts_the_setters_in_traits() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/query_and_headers/spec");
+    let spec = spec.to_str().expect("utf-8 path");
+    let inside = scratch("cli-inside");
+    let outside = scratch("cli-outside");
+    for (out, extra) in [(&inside, None), (&outside, Some("--outside-runtime"))] {
+        let mut args = vec!["generate", "--no-lock", "--spec", spec];
+        let out = out.to_str().expect("utf-8 path");
+        args.extend(["--out", out]);
+        args.extend(extra);
+        let run = codegen(&args);
+        assert!(run.status.success(), "{run:?}");
+    }
+    let read =
+        |dir: &Path| std::fs::read_to_string(dir.join(codegen::OUTPUT_FILE)).expect("written");
+    let (inside, outside) = (read(&inside), read(&outside));
+    assert!(
+        inside.contains("impl Request<Vec<String>, ops::List> {"),
+        "{inside}"
+    );
+    assert!(!inside.contains("pub mod setters"), "{inside}");
+    assert!(outside.contains("pub mod setters {"), "{outside}");
+    assert!(
+        outside.contains("impl List for Request<Vec<String>, ops::List> {"),
+        "{outside}"
+    );
+}

@@ -445,3 +445,29 @@ async fn a_basic_upload_is_one_request_answering_the_video() {
         .expect("ready");
     assert_eq!(ready.ready_to_stream, Some(true));
 }
+
+#[tokio::test]
+async fn a_form_upload_too_large_for_one_request_is_refused_before_any() {
+    let (emulator, client) = emulator().await;
+    let before = emulator.request_count();
+    let huge = 300_000_000;
+    let error = Stream::from(&client)
+        .basic_upload(
+            seeds::ACCOUNT_ID,
+            UploadSource::reader(tokio::io::empty(), huge),
+        )
+        .await
+        .expect_err("too large for one form");
+    assert!(
+        matches!(error, UploadError::TooLarge { length, .. } if length == huge),
+        "{error:?}"
+    );
+    let error = cloudflare_stream::upload_to_url(
+        "http://127.0.0.1:9/upload/x",
+        UploadSource::reader(tokio::io::empty(), huge),
+    )
+    .await
+    .expect_err("too large for one form");
+    assert!(matches!(error, UploadError::TooLarge { .. }), "{error:?}");
+    assert_eq!(emulator.request_count(), before);
+}

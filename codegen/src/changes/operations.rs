@@ -392,11 +392,17 @@ impl Sides<'_> {
         }
     }
 
-    /// `all()` gained or lost. Known only when both sides were read from a spec (a lock does
-    /// not keep the paging), as for [`wire`](Self::wire).
+    /// Whether both sides were read from a spec: what a lock does not keep (the paging, the
+    /// credentials, the envelope's other properties) can then be compared. A lock leaves
+    /// `security` unknown.
+    fn both_from_specs(&self) -> bool {
+        self.old_op().security.is_some() && self.new_op().security.is_some()
+    }
+
+    /// `all()` gained or lost, when both sides were read from a spec.
     fn paging(&self, out: &mut Vec<Change>) {
         let (before, after) = (self.old_op(), self.new_op());
-        if before.security.is_none() || after.security.is_none() {
+        if !self.both_from_specs() {
             return;
         }
         let all = |paths: &Paths, side: &(&Resource, &Operation)| {
@@ -425,9 +431,13 @@ impl Sides<'_> {
     /// properties. Known only when both sides were read from a spec (a lock keeps neither).
     fn wire(&self, out: &mut Vec<Change>) {
         let (before, after) = (self.old_op(), self.new_op());
-        let (Some(was), Some(is)) = (&before.security, &after.security) else {
+        if !self.both_from_specs() {
             return;
-        };
+        }
+        let (was, is) = (
+            before.security.as_deref().unwrap_or_default(),
+            after.security.as_deref().unwrap_or_default(),
+        );
         let list = |alternatives: &[String]| {
             if alternatives.is_empty() {
                 "none declared".to_owned()

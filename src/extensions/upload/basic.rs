@@ -3,10 +3,7 @@
 //! resuming: a dropped connection means sending it all again, which is why larger videos go
 //! through tus.
 
-use reqwest::multipart::{Form, Part};
-
-use super::direct::MAX_DIRECT_UPLOAD;
-use super::source::Opened;
+use super::direct::whole_file_form;
 use super::{UploadError, UploadSource};
 use crate::envelope::{self, Format};
 use crate::runtime::{PathBuilder, PathParam};
@@ -36,26 +33,13 @@ impl Stream<'_> {
         source: UploadSource,
     ) -> Result<Video, UploadError> {
         let client: &Client = (*self).into();
-        let name = source.file_name();
-        let mut source = Opened::open(source).await?;
-        let length = source.length();
-        if length > MAX_DIRECT_UPLOAD {
-            return Err(UploadError::TooLarge {
-                length,
-                limit: MAX_DIRECT_UPLOAD,
-            });
-        }
-        let bytes = source.read(length).await?;
+        let (form, _) = whole_file_form(source).await?;
         let path = PathBuilder::new()
             .literal("/accounts/")
             .param(PathParam::new("account_id", account_id))
             .literal("/stream")
             .finish()
             .map_err(|error| error.with_operation(OPERATION))?;
-        let form = Form::new().part(
-            "file",
-            Part::bytes(bytes.to_vec()).file_name(name.unwrap_or_else(|| "video".to_owned())),
-        );
         let response = client
             .http()
             .post(format!("{}{path}", client.base_url()))

@@ -30,23 +30,10 @@ pub const MAX_DIRECT_UPLOAD: u64 = 200 * 1_000_000;
 /// # }
 /// ```
 pub async fn upload_to_url(upload_url: &str, source: UploadSource) -> Result<u64, UploadError> {
-    let name = source.file_name();
-    let mut source = Opened::open(source).await?;
-    let length = source.length();
-    if length > MAX_DIRECT_UPLOAD {
-        return Err(UploadError::TooLarge {
-            length,
-            limit: MAX_DIRECT_UPLOAD,
-        });
-    }
-    let bytes = source.read(length).await?;
+    let (form, length) = whole_file_form(source).await?;
     let http = crate::tls::http_client_builder()?
         .build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-    let form = Form::new().part(
-        "file",
-        Part::bytes(bytes.to_vec()).file_name(name.unwrap_or_else(|| "video".to_owned())),
-    );
     let response = http
         .post(upload_url)
         .multipart(form)
@@ -62,4 +49,21 @@ pub async fn upload_to_url(upload_url: &str, source: UploadSource) -> Result<u64
         status,
         message: text.trim().chars().take(300).collect(),
     })
+}
+
+/// The whole of `source` as the `file` part of a form (a direct creator upload's, a basic
+/// upload's), and its length: at most [`MAX_DIRECT_UPLOAD`], read into memory.
+pub(super) async fn whole_file_form(source: UploadSource) -> Result<(Form, u64), UploadError> {
+    let name = source.file_name();
+    let mut source = Opened::open(source).await?;
+    let length = source.length();
+    if length > MAX_DIRECT_UPLOAD {
+        return Err(UploadError::TooLarge {
+            length,
+            limit: MAX_DIRECT_UPLOAD,
+        });
+    }
+    let bytes = source.read(length).await?;
+    let part = Part::bytes(bytes.to_vec()).file_name(name.unwrap_or_else(|| "video".to_owned()));
+    Ok((Form::new().part("file", part), length))
 }

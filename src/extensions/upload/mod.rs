@@ -313,37 +313,48 @@ impl<'f> TusUpload<'f> {
     }
 
     /// Uploads: the same as awaiting it.
-    pub async fn send(mut self) -> Result<Uploaded, UploadError> {
-        if let Some(rule) = chunk_size_problem(self.chunk_size) {
+    pub async fn send(self) -> Result<Uploaded, UploadError> {
+        let TusUpload {
+            client,
+            account,
+            source,
+            metadata,
+            creator,
+            chunk_size,
+            resume,
+            max_retries,
+            mut progress,
+        } = self;
+        if let Some(rule) = chunk_size_problem(chunk_size) {
             return Err(UploadError::ChunkSize {
-                size: self.chunk_size,
+                size: chunk_size,
                 rule,
             });
         }
-        let source = std::mem::replace(
-            &mut self.source,
-            UploadSource::reader(tokio::io::empty(), 0),
-        );
         let mut source = Opened::open(source).await?;
         let length = source.length();
-        let (video_id, url) = match self.resume.take() {
-            Some(url) => (owned_video(&self.client, &self.account, &url).await?, url),
-            None => {
-                let creator = self.creator.as_deref();
-                create(&self.client, &self.account, &self.metadata, creator, length).await?
-            }
+        let (video_id, url) = match resume {
+            Some(url) => (owned_video(&client, &account, &url).await?, url),
+            None => create(&client, &account, &metadata, creator.as_deref(), length).await?,
         };
         let interrupted = |source: UploadError| UploadError::Interrupted {
             source: Box::new(source),
             upload_url: url.clone(),
             video_id: video_id.clone(),
         };
+        let mut report = |uploaded: u64| {
+            if let Some(progress) = &mut progress {
+                progress(UploadProgress {
+                    uploaded,
+                    length,
+                    video_id: &video_id,
+                    upload_url: &url,
+                });
+            }
+        };
         let parsed = Url::parse(&url)
             .map_err(|e| interrupted(UploadError::Protocol(format!("upload URL `{url}`: {e}"))))?;
-        let retries = self
-            .max_retries
-            .unwrap_or_else(|| self.client.max_retries());
-        let client = self.client.clone();
+        let retries = max_retries.unwrap_or_else(|| client.max_retries());
         let session = Session::new(&client, parsed, retries);
         let (mut offset, told) = session.offset().await.map_err(interrupted)?;
         if let Some(told) = told
@@ -358,30 +369,19 @@ impl<'f> TusUpload<'f> {
                 "the service has {offset} bytes of {length}"
             ))));
         }
-        self.report(offset, length, &video_id, &url);
+        report(offset);
         source.seek(offset).await.map_err(interrupted)?;
         while offset < length {
-            let size = self.chunk_size.min(length - offset);
+            let size = chunk_size.min(length - offset);
             let chunk = source.read(size).await.map_err(interrupted)?;
             offset = session.send(offset, &chunk).await.map_err(interrupted)?;
-            self.report(offset, length, &video_id, &url);
+            report(offset);
         }
         Ok(Uploaded {
             video_id,
             upload_url: url,
             length,
         })
-    }
-
-    fn report(&mut self, uploaded: u64, length: u64, video_id: &str, upload_url: &str) {
-        if let Some(progress) = &mut self.progress {
-            progress(UploadProgress {
-                uploaded,
-                length,
-                video_id,
-                upload_url,
-            });
-        }
     }
 }
 
