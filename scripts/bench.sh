@@ -10,7 +10,7 @@
 # 5. what a user pays to build us: a new crate that depends on the packaged SDK
 #    (`cloudflare-stream = "0.1"`, as crates.io would serve it) and makes one call, built clean,
 #    against a floor crate that makes the same call with reqwest + serde + tokio directly, with
-#    the same TLS: wall time and crates compiled, each built twice, alternately.
+#    the same TLS: wall time and crates compiled, each built three times ($ROUNDS), alternately.
 #
 # Takes 15 to 20 minutes on two cores, most of it clean builds. `scripts/bench.sh 4 5` runs only
 # the parts named. Uses $CARGO_TARGET_DIR (clean builds go to folders inside it, never to the
@@ -80,15 +80,15 @@ fi
 if part 5; then
 echo "== 5. a consumer's clean build: the packaged SDK against reqwest + serde + tokio by hand"
 scratch=$(mktemp -d)
-# The packages crates.io would serve: the SDK needs the generator's package at build time.
+# The packages crates.io would serve. A registry's crate is compiled as a user's build compiles
+# it (without incremental state, which cargo keeps only for path dependencies), so the SDK is
+# served from a directory source beside the registry's other crates, as crates.io would serve it,
+# rather than patched in by path.
 cargo package --workspace --no-verify --allow-dirty --locked -q
-for crate in cloudflare-stream cloudflare-stream-codegen; do
-  tar -xzf "$target/package/$crate-0.1.0.crate" -C "$scratch"
-done
 # Both crates: a binary making the list-downloads call and printing the result, on a
 # current-thread runtime; the versions the repository is tested with (its Cargo.lock).
-new_crate() { # name; its dependencies and patches (TOML) on stdin... then main.rs as $2
-  mkdir -p "$scratch/$1/src"
+new_crate() { # name; its dependencies (TOML) on stdin... then main.rs as $2
+  mkdir -p "$scratch/$1/src" "$scratch/$1/.cargo"
   { printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n' "$1"
     cat
     printf '\n[workspace]\n'; } > "$scratch/$1/Cargo.toml"
@@ -106,10 +106,6 @@ async fn main() -> Result<(), cloudflare_stream::Error> {
 [dependencies]
 cloudflare-stream = "0.1"
 tokio = { version = "1", features = ["rt", "macros"] }
-
-[patch.crates-io]
-cloudflare-stream = { path = "$scratch/cloudflare-stream-0.1.0" }
-cloudflare-stream-codegen = { path = "$scratch/cloudflare-stream-codegen-0.1.0" }
 TOML
 # The floor: the same call written by hand with reqwest (HTTP/2 and `json`; not the SDK's
 # `multipart`, which the call does not need), serde and tokio, and the SDK's TLS: rustls with
@@ -163,11 +159,31 @@ serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 tokio = { version = "1", features = ["rt", "macros"] }
 TOML
+# The registry's crates: those the consumer resolves to with the SDK's packages patched in by
+# path (which `cargo vendor` leaves out), a superset of the floor's; then the SDK's packages
+# beside them with the checksums of their `.crate` files, as a registry records them, and the
+# patch gone.
+for crate in cloudflare-stream cloudflare-stream-codegen; do
+  tar -xzf "$target/package/$crate-0.1.0.crate" -C "$scratch"
+done
+printf '\n[patch.crates-io]\n' >> "$scratch/consumer/Cargo.toml"
+for crate in cloudflare-stream cloudflare-stream-codegen; do
+  printf '%s = { path = "%s" }\n' "$crate" "$scratch/$crate-0.1.0" >> "$scratch/consumer/Cargo.toml"
+done
+(cd "$scratch/consumer" && { cargo vendor -q --offline "$scratch/vendor" > /dev/null 2>&1 \
+  || cargo vendor -q "$scratch/vendor" > /dev/null; })
+sed -i '/^\[patch.crates-io\]/,$d' "$scratch/consumer/Cargo.toml"
+for crate in cloudflare-stream cloudflare-stream-codegen; do
+  mv "$scratch/$crate-0.1.0" "$scratch/vendor/$crate"
+  sum=$(sha256sum "$target/package/$crate-0.1.0.crate" | cut -d' ' -f1)
+  printf '{"files":{},"package":"%s"}' "$sum" > "$scratch/vendor/$crate/.cargo-checksum.json"
+done
 for crate in consumer floor; do
-  (cd "$scratch/$crate" && (cargo fetch -q --offline 2>/dev/null || cargo fetch -q))
+  printf '[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = "%s"\n' \
+    "$scratch/vendor" > "$scratch/$crate/.cargo/config.toml"
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for run in 1 2; do
+for run in $(seq "${ROUNDS:-3}"); do
   for crate in consumer floor; do
     rm -rf "$target/consumer-build"
     (cd "$scratch/$crate" && /usr/bin/time -f "%e %U %S" -o "$scratch/time" \

@@ -25,11 +25,12 @@ pub(super) struct Prepared {
     pub(super) url: Url,
     /// `Accept: */*` rather than JSON (for text and bytes).
     any_accept: bool,
-    /// `Content-Type` of a byte body (reqwest sets a form's, with its boundary).
-    content_type: Option<&'static str>,
+    /// `Content-Type` of the body (a form's with its boundary).
+    content_type: Option<HeaderValue>,
     /// Set on the request; they replace the client's of the same name.
     request_headers: Option<Box<HeaderMap>>,
-    pub(super) body: Option<Body>,
+    /// The body as sent, encoded once: every attempt sends these bytes (a cheap clone).
+    pub(super) body: Option<bytes::Bytes>,
     /// Per attempt.
     pub(super) timeout: Duration,
     /// Retries after the first attempt.
@@ -66,16 +67,25 @@ impl Parts {
                 .collect();
             url.set_query(Some(&query.join("&")));
         }
-        let content_type = match &self.body {
-            Some(Body::Bytes { content_type, .. }) => Some(*content_type),
+        let (content_type, body) = match self.body {
+            Some(Body::Bytes {
+                content_type,
+                bytes,
+            }) => (Some(HeaderValue::from_static(content_type)), Some(bytes)),
             Some(Body::Form(form)) => {
-                // Checked now so a bad part is refused before anything is sent; reqwest sets
-                // the content type, with its boundary, on each attempt.
-                form.to_multipart()
+                // A bad part is refused here, before anything is sent.
+                let encoded = form
+                    .encode()
                     .map_err(|message| Error::InvalidRequest { operation, message })?;
-                None
+                let content_type = HeaderValue::from_str(&encoded.content_type).map_err(|e| {
+                    Error::InvalidRequest {
+                        operation,
+                        message: format!("the form's content type: {e}"),
+                    }
+                })?;
+                (Some(content_type), Some(encoded.body))
             }
-            None => None,
+            None => (None, None),
         };
         Ok(Prepared {
             operation: self.operation,
@@ -84,7 +94,7 @@ impl Parts {
             any_accept: matches!(self.format, Format::Text | Format::Bytes),
             content_type,
             request_headers: (!options.headers.is_empty()).then(|| Box::new(options.headers)),
-            body: self.body,
+            body: body.map(bytes::Bytes::from),
             timeout: options.timeout.unwrap_or(self.client.timeout()),
             max_retries: options.max_retries.unwrap_or(self.client.max_retries()),
             client: self.client,
@@ -104,8 +114,8 @@ impl Prepared {
         if self.any_accept {
             headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
-        if let Some(content_type) = self.content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Some(content_type) = &self.content_type {
+            headers.insert(CONTENT_TYPE, content_type.clone());
         }
         overlay(&mut headers, custom);
         if let Some(request_headers) = &self.request_headers {
@@ -215,10 +225,7 @@ mod tests {
         );
         assert_eq!(prepared.operation.method, reqwest::Method::GET);
         assert_eq!(prepared.timeout, Duration::from_secs(5));
-        assert!(matches!(
-            &prepared.body,
-            Some(Body::Bytes { content_type: "application/json", bytes }) if bytes == br#"{"name":"x"}"#
-        ));
+        assert_eq!(prepared.body.as_deref(), Some(&br#"{"name":"x"}"#[..]));
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         assert_eq!(header("content-type"), Some("application/json"));
         assert_eq!(header("accept"), Some("application/json"));

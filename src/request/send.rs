@@ -19,8 +19,8 @@ use reqwest::header::HeaderMap;
 use tower_service::Service;
 use tracing::{Level, Span, field};
 
+use super::Parts;
 use super::prepare::Prepared;
-use super::{Body, Parts};
 use crate::Error;
 use crate::envelope::Format;
 use crate::retry;
@@ -48,11 +48,6 @@ pub(super) struct Exchange {
 
 /// The step an exchange is at.
 enum State {
-    /// An attempt that could not be sent (a form part refused at this attempt): its outcome.
-    Unsent {
-        attempt: Attempt,
-        error: Option<Error>,
-    },
     /// Waiting for the response's status and headers.
     Head {
         attempt: Attempt,
@@ -178,18 +173,11 @@ impl Exchange {
             started: (!span.is_disabled()).then(Instant::now),
             span,
         };
-        let built = {
+        let pending = {
             let _entered = attempt.span.enter();
-            build(prepared, self.retry)
-                .map(|request| Service::call(&mut prepared.client.http(), request))
+            Service::call(&mut prepared.client.http(), build(prepared, self.retry))
         };
-        match built {
-            Ok(pending) => State::Head { attempt, pending },
-            Err(error) => State::Unsent {
-                attempt,
-                error: Some(error),
-            },
-        }
+        State::Head { attempt, pending }
     }
 
     /// Polls until the last attempt's response (whatever its status) or error: the outcome.
@@ -198,7 +186,6 @@ impl Exchange {
         let _entered = self.span.enter();
         loop {
             let outcome = match &mut self.state {
-                State::Unsent { error, .. } => Err(error.take().expect("taken once")),
                 State::Head { attempt, pending } => {
                     let polled = {
                         let _attempt = attempt.span.enter();
@@ -279,9 +266,8 @@ impl Exchange {
                 State::Done => panic!("a request was polled after it completed"),
             };
             // The attempt is over.
-            let (State::Unsent { attempt, .. }
-            | State::Head { attempt, .. }
-            | State::Body { attempt, .. }) = std::mem::replace(&mut self.state, State::Done)
+            let (State::Head { attempt, .. } | State::Body { attempt, .. }) =
+                std::mem::replace(&mut self.state, State::Done)
             else {
                 unreachable!("only an attempt gives an outcome");
             };
@@ -367,29 +353,17 @@ impl Attempt {
 
 /// The reqwest request for attempt `retry`, assembled directly (a request builder would copy
 /// the headers once more, header by header).
-fn build(prepared: &Prepared, retry: u32) -> Result<reqwest::Request, Error> {
-    let operation = prepared.operation.name;
+fn build(prepared: &Prepared, retry: u32) -> reqwest::Request {
     let mut request =
         reqwest::Request::new(prepared.operation.method.clone(), prepared.url.clone());
     *request.headers_mut() = prepared.headers(retry);
     if prepared.client.http_timeout() != Some(prepared.timeout) {
         *request.timeout_mut() = Some(prepared.timeout);
     }
-    match &prepared.body {
-        Some(Body::Bytes { bytes, .. }) => *request.body_mut() = Some(bytes.clone().into()),
-        Some(Body::Form(form)) => {
-            // Built anew for every attempt: reqwest's form is consumed by sending.
-            let form = form
-                .to_multipart()
-                .map_err(|message| Error::InvalidRequest { operation, message })?;
-            request = reqwest::RequestBuilder::from_parts(prepared.client.http().clone(), request)
-                .multipart(form)
-                .build()
-                .map_err(|e| Error::from_transport(operation, e))?;
-        }
-        None => {}
+    if let Some(body) = &prepared.body {
+        *request.body_mut() = Some(body.clone().into());
     }
-    Ok(request)
+    request
 }
 
 /// Whole milliseconds, for span fields.

@@ -5,20 +5,19 @@
 //! response is unwrapped, which methods share a path function, how a form field is sent, and
 //! every doc text. The emitter only prints what it finds here.
 //!
-//! Its modules, in layers: each uses only those above it, but for `cloudflare` and `types`,
-//! which read each other (Cloudflare's envelope is recognised on merged objects; types follow
-//! Cloudflare's conventions).
+//! Its modules, in layers: each uses only those above it and those beside it in its layer.
 //!
 //! 1. [`ir`]: the representation itself, a leaf (data and the lookups on it);
 //! 2. [`names`]: Rust names, and every word the emitted code keeps for itself; `shape`: one
 //!    view of a schema; [`visit`]: the one walk over every place the API names a type;
 //! 3. `docs`: every doc text, composed from the final names and cleaned once;
-//! 4. [`cloudflare`]: Cloudflare's conventions (scopes, the envelope, verbs, `x-rust-*`), and
-//!    `types`: schemas to model types;
-//! 5. `paths`: shared path functions; `operations`: one operation's parameters, body and
+//! 4. [`cloudflare`]: Cloudflare's conventions (scopes, verbs, `x-rust-*`);
+//! 5. `types`: schemas to model types, and Cloudflare's envelope, recognised on the objects that
+//!    merging an `allOf` gives;
+//! 6. `paths`: shared path functions; `operations`: one operation's parameters, body and
 //!    response; `paging`: which operations page and how; `resources`: resources and method
 //!    names;
-//! 6. [`sites`]: where the wire uses each type, its identity across versions; [`pairing`]:
+//! 7. [`sites`]: where the wire uses each type, its identity across versions; [`pairing`]:
 //!    which item of one version is which of another; [`lock`]: the API lock, read, written and
 //!    its names kept.
 //!

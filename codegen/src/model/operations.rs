@@ -3,7 +3,6 @@
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, StatusCode};
 
-use super::cloudflare::{self, Envelope};
 use super::docs;
 use super::ir::{
     Body, Operation, Param, ParamLocation, ParamType, PathPart, ResponseBody, ResponseFormat,
@@ -12,7 +11,7 @@ use super::ir::{
 use super::names::{self, ARGUMENT_RESERVED, Scope};
 use super::paths::{self, Segment};
 use super::resources::Found;
-use super::types::{TypeBuilder, Typed};
+use super::types::{self, Envelope, TypeBuilder, Typed};
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Spec};
 
@@ -359,8 +358,8 @@ pub fn response(
     let schema_at = content_at.join(media_type).join("schema");
     let hint = format!("{handle}_{}_response", found.method.key());
     if let Some(object) = types.object(resolved.file, &schema_at, schema)? {
-        let envelope_extras = || cloudflare::envelope_extras(&object);
-        match cloudflare::envelope(&object) {
+        let envelope_extras = || types::envelope_extras(&object);
+        match types::envelope(&object) {
             Envelope::No => {}
             Envelope::WithoutResult => {
                 return Ok(ResponseBody {

@@ -44,7 +44,8 @@ impl Stream<'_> {
             .http()
             .post(format!("{}{path}", client.base_url()))
             .headers(client.request_headers().clone())
-            .multipart(form)
+            .header(reqwest::header::CONTENT_TYPE, form.content_type)
+            .body(form.body)
             .send()
             .await
             .map_err(|e| Error::from_transport(OPERATION, e))?;

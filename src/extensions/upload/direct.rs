@@ -2,11 +2,10 @@
 //! `POST` of its `file` part, to the one-time URL `direct_upload().create(...)` made. It carries
 //! no credentials (the URL is the permission), so a creator's application can send it.
 
-use reqwest::multipart::{Form, Part};
-
 use super::source::Opened;
 use super::{UploadError, UploadSource};
-use crate::Error;
+use crate::form::Encoded;
+use crate::{Error, FilePart, Form};
 
 /// The largest file one form may carry (Cloudflare's basic upload limit: 200 MB).
 pub const MAX_DIRECT_UPLOAD: u64 = 200 * 1_000_000;
@@ -31,12 +30,14 @@ pub const MAX_DIRECT_UPLOAD: u64 = 200 * 1_000_000;
 /// ```
 pub async fn upload_to_url(upload_url: &str, source: UploadSource) -> Result<u64, UploadError> {
     let (form, length) = whole_file_form(source).await?;
+    let content_type = form.content_type;
     let http = crate::tls::http_client_builder()?
         .build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
     let response = http
         .post(upload_url)
-        .multipart(form)
+        .header(reqwest::header::CONTENT_TYPE, content_type)
+        .body(form.body)
         .send()
         .await
         .map_err(|e| Error::from_transport("stream.direct_upload.send", e))?;
@@ -52,8 +53,8 @@ pub async fn upload_to_url(upload_url: &str, source: UploadSource) -> Result<u64
 }
 
 /// The whole of `source` as the `file` part of a form (a direct creator upload's, a basic
-/// upload's), and its length: at most [`MAX_DIRECT_UPLOAD`], read into memory.
-pub(super) async fn whole_file_form(source: UploadSource) -> Result<(Form, u64), UploadError> {
+/// upload's), encoded, and its length: at most [`MAX_DIRECT_UPLOAD`], read into memory.
+pub(super) async fn whole_file_form(source: UploadSource) -> Result<(Encoded, u64), UploadError> {
     let name = source.file_name();
     let mut source = Opened::open(source).await?;
     let length = source.length();
@@ -63,7 +64,17 @@ pub(super) async fn whole_file_form(source: UploadSource) -> Result<(Form, u64),
             limit: MAX_DIRECT_UPLOAD,
         });
     }
-    let bytes = source.read(length).await?;
-    let part = Part::bytes(bytes.to_vec()).file_name(name.unwrap_or_else(|| "video".to_owned()));
-    Ok((Form::new().part("file", part), length))
+    // The bytes move into the part (no copy); encoding copies them once into the body.
+    let bytes = Vec::from(source.read(length).await?);
+    let file = FilePart::new(bytes).file_name(name.unwrap_or_else(|| "video".to_owned()));
+    let encoded = Form::new()
+        .with_file("file", file)
+        .encode()
+        .map_err(|message| {
+            UploadError::Request(Error::InvalidRequest {
+                operation: "stream.upload",
+                message,
+            })
+        })?;
+    Ok((encoded, length))
 }

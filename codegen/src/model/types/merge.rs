@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{ReferenceOr, Schema};
 
-use super::super::cloudflare;
 use super::super::ir::TypeRef;
 use super::super::shape::Shape;
 use super::{TypeBuilder, unsupported};
@@ -359,7 +358,7 @@ impl TypeBuilder<'_> {
 impl TypeBuilder<'_> {
     /// Whether the union `members` (under `keyword` of `resolved`) is Cloudflare's envelope
     /// written as a union: objects only, one of them the envelope (`success` with `errors` or
-    /// `messages`) and another the `result` (see [`cloudflare::is_envelope_union`]).
+    /// `messages`) and another the `result` (see [`super::envelope::is_envelope_union`]).
     pub(super) fn is_envelope_written_as_union(
         &self,
         resolved: &Resolved<'_, Schema>,
@@ -380,7 +379,7 @@ impl TypeBuilder<'_> {
                 _ => return false,
             }
         }
-        cloudflare::is_envelope_union(&parts)
+        super::envelope::is_envelope_union(&parts)
     }
 }
 

@@ -9,6 +9,7 @@
 //! - [`forms`]: multipart bodies;
 //! - [`layout`]: the passes over the finished types: boxing cycles and large variants, `Eq`.
 
+mod envelope;
 mod explicit;
 mod forms;
 mod layout;
@@ -29,7 +30,8 @@ use super::shape::Shape;
 use crate::error::{Error, Location, Result};
 use crate::load::{FileId, Resolved, Spec};
 
-pub use merge::{MergedObject, Property};
+pub use envelope::{Envelope, envelope, envelope_extras};
+pub use merge::MergedObject;
 use unions::{Entered, Frame, self_contained};
 
 /// A type with what a field of that type needs to know.
