@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::ir::{Api, Operation, Resource, TypeDef, TypeRef};
 use super::names::{self, HANDLE_RESERVED, Scope};
@@ -19,20 +19,24 @@ use super::pairing::{Pairing, keyed};
 use super::visit;
 use crate::error::{Error, Location, Result};
 
+mod text;
+
 /// The name of the lock file in a spec folder. Not `.json`, `.yaml` or `.yml`: it is not a
 /// spec file.
 pub const LOCK_FILE: &str = "rust-api.lock";
 
-/// The version of the lock's format this generator writes, and the newest it reads. A lock
-/// without one is of version 1 (before the number was written); 2 dropped the request types.
-pub const LOCK_VERSION: u32 = 2;
+/// The version of the lock's format this generator writes, and the newest it reads. 1 and 2
+/// were JSON, the IR serialized (1 without a version; 2 dropped the request types); 3 is the
+/// lock's own line format (`text`), which no change to the IR touches.
+pub const LOCK_VERSION: u32 = 3;
 
-/// What the lock file holds.
-#[derive(Debug, Serialize, Deserialize)]
-struct LockFile {
-    /// What the file is, for a person who opens it.
-    about: String,
-    /// The format's version ([`LOCK_VERSION`]); 1 when absent.
+/// A lock of format 1 or 2: JSON, the IR's own serialisation of the resources and types. Only
+/// read, so that a folder locked by an older generator keeps its names; the IR's fields that
+/// were not in those formats are `#[serde(skip)]` or defaulted, and
+/// `a_lock_of_format_2_still_reads` keeps it so.
+#[derive(Debug, Deserialize)]
+struct JsonLock {
+    /// The format's version; 1 when absent.
     #[serde(default = "first_version")]
     version: u32,
     /// The resources, their methods and parameters.
@@ -47,7 +51,8 @@ fn first_version() -> u32 {
 
 const ABOUT: &str = "The Rust API this spec folder generated, written by `codegen generate`. \
     The next generation keeps these names for the same items and reports what changed against \
-    it. Commit it with the spec; edit or delete an entry to rename an item on purpose.";
+    it. Commit it with the spec; edit or delete an entry to rename an item on purpose (the \
+    format: codegen/README.md, The API lock).";
 
 pub use super::ir::Pinned;
 
@@ -62,28 +67,34 @@ pub fn read(dir: &Path) -> Result<Option<Api>> {
     parse(&text, &path, dir).map(Some)
 }
 
-/// The API in the lock `text` (read from `path`, in the spec folder `dir`).
+/// The API in the lock `text` (read from `path`, in the spec folder `dir`), of any format this
+/// generator reads.
 pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<Api> {
-    let lock: LockFile = serde_json::from_str(text).map_err(|e| Error::Syntax {
-        file: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: format!("not an API lock: {e}"),
-    })?;
-    if lock.version > LOCK_VERSION {
+    let (version, roots, types) = if text.trim_start().starts_with('{') {
+        let lock: JsonLock = serde_json::from_str(text).map_err(|e| Error::Syntax {
+            file: path.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: format!("not an API lock: {e}"),
+        })?;
+        (lock.version, lock.roots, lock.types)
+    } else {
+        let lock = text::read(text, path)?;
+        (lock.version, lock.roots, lock.types)
+    };
+    if version > LOCK_VERSION {
         return Err(Error::Syntax {
             file: path.to_path_buf(),
             line: 1,
             column: 1,
             message: format!(
-                "an API lock of format {}, written by a newer generator (this one reads up to {LOCK_VERSION}): update the generator, or delete the lock to name items from the spec alone",
-                lock.version
+                "an API lock of format {version}, written by a newer generator (this one reads up to {LOCK_VERSION}): update the generator, or delete the lock to name items from the spec alone"
             ),
         });
     }
     let mut api = Api {
-        roots: lock.roots,
-        types: lock.types,
+        roots,
+        types,
         ..Api::default()
     };
     visit::locations_mut(&mut api, &mut |at: &mut Location| {
@@ -92,18 +103,9 @@ pub fn parse(text: &str, path: &Path, dir: &Path) -> Result<Api> {
     Ok(api)
 }
 
-/// The lock text for `api`: deterministic, one item per line where it can be.
+/// The lock text for `api`: deterministic, one item per line.
 pub fn render(api: &Api) -> String {
-    let lock = LockFile {
-        about: ABOUT.to_owned(),
-        version: LOCK_VERSION,
-        roots: api.roots.clone(),
-        types: api.types.clone(),
-    };
-    // Serialising these plain structures cannot fail.
-    let mut text = serde_json::to_string_pretty(&lock).unwrap_or_default();
-    text.push('\n');
-    text
+    text::write(ABOUT, LOCK_VERSION, &api.roots, &api.types)
 }
 
 /// Gives the items of `new` that are the same items as in `old` (the lock) the names they have
@@ -349,26 +351,89 @@ fn by_name(defs: &[TypeDef]) -> BTreeMap<&str, &TypeDef> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
+    use crate::{Generator, Options};
 
     const EMPTY: &str = r#"{"about": "", "roots": [], "types": []}"#;
 
+    fn parsed(text: &str) -> Result<Api> {
+        parse(text, Path::new("spec/rust-api.lock"), Path::new("spec"))
+    }
+
+    /// What formats 1 and 2 stored of `api`, to compare two APIs by.
+    fn stored(api: &Api) -> serde_json::Value {
+        serde_json::json!({ "roots": api.roots, "types": api.types })
+    }
+
+    fn repository() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
     #[test]
     fn a_lock_without_a_version_is_read_as_the_first() {
-        let api = parse(EMPTY, Path::new("spec/rust-api.lock"), Path::new("spec"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let api = parsed(EMPTY).unwrap_or_else(|e| panic!("{e}"));
         assert!(api.roots.is_empty() && api.types.is_empty());
-        assert!(render(&api).contains(&format!("\"version\": {LOCK_VERSION}")));
+        assert!(render(&api).contains(&format!("\nrust-api-lock {LOCK_VERSION}\n")));
     }
 
     #[test]
     fn a_lock_of_a_newer_format_is_refused_naming_the_file() {
-        let text = EMPTY.replace("\"roots\"", "\"version\": 99, \"roots\"");
-        let error = parse(&text, Path::new("spec/rust-api.lock"), Path::new("spec"))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(error.contains("spec/rust-api.lock"), "{error}");
-        assert!(error.contains("format 99"), "{error}");
+        let json = EMPTY.replace("\"roots\"", "\"version\": 99, \"roots\"");
+        for text in [json.as_str(), "# a lock\nrust-api-lock 99\n"] {
+            let error = parsed(text)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("spec/rust-api.lock"), "{error}");
+            assert!(error.contains("format 99"), "{error}");
+        }
+    }
+
+    #[test]
+    fn every_item_reads_back_as_written() {
+        // The repository's spec, and Cloudflare's whole Stream schema (lenient): the lock keeps
+        // every field formats 1 and 2 kept, and reads back to the same API.
+        let spec = Generator::new(Options::default())
+            .generate_dir(&repository().join("spec"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let schema = repository().join("schemas/cloudflare/cloudflare-stream.yaml");
+        let loaded = crate::load::Spec::load_files(vec![schema]).unwrap_or_else(|e| panic!("{e}"));
+        let stream = Generator::new(Options {
+            lenient: true,
+            ..Options::default()
+        })
+        .generate(&loaded)
+        .unwrap_or_else(|e| panic!("{e}"));
+        for api in [&spec.api, &stream.api] {
+            let text = render(api);
+            let back = parsed(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert_eq!(stored(&back), stored(api));
+            assert_eq!(render(&back), text);
+        }
+    }
+
+    #[test]
+    fn a_lock_of_format_2_still_reads() {
+        // The lock of `spec/` as the generator of format 2 wrote it: the same API as today's.
+        let old = parsed(include_str!("format-2.lock")).unwrap_or_else(|e| panic!("{e}"));
+        let now = read(&repository().join("spec"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .expect("spec/ has a lock");
+        assert_eq!(stored(&old), stored(&now));
+    }
+
+    #[test]
+    fn the_lock_is_smaller_than_the_ir_it_replaced() {
+        let now = std::fs::read_to_string(repository().join("spec").join(LOCK_FILE))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let json = include_str!("format-2.lock");
+        assert!(
+            now.len() * 3 < json.len(),
+            "{} vs {}",
+            now.len(),
+            json.len()
+        );
     }
 }
