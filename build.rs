@@ -26,7 +26,7 @@ mod generate {
     use std::process::ExitCode;
 
     use codegen::changes::{self, Severity};
-    use codegen::model::lock;
+    use codegen::lock;
 
     /// How many changes a warning lists before it says how many more there are.
     const LISTED: usize = 12;
@@ -45,7 +45,7 @@ mod generate {
             }
             Err(error) => return fail(&error),
         }
-        let spec = match codegen::load::Spec::load_dir(spec_dir) {
+        let spec = match codegen::Spec::load_dir(spec_dir) {
             Ok(spec) => spec,
             Err(error) => return fail(&error),
         };
@@ -89,7 +89,7 @@ mod generate {
     }
 
     /// Says that `committed` is stale, and what changed in the API since the lock.
-    fn warn_stale(committed: &Path, old: Option<&codegen::model::Api>, new: &codegen::model::Api) {
+    fn warn_stale(committed: &Path, old: Option<&codegen::Api>, new: &codegen::Api) {
         let bless = "bless it with `cargo run -p cloudflare-stream-codegen -- generate`";
         let Some(old) = old else {
             println!(

@@ -10,28 +10,64 @@
 //! [`Generator`] runs all four over a folder or a loaded spec. Every failure is an [`Error`] naming the file and
 //! the JSON pointer of the problem; nothing here panics on a bad spec.
 
+// The library's surface: [`Generator`] and [`Options`], what they take and give ([`Spec`],
+// [`Generated`], [`Api`], [`Error`]), the API lock ([`lock`]), the changelog ([`changes`]) and
+// the response examples' table ([`examples`]). The stages themselves are the crate's own; the
+// `internals` feature shows them to the generator's tests and benchmarks, which time and probe
+// each stage (not a stable API, and not for other crates).
 pub mod changes;
-// The emitting and printing stages are public for their benchmarks (`benches/generator.rs`
-// times each stage); `Generator` is the way to run them.
+/// The command line, as a function: the `codegen` binary's `main`.
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod emit;
-pub mod error;
+#[cfg(not(feature = "internals"))]
+mod emit;
+mod error;
 pub mod examples;
+#[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod format;
+#[cfg(not(feature = "internals"))]
+mod format;
+#[cfg(all(feature = "cli", feature = "internals"))]
+#[doc(hidden)]
 pub mod import;
+#[cfg(all(feature = "cli", not(feature = "internals")))]
+mod import;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod load;
+#[cfg(not(feature = "internals"))]
+mod load;
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub mod model;
+#[cfg(not(feature = "internals"))]
+mod model;
 mod options;
 use std::path::Path;
 
 pub use error::{Error, Location, Result};
-pub use load::spec_files;
+pub use load::{Spec, spec_files};
+/// The API a generation decided on, as data: what the lock records and the changelog compares.
+pub use model::Api;
 /// Rust names from spec names (the model's naming rules), for tools and tests.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
 pub use model::names as naming;
 /// The OpenAPI document model the loader hands out.
 pub use openapiv3;
 pub use options::Options;
+
+/// The API lock: the Rust API a spec folder generated last (`rust-api.lock`), whose names the
+/// next generation keeps ([`Generator::keeping_names_of`]) and against which the changelog
+/// reports what changed.
+pub mod lock {
+    pub use crate::model::lock::{LOCK_FILE, LOCK_VERSION, parse, read, render};
+}
 
 /// The name of the generated file, in `generated/` and in the build script's `OUT_DIR`.
 pub const OUTPUT_FILE: &str = "api.rs";
@@ -44,8 +80,8 @@ pub struct Generated {
     /// What a lenient generation approximated, each naming the file and JSON pointer.
     pub notes: Vec<Error>,
     /// The API that was generated, as data: what the API lock records
-    /// ([`model::lock::render`]) and the changelog compares.
-    pub api: model::Api,
+    /// ([`lock::render`]) and the changelog compares.
+    pub api: Api,
 }
 
 /// The generator: its [`Options`], and the API whose names it keeps (a lock's).
@@ -62,7 +98,7 @@ pub struct Generated {
 #[derive(Debug, Clone, Default)]
 pub struct Generator<'l> {
     options: Options,
-    lock: Option<&'l model::Api>,
+    lock: Option<&'l Api>,
 }
 
 impl<'l> Generator<'l> {
@@ -74,16 +110,16 @@ impl<'l> Generator<'l> {
         }
     }
 
-    /// Keeps the names of `lock` (the API generated last, see [`model::lock`]) for the items
+    /// Keeps the names of `lock` (the API generated last, see [`lock`]) for the items
     /// that are still there; `None` keeps none.
-    pub fn keeping_names_of(mut self, lock: impl Into<Option<&'l model::Api>>) -> Self {
+    pub fn keeping_names_of(mut self, lock: impl Into<Option<&'l Api>>) -> Self {
         self.lock = lock.into();
         self
     }
 
     /// Generates the client for an already loaded spec.
-    pub fn generate(&self, spec: &load::Spec) -> Result<Generated> {
-        let mut api = model::Api::build_locked(spec, self.options, self.lock)?;
+    pub fn generate(&self, spec: &Spec) -> Result<Generated> {
+        let mut api = Api::build_locked(spec, self.options, self.lock)?;
         let source = format::api(&api)?;
         Ok(Generated {
             source,
@@ -95,7 +131,7 @@ impl<'l> Generator<'l> {
     /// Generates the client for the spec files of the folder `spec_dir`, keeping the names of
     /// the folder's API lock if it has one (and no lock was given).
     pub fn generate_dir(&self, spec_dir: &Path) -> Result<Generated> {
-        let spec = load::Spec::load_dir(spec_dir)?;
+        let spec = Spec::load_dir(spec_dir)?;
         if self.lock.is_some() {
             return self.generate(&spec);
         }

@@ -4,13 +4,7 @@
 //! Exit statuses: 0 done; 1 `check` found a stale copy or lock, or `changelog --fail-on` found
 //! such a change; 2 bad usage, or a spec (or git revision) that cannot be read.
 
-mod cli;
-
 use std::process::ExitCode;
-
-use clap::Parser;
-
-use cli::args::{Cli, Command};
 
 /// Generating allocates millions of small objects (tokens, syntax trees); mimalloc serves
 /// them in about three quarters of the time glibc's allocator takes (BENCHMARKS.md).
@@ -30,20 +24,5 @@ fn main() -> ExitCode {
     // SAFETY: setting an option stores a value in mimalloc's option table, which it reads when
     // it next decides to purge; this runs before any other thread exists.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
-    let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Generate(paths) => cli::generate::generate_command(paths),
-        Command::Check(paths) => cli::generate::check(paths),
-        Command::Diff(paths) => cli::generate::diff(paths),
-        Command::Changelog(args) => cli::changelog::changelog(args),
-        Command::Import(args) => cli::import::import(args),
-        Command::Overlays(args) => cli::overlays::overlays(args),
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-    }
+    codegen::cli::main()
 }

@@ -5,7 +5,7 @@
 //! caller got back (typed values, or a typed [`Error`]).
 //!
 //! Response bodies are the `example`s of the OpenAPI description in `spec/`, read at test time
-//! through the generator's own loader (`codegen::load::Spec`, which also follows the `$ref` from
+//! through the generator's own loader (`codegen::Spec`, which also follows the `$ref` from
 //! `downloads.yaml` to the failure envelope in `common.yaml`), so the tests follow the spec
 //! rather than a copy of it.
 
@@ -18,7 +18,7 @@ use cloudflare_stream::{
     ApiError, ApiMessage, Client, CreatedDownload, Credentials, Download, DownloadStatus,
     DownloadType, Error,
 };
-use codegen::load::Spec;
+use codegen::Spec;
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

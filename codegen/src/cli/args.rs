@@ -1,5 +1,9 @@
 //! The command line's arguments, as clap reads them.
 
+// The doc comments here are the command line's help text (clap prints them as written), not
+// rustdoc pages: a URL is written bare for the terminal.
+#![allow(rustdoc::bare_urls)]
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -112,8 +116,8 @@ pub struct Options {
 
 impl Options {
     /// The generator's options.
-    pub fn options(&self) -> codegen::Options {
-        codegen::Options {
+    pub fn options(&self) -> crate::Options {
+        crate::Options {
             lenient: self.lenient,
             every_schema: self.every_schema,
             outside_runtime: self.outside_runtime,

@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use codegen::changes::input::Source;
-use codegen::changes::render::{self, Format};
-use codegen::changes::{self, Severity};
+use crate::changes::input::Source;
+use crate::changes::render::{self, Format};
+use crate::changes::{self, Severity};
 
 use super::args::{ChangelogArgs, FailOn, FormatArg};
 use super::generate::print_notes;
@@ -15,12 +15,12 @@ pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
     let old = load(&args.old)?;
     let new = load(&args.new)?;
     let options = args.options.options();
-    let before = codegen::Generator::new(options)
+    let before = crate::Generator::new(options)
         .keeping_names_of(old.lock.as_ref())
         .generate(&old.spec)
         .map_err(|e| failed(&args.old, &e))?;
     let lock = new.lock.as_ref().unwrap_or(&before.api);
-    let after = codegen::Generator::new(options)
+    let after = crate::Generator::new(options)
         .keeping_names_of(Some(lock))
         .generate(&new.spec)
         .map_err(|e| failed(&args.new, &e))?;
@@ -49,7 +49,7 @@ pub fn changelog(args: &ChangelogArgs) -> Result<ExitCode, String> {
 
 /// The message of `error`, generating the side given as `arg`: an error that names its file
 /// and pointer says where already; another is prefixed with the side.
-fn failed(arg: &str, error: &codegen::Error) -> String {
+fn failed(arg: &str, error: &crate::Error) -> String {
     match error.location() {
         Some(_) => error.to_string(),
         None => format!("{arg}: {error}"),

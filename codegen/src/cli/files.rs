@@ -23,7 +23,7 @@ pub fn read_or_empty(path: &Path) -> Result<String, String> {
 pub fn stale_diff(target: &Path, fresh: &str) -> Result<String, String> {
     let committed = read_or_empty(target)?;
     let name = target.display().to_string();
-    Ok(codegen::diff(
+    Ok(crate::diff(
         &name,
         &committed,
         "generated from the spec",

@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::changes::render::{self, Format};
-use codegen::changes::{self, Changelog, Severity};
-use codegen::model::lock;
+use crate::changes::render::{self, Format};
+use crate::changes::{self, Changelog, Severity};
+use crate::model::lock;
 
 use super::args::Paths;
 use super::files::{read_or_empty, stale_diff, write};
@@ -15,7 +15,7 @@ use super::files::{read_or_empty, stale_diff, write};
 pub fn generate_command(paths: &Paths) -> Result<ExitCode, String> {
     let started = Instant::now();
     let fresh = generate(paths)?;
-    let target = paths.out.join(codegen::OUTPUT_FILE);
+    let target = paths.out.join(crate::OUTPUT_FILE);
     write(&target, &fresh.source)?;
     eprintln!(
         "wrote {} ({} lines) in {:.1} ms",
@@ -35,7 +35,7 @@ pub fn generate_command(paths: &Paths) -> Result<ExitCode, String> {
 /// `check`: exit 1, with a diff and what changed, if the generated file or the lock is stale.
 pub fn check(paths: &Paths) -> Result<ExitCode, String> {
     let fresh = generate(paths)?;
-    let target = paths.out.join(codegen::OUTPUT_FILE);
+    let target = paths.out.join(crate::OUTPUT_FILE);
     let diff = stale_diff(&target, &fresh.source)?;
     let lock_path = paths.spec.join(lock::LOCK_FILE);
     let lock_stale = !paths.no_lock && read_or_empty(&lock_path)? != fresh.lock_text;
@@ -62,7 +62,7 @@ pub fn diff(paths: &Paths) -> Result<ExitCode, String> {
     let fresh = generate(paths)?;
     print!(
         "{}",
-        stale_diff(&paths.out.join(codegen::OUTPUT_FILE), &fresh.source)?
+        stale_diff(&paths.out.join(crate::OUTPUT_FILE), &fresh.source)?
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -79,13 +79,13 @@ pub struct Fresh {
 
 /// Generates, printing what a lenient run approximated.
 pub fn generate(paths: &Paths) -> Result<Fresh, String> {
-    let spec = codegen::load::Spec::load_dir(&paths.spec).map_err(|e| e.to_string())?;
+    let spec = crate::load::Spec::load_dir(&paths.spec).map_err(|e| e.to_string())?;
     let old = if paths.no_lock {
         None
     } else {
         lock::read(&paths.spec).map_err(|e| e.to_string())?
     };
-    let generated = codegen::Generator::new(paths.options.options())
+    let generated = crate::Generator::new(paths.options.options())
         .keeping_names_of(old.as_ref())
         .generate(&spec)
         .map_err(|e| e.to_string())?;
@@ -108,7 +108,7 @@ pub fn generate(paths: &Paths) -> Result<Fresh, String> {
 }
 
 /// What a lenient generation approximated, on stderr, one note a line, then how many.
-pub fn print_notes(notes: &[codegen::Error]) {
+pub fn print_notes(notes: &[crate::Error]) {
     for note in notes {
         eprintln!("note: {note}");
     }

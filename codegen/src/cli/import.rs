@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::changes;
-use codegen::changes::render::{self, Format};
-use codegen::model::lock;
+use crate::changes;
+use crate::changes::render::{self, Format};
+use crate::model::lock;
 
 use super::args::{ImportArgs, Options, Paths};
 use super::files::write;
@@ -14,7 +14,7 @@ use super::generate::generate;
 /// Runs `import`.
 pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
     let fetched = super::fetch::Fetched::from_arg(&args.from)?;
-    let source = codegen::import::Source::read(fetched.path()).map_err(|e| e.to_string())?;
+    let source = crate::import::Source::read(fetched.path()).map_err(|e| e.to_string())?;
     if args.list {
         let mut listing = String::new();
         for resource in source.resources() {
@@ -47,26 +47,25 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         },
     };
     // The API before, to say what the import changed.
-    let before = codegen::load::Spec::load_dir(&args.spec)
+    let before = crate::load::Spec::load_dir(&args.spec)
         .ok()
         .and_then(|spec| {
             let lock = lock::read(&args.spec).ok().flatten();
-            codegen::Generator::new(codegen::Options::default())
+            crate::Generator::new(crate::Options::default())
                 .keeping_names_of(lock.as_ref())
                 .generate(&spec)
                 .ok()
         });
     let started = Instant::now();
-    let plan =
-        codegen::import::plan_with(&source, &args.spec, &args.resources, args.replace_edited)
-            .map_err(|e| e.to_string())?;
+    let plan = crate::import::plan_with(&source, &args.spec, &args.resources, args.replace_edited)
+        .map_err(|e| e.to_string())?;
     for (resource, why) in &plan.skipped {
         eprintln!("skipped {resource}: {why}");
     }
     for note in &plan.approximated {
         eprintln!("approximated: {note}; written as any JSON");
     }
-    codegen::import::write(&plan).map_err(|e| e.to_string())?;
+    crate::import::write(&plan).map_err(|e| e.to_string())?;
     for (path, text) in &plan.files {
         eprintln!("wrote {} ({} lines)", path.display(), text.lines().count());
     }
@@ -90,7 +89,7 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         return Ok(status);
     }
     let fresh = generate(&paths)?;
-    let target = paths.out.join(codegen::OUTPUT_FILE);
+    let target = paths.out.join(crate::OUTPUT_FILE);
     write(&target, &fresh.source)?;
     write(&paths.spec.join(lock::LOCK_FILE), &fresh.lock_text)?;
     eprintln!(
@@ -99,8 +98,8 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode, String> {
         paths.spec.join(lock::LOCK_FILE).display()
     );
     if let Some(before) = before {
-        let spec = codegen::load::Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
-        let after = codegen::Generator::new(codegen::Options::default())
+        let spec = crate::load::Spec::load_dir(&args.spec).map_err(|e| e.to_string())?;
+        let after = crate::Generator::new(crate::Options::default())
             .keeping_names_of(Some(&before.api))
             .generate(&spec)
             .map_err(|e| e.to_string())?;

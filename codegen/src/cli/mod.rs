@@ -1,10 +1,35 @@
 //! The command line, one module per command: `generate`, `check` and `diff`; `changelog`;
 //! `import`; `overlays`.
 
-pub mod args;
-pub mod changelog;
+mod args;
+mod changelog;
 mod fetch;
 mod files;
-pub mod generate;
-pub mod import;
-pub mod overlays;
+mod generate;
+mod import;
+mod overlays;
+
+/// Runs the command line with the process's arguments: the `codegen` binary's `main`.
+pub fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    use std::process::ExitCode;
+
+    use args::{Cli, Command};
+
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Generate(paths) => generate::generate_command(paths),
+        Command::Check(paths) => generate::check(paths),
+        Command::Diff(paths) => generate::diff(paths),
+        Command::Changelog(args) => changelog::changelog(args),
+        Command::Import(args) => import::import(args),
+        Command::Overlays(args) => overlays::overlays(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

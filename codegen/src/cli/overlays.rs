@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
-use codegen::changes::{self, render};
-use codegen::load::Spec;
-use codegen::model::lock;
+use crate::changes::{self, render};
+use crate::load::Spec;
+use crate::model::lock;
 
 use super::args::{FormatArg, OverlaysArgs};
 use super::generate::print_notes;
@@ -32,11 +32,11 @@ pub fn overlays(args: &OverlaysArgs) -> Result<ExitCode, String> {
     let options = args.options.options();
     // Both sides keep the folder's names, so that a correction shows as the change it makes
     // to an item, not as a renamed one.
-    let before = codegen::Generator::new(options)
+    let before = crate::Generator::new(options)
         .keeping_names_of(lock.as_ref())
         .generate(&bare)
         .map_err(|e| format!("the folder without its overlays does not generate: {e}"))?;
-    let after = codegen::Generator::new(options)
+    let after = crate::Generator::new(options)
         .keeping_names_of(lock.as_ref().or(Some(&before.api)))
         .generate(&corrected)
         .map_err(|e| e.to_string())?;

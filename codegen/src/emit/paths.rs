@@ -34,11 +34,6 @@ pub fn paging() -> TokenStream {
     quote!(::cloudflare_stream::runtime::Paging)
 }
 
-/// A decoded value with its status, headers and messages.
-pub fn response() -> TokenStream {
-    quote!(::cloudflare_stream::Response)
-}
-
 /// A file sent as a part of a multipart form.
 pub fn file_part() -> TokenStream {
     quote!(::cloudflare_stream::FilePart)

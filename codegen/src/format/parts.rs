@@ -55,6 +55,7 @@ impl<'a> Parts<'a> {
     }
 
     /// Whether there are no parts (an API without types or operations).
+    #[cfg(feature = "internals")]
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }

@@ -133,6 +133,7 @@ const MAX_APPROXIMATED: usize = 256;
 /// Plans importing `selected` (dotted names; all when empty) from `source` into the spec
 /// folder `dir`. The folder, with the planned files, must generate strictly. A file changed by
 /// hand since it was imported is left alone (see [`plan_with`]).
+#[cfg(feature = "internals")]
 pub fn plan(source: &Source, dir: &Path, selected: &[String]) -> Result<Plan> {
     plan_with(source, dir, selected, false)
 }

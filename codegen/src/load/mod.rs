@@ -39,6 +39,7 @@ pub fn read_value(path: &Path) -> Result<Value> {
     })?;
     parse_text(path, &text)
 }
+#[cfg(feature = "internals")]
 pub use refs::component_ref;
 
 use crate::error::{Error, Location, Result};

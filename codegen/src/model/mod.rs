@@ -156,6 +156,7 @@ mod types;
 pub mod visit;
 
 pub use ir::*;
+#[cfg(any(feature = "cli", feature = "internals"))]
 pub use paths::route;
 pub use types::TypeBuilder;
 

@@ -208,11 +208,6 @@ pub fn variant_name(ty: &TypeRef) -> String {
     }
 }
 
-/// Whether `ident` is written as a raw identifier.
-pub fn is_raw(ident: &str) -> bool {
-    ident.starts_with("r#")
-}
-
 /// Escapes a snake-case word that collides with a keyword.
 fn escape_keyword(name: String) -> String {
     if NOT_RAW.contains(&name.as_str()) {

@@ -7,9 +7,9 @@
 //! parameter, so they identify a type from one version of a spec to the next: the names lock
 //! keeps a type's Rust name by its site, and the changelog pairs old and new types by theirs.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
-use super::ir::{Api, Operation, ParamType, Resource, TypeDef, TypeRef};
+use super::ir::{Api, Operation, ParamType, TypeDef, TypeRef};
 use super::{cloudflare, paths, visit};
 
 /// How many sites are kept for each type: the shortest paths from an operation, enough to find
@@ -84,14 +84,6 @@ impl Sites {
     pub fn of_type(&self, name: &str) -> &[String] {
         self.by_type.get(name).map_or(&[], Vec::as_slice)
     }
-
-    /// The first site of every type: the one the names lock records.
-    pub fn first(&self) -> BTreeMap<&str, &str> {
-        self.by_type
-            .iter()
-            .filter_map(|(name, sites)| Some((name.as_str(), sites.first()?.as_str())))
-            .collect()
-    }
 }
 
 /// Records `site` for the type `name` (if it has fewer than [`SITES_PER_TYPE`]) and queues
@@ -136,12 +128,4 @@ fn visit_named<'a>(
 pub fn component_name(def: &TypeDef) -> Option<&str> {
     let rest = def.at().pointer.strip_prefix("/components/schemas/")?;
     (!rest.contains('/')).then_some(rest)
-}
-
-/// The resource of each operation, by operation key.
-pub fn operations_by_key(resources: &[Resource]) -> BTreeMap<String, (&Resource, &Operation)> {
-    visit::operations(resources)
-        .into_iter()
-        .map(|(resource, op)| (operation_key(op), (resource, op)))
-        .collect()
 }

@@ -20,6 +20,7 @@ pub fn operations(resources: &[Resource]) -> Vec<(&Resource, &Operation)> {
 }
 
 /// Every resource of `resources` and their nested resources, parents first.
+#[cfg(feature = "cli")]
 pub fn resources(resources: &[Resource]) -> Vec<&Resource> {
     fn walk<'a>(resource: &'a Resource, out: &mut Vec<&'a Resource>) {
         out.push(resource);
@@ -89,23 +90,6 @@ pub fn model_names_mut(api: &mut Api, rename: &mut dyn FnMut(&mut String)) {
         }
     }
     api.roots.iter_mut().for_each(|root| resource(root, rename));
-}
-
-/// The model types an operation names directly: its result, its body, its enum parameters.
-pub fn operation_types(op: &Operation) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    names.extend(op.response.ty.named());
-    match &op.body {
-        Body::Json(ty) => names.extend(ty.named()),
-        Body::Multipart(name) => names.push(name),
-        Body::None | Body::EmptyObject | Body::Raw(_) | Body::Form => {}
-    }
-    for param in &op.params {
-        if let ParamType::Enum(name) = param.ty.scalar() {
-            names.push(name);
-        }
-    }
-    names
 }
 
 /// Calls `visit` on every location the API holds.

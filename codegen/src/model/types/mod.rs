@@ -280,11 +280,6 @@ impl<'s> TypeBuilder<'s> {
         self.defs.push(def);
     }
 
-    /// The spec being read.
-    pub fn spec(&self) -> &'s Spec {
-        self.spec
-    }
-
     /// The type of the schema `node` (standing at `at` in `file`); `hint` names it if it is an
     /// inline schema that needs a named type.
     pub fn type_of(
