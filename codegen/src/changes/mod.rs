@@ -17,8 +17,12 @@
 //!   differently;
 //! - `documentation`: only doc text changed.
 //!
+//! A breaking change whose operation or type sends and receives the same JSON as before says so
+//! in its message ([`wire`]): the spec's structure changed, not the service.
+//!
 //! - [`operations`]: resources, methods, their arguments, setters and results;
 //! - [`types`]: models, their fields and variants;
+//! - [`wire`]: which breaks have no cause on the wire;
 //! - [`render`]: the text, Markdown and JSON forms;
 //! - [`input`]: reading each side (a folder, a file, or a git revision of a folder).
 
@@ -27,6 +31,7 @@ mod operations;
 pub mod render;
 pub(crate) mod rust;
 mod types;
+mod wire;
 
 use serde::{Serialize, Serializer};
 
@@ -149,6 +154,7 @@ pub fn compare(old: &Api, new: &Api) -> Changelog {
     let mut changes = Vec::new();
     operations::compare(old, new, &pairing, &mut changes);
     types::compare(old, new, &pairing, &mut changes);
+    wire::mark(old, new, &pairing, &mut changes);
     changes.sort_by(|a, b| (a.severity, &a.rust).cmp(&(b.severity, &b.rust)));
     changes.dedup();
     Changelog { changes }
