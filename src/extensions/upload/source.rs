@@ -1,12 +1,17 @@
 //! Where an upload's bytes come from: a file (which can be read from any offset, and whose
 //! change during the upload is noticed) or any async reader of a known length (read once,
 //! forward).
+//!
+//! A file is read with `std::fs` on tokio's blocking threads, which is what `tokio::fs` does
+//! inside; its `fs` feature would cost every user's build its compile time for that
+//! (BENCHMARKS.md section 5).
 
-use std::path::PathBuf;
+use std::io::{Read as _, Seek as _};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::UploadError;
 
@@ -78,14 +83,25 @@ pub(crate) struct Opened {
     position: u64,
     /// The file, to seek in and to watch.
     file: Option<(PathBuf, Fingerprint)>,
-    seekable: Option<tokio::fs::File>,
+    /// The open file; away on a blocking thread while a read is under way.
+    seekable: Option<std::fs::File>,
+}
+
+/// Runs `work` on tokio's blocking threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 impl Opened {
     pub(crate) async fn open(source: UploadSource) -> Result<Self, UploadError> {
         match source.0 {
             Kind::Path(path) => {
-                let file = tokio::fs::File::open(&path)
+                let opened = path.clone();
+                let file = blocking(move || std::fs::File::open(opened))
                     .await
                     .map_err(|e| UploadError::Read {
                         path: path.clone(),
@@ -120,13 +136,8 @@ impl Opened {
         if offset == self.position {
             return Ok(());
         }
-        if let Some(file) = &mut self.seekable {
-            file.seek(std::io::SeekFrom::Start(offset))
-                .await
-                .map_err(|e| UploadError::Read {
-                    path: self.path(),
-                    source: e,
-                })?;
+        if self.file.is_some() {
+            // The next read starts there.
             self.position = offset;
             return Ok(());
         }
@@ -158,21 +169,42 @@ impl Opened {
         let size = usize::try_from(len).map_err(|_| {
             UploadError::Protocol(format!("a chunk of {len} bytes does not fit in memory"))
         })?;
-        let mut buffer = vec![0; size];
         let path = self.path();
-        let result = match &mut self.seekable {
-            Some(file) => file.read_exact(&mut buffer).await,
-            None => self.reader.read_exact(&mut buffer).await,
+        let result = match self.seekable.take() {
+            Some(mut file) => {
+                let position = self.position;
+                let read = blocking(move || {
+                    let mut buffer = vec![0; size];
+                    file.seek(std::io::SeekFrom::Start(position))?;
+                    let read = file.read_exact(&mut buffer).map(|()| buffer);
+                    Ok((file, read))
+                })
+                .await;
+                match read {
+                    Ok((file, read)) => {
+                        self.seekable = Some(file);
+                        read
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            None if self.file.is_some() => Err(std::io::Error::other(
+                "the file was lost with a read that did not finish",
+            )),
+            None => {
+                let mut buffer = vec![0; size];
+                self.reader.read_exact(&mut buffer).await.map(|_| buffer)
+            }
         };
-        match result {
-            Ok(_) => {}
+        let buffer = match result {
+            Ok(buffer) => buffer,
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                 return Err(UploadError::SourceChanged(
                     "it ended before its length".to_owned(),
                 ));
             }
             Err(e) => return Err(UploadError::Read { path, source: e }),
-        }
+        };
         self.position += len;
         Ok(Bytes::from(buffer))
     }
@@ -202,8 +234,9 @@ async fn check_unchanged(file: Option<&(PathBuf, Fingerprint)>) -> Result<(), Up
     Ok(())
 }
 
-async fn fingerprint(path: &std::path::Path) -> Result<Fingerprint, UploadError> {
-    let metadata = tokio::fs::metadata(path)
+async fn fingerprint(path: &Path) -> Result<Fingerprint, UploadError> {
+    let owned = path.to_path_buf();
+    let metadata = blocking(move || std::fs::metadata(owned))
         .await
         .map_err(|e| UploadError::Read {
             path: path.to_path_buf(),
