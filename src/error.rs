@@ -15,17 +15,15 @@ pub(crate) const MAX_SNIPPET_BYTES: usize = 512;
 /// Match on the variant to tell "the API said no" ([`Error::Api`]) from
 /// "we never got an answer" ([`Error::Connection`], [`Error::Timeout`]) from
 /// "our side refused to send it" ([`Error::InvalidRequest`]).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a failure: a non-2xx status (after any
     /// retries), or a 2xx envelope with `success: false`.
-    #[error("{0}")]
     Api(Box<ApiError>),
 
     /// The request was refused before anything was sent (bad path parameter,
     /// unserialisable body, invalid header).
-    #[error("{}invalid request: {message}", operation_prefix(operation))]
     InvalidRequest {
         /// The operation, or `""` if the error arose before one was known.
         operation: &'static str,
@@ -35,7 +33,6 @@ pub enum Error {
 
     /// The connection could not be made, or broke before the whole response
     /// arrived (reset or closed mid-headers or mid-body), on the last attempt.
-    #[error("{}connection failed", operation_prefix(operation))]
     Connection {
         /// The operation being called.
         operation: &'static str,
@@ -45,7 +42,6 @@ pub enum Error {
 
     /// The last attempt (sending it or reading its response) took longer
     /// than the per-attempt timeout.
-    #[error("{}timed out", operation_prefix(operation))]
     Timeout {
         /// The operation being called.
         operation: &'static str,
@@ -54,10 +50,6 @@ pub enum Error {
     },
 
     /// A successful response whose body did not match the expected shape.
-    #[error(
-        "{}could not decode the HTTP {status} response: {message}",
-        operation_prefix(operation)
-    )]
     Decode {
         /// The operation being called.
         operation: &'static str,
@@ -72,7 +64,6 @@ pub enum Error {
     /// A listing could not go on to its next page: an item without what the paging reads
     /// (its creation instant, its id), or more items sharing one creation instant than a page
     /// holds.
-    #[error("{}cannot page: {message}", operation_prefix(operation))]
     Pagination {
         /// The operation being listed.
         operation: &'static str,
@@ -82,18 +73,62 @@ pub enum Error {
 
     /// The client could not be built: missing or conflicting credentials, a
     /// bad base URL, or a header value that cannot be sent.
-    #[error("invalid client configuration: {message}")]
     Config {
         /// What was wrong; never contains a secret.
         message: String,
     },
 }
 
-fn operation_prefix(operation: &str) -> String {
-    if operation.is_empty() {
-        String::new()
-    } else {
-        format!("{operation}: ")
+/// `operation: `, or nothing when no operation was known.
+struct Prefix<'a>(&'a str);
+
+impl fmt::Display for Prefix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            write!(f, "{}: ", self.0)
+        }
+    }
+}
+
+// Display and `source` are written out rather than derived: a derive macro would be compiled
+// in every user's clean build for these few lines (BENCHMARKS.md section 5).
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(api) => write!(f, "{api}"),
+            Self::InvalidRequest { operation, message } => {
+                write!(f, "{}invalid request: {message}", Prefix(operation))
+            }
+            Self::Connection { operation, .. } => {
+                write!(f, "{}connection failed", Prefix(operation))
+            }
+            Self::Timeout { operation, .. } => write!(f, "{}timed out", Prefix(operation)),
+            Self::Decode {
+                operation,
+                status,
+                message,
+                ..
+            } => write!(
+                f,
+                "{}could not decode the HTTP {status} response: {message}",
+                Prefix(operation)
+            ),
+            Self::Pagination { operation, message } => {
+                write!(f, "{}cannot page: {message}", Prefix(operation))
+            }
+            Self::Config { message } => write!(f, "invalid client configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Connection { source, .. } | Self::Timeout { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 
@@ -213,12 +248,7 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}HTTP {}",
-            operation_prefix(self.operation),
-            self.status
-        )?;
+        write!(f, "{}HTTP {}", Prefix(self.operation), self.status)?;
         if self.errors.is_empty() {
             return f.write_str(" (no error details in the response)");
         }
@@ -295,6 +325,47 @@ mod tests {
             documentation_url: None,
             source: None,
         }
+    }
+
+    #[test]
+    fn every_error_says_what_and_where() {
+        use std::error::Error as _;
+
+        let invalid = Error::InvalidRequest {
+            operation: "stream.list",
+            message: "`account_id` is empty".into(),
+        };
+        assert_eq!(
+            invalid.to_string(),
+            "stream.list: invalid request: `account_id` is empty"
+        );
+        assert!(invalid.source().is_none());
+        let config = Error::config("no credentials");
+        assert_eq!(
+            config.to_string(),
+            "invalid client configuration: no credentials"
+        );
+        let anonymous = Error::InvalidRequest {
+            operation: "",
+            message: "bad".into(),
+        };
+        assert_eq!(anonymous.to_string(), "invalid request: bad");
+        let upload = crate::UploadError::Interrupted {
+            source: Box::new(crate::UploadError::Request(invalid)),
+            upload_url: "https://upload.example/tus/1".into(),
+            video_id: "1".into(),
+        };
+        assert_eq!(
+            upload.to_string(),
+            "stream.list: invalid request: `account_id` is empty (resume with upload URL https://upload.example/tus/1)"
+        );
+        // The interrupted upload's source is what stopped it; a request error is transparent.
+        let inner = upload.source().expect("a source");
+        assert_eq!(
+            inner.to_string(),
+            "stream.list: invalid request: `account_id` is empty"
+        );
+        assert!(inner.source().is_none());
     }
 
     #[test]

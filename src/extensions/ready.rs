@@ -16,15 +16,10 @@ pub const DEFAULT_VIDEO_POLL_INTERVAL: Duration = Duration::from_secs(5);
 pub const DEFAULT_VIDEO_DEADLINE: Duration = Duration::from_secs(30 * 60);
 
 /// Why a video is not ready.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum VideoWaitError {
     /// The video failed to encode (`status.state` is `error`).
-    #[error(
-        "the video failed to encode: {}{}",
-        code.as_deref().unwrap_or("no code"),
-        text.as_deref().map(|text| format!(" ({text})")).unwrap_or_default()
-    )]
     Failed {
         /// The service's `errorReasonCode` (`ERR_DURATION_EXCEED_CONSTRAINT`, ...).
         code: Option<String>,
@@ -34,7 +29,6 @@ pub enum VideoWaitError {
         video: Box<Video>,
     },
     /// The deadline passed first.
-    #[error("the video was not ready after {waited:?}")]
     DeadlineExceeded {
         /// How long it waited.
         waited: Duration,
@@ -42,8 +36,45 @@ pub enum VideoWaitError {
         last: Option<Box<Video>>,
     },
     /// Asking for the video failed.
-    #[error(transparent)]
-    Request(#[from] Error),
+    Request(Error),
+}
+
+impl std::fmt::Display for VideoWaitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Failed { code, text, .. } => {
+                write!(
+                    f,
+                    "the video failed to encode: {}",
+                    code.as_deref().unwrap_or("no code")
+                )?;
+                if let Some(text) = text {
+                    write!(f, " ({text})")?;
+                }
+                Ok(())
+            }
+            Self::DeadlineExceeded { waited, .. } => {
+                write!(f, "the video was not ready after {waited:?}")
+            }
+            Self::Request(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for VideoWaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the request's own error stands for it.
+            Self::Request(error) => std::error::Error::source(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for VideoWaitError {
+    fn from(error: Error) -> Self {
+        Self::Request(error)
+    }
 }
 
 /// A wait for a video to be ready: set the poll interval, the deadline and a progress

@@ -45,19 +45,31 @@ impl std::fmt::Debug for TokenSigner {
 }
 
 /// Why a token could not be made.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The signing key has no ID or no PEM (a listed key has neither: only a created one does).
-    #[error("the signing key has no {0}: only the answer of creating a key carries it")]
     Incomplete(&'static str),
     /// The PEM is not an RSA private key.
-    #[error("the signing key's PEM is not an RSA private key: {0}")]
     Key(String),
     /// The key could not sign.
-    #[error("the signing key could not sign: {0}")]
     Sign(String),
 }
+
+impl std::fmt::Display for TokenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Incomplete(what) => write!(
+                f,
+                "the signing key has no {what}: only the answer of creating a key carries it"
+            ),
+            Self::Key(why) => write!(f, "the signing key's PEM is not an RSA private key: {why}"),
+            Self::Sign(why) => write!(f, "the signing key could not sign: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for TokenError {}
 
 impl TokenSigner {
     /// A signer with the key `key_id` whose private key is `pem`: PEM text (`-----BEGIN RSA

@@ -202,15 +202,11 @@ impl<'f> IntoFuture for WaitUntilReady<'f> {
 
 /// Why [`WaitUntilReady`] ended without a ready download. Each outcome is its own variant, so
 /// "it failed" and "it is taking too long" are never confused.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError {
     /// Generation failed: the download's status is `error`. Creating it again may help; the
     /// download as last seen is kept.
-    #[error(
-        "the {download_type} download failed to generate (status `error` at {}%)",
-        percent(download)
-    )]
     Failed {
         /// The download that failed.
         download_type: DownloadType,
@@ -220,11 +216,6 @@ pub enum WaitError {
 
     /// The deadline passed while the download was still in progress. It may still finish:
     /// wait again, or with a longer deadline.
-    #[error(
-        "the {download_type} download was not ready after {:.1} s{}",
-        waited.as_secs_f64(),
-        last.as_ref().map(|last| format!(" ({}% done)", percent(last))).unwrap_or_default()
-    )]
     DeadlineExceeded {
         /// The download waited for.
         download_type: DownloadType,
@@ -236,7 +227,6 @@ pub enum WaitError {
 
     /// The video has no download of this type: it was never created, or was deleted while
     /// waiting.
-    #[error("the video has no {download_type} download: it was never created, or was deleted")]
     Missing {
         /// The download type that is absent.
         download_type: DownloadType,
@@ -246,18 +236,69 @@ pub enum WaitError {
     /// ([`DownloadType::Unknown`]): the list of downloads it reads holds only the types it
     /// knows, so it cannot see this one. Returned before any request; a newer version of the
     /// SDK that knows the type can wait for it.
-    #[error(
-        "this version of the SDK cannot wait for a `{download_type}` download: the downloads \
-         it can see are `default` and `audio`"
-    )]
     UnknownType {
         /// The download type asked for.
         download_type: DownloadType,
     },
 
     /// A poll failed (after the client's own retries): the API refused it, or no answer came.
-    #[error(transparent)]
-    Request(#[from] Error),
+    Request(Error),
+}
+
+impl std::fmt::Display for WaitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Failed {
+                download_type,
+                download,
+            } => write!(
+                f,
+                "the {download_type} download failed to generate (status `error` at {}%)",
+                percent(download)
+            ),
+            Self::DeadlineExceeded {
+                download_type,
+                waited,
+                last,
+            } => {
+                write!(
+                    f,
+                    "the {download_type} download was not ready after {:.1} s",
+                    waited.as_secs_f64()
+                )?;
+                if let Some(last) = last {
+                    write!(f, " ({}% done)", percent(last))?;
+                }
+                Ok(())
+            }
+            Self::Missing { download_type } => write!(
+                f,
+                "the video has no {download_type} download: it was never created, or was deleted"
+            ),
+            Self::UnknownType { download_type } => write!(
+                f,
+                "this version of the SDK cannot wait for a `{download_type}` download: the \
+                 downloads it can see are `default` and `audio`"
+            ),
+            Self::Request(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the request's own error stands for it.
+            Self::Request(error) => std::error::Error::source(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for WaitError {
+    fn from(error: Error) -> Self {
+        Self::Request(error)
+    }
 }
 
 impl WaitError {

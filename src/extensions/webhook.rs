@@ -44,15 +44,13 @@ impl std::fmt::Debug for WebhookVerifier {
 }
 
 /// Why a webhook is not trusted.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// The `Webhook-Signature` header is not `time=<seconds>,sig1=<hex>`.
-    #[error("the Webhook-Signature header is malformed: {0}")]
     Malformed(&'static str),
     /// The signature is older, or further ahead of this clock, than the tolerance: a replay,
     /// or a clock far off.
-    #[error("the webhook was signed {skew:?} away from now, more than the {tolerance:?} allowed")]
     OutOfTolerance {
         /// How far the signature's time is from now, either way.
         skew: Duration,
@@ -60,11 +58,39 @@ pub enum WebhookError {
         tolerance: Duration,
     },
     /// The signature does not match the body and the secret: not from Stream, or altered.
-    #[error("the webhook signature does not match its body and the secret")]
     BadSignature,
     /// The signature is right, but the body is not a video.
-    #[error("the webhook is signed, but its body is not a video: {0}")]
-    Body(#[source] serde_json::Error),
+    Body(serde_json::Error),
+}
+
+impl std::fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Malformed(what) => write!(f, "the Webhook-Signature header is malformed: {what}"),
+            Self::OutOfTolerance { skew, tolerance } => write!(
+                f,
+                "the webhook was signed {skew:?} away from now, more than the {tolerance:?} allowed"
+            ),
+            Self::BadSignature => {
+                f.write_str("the webhook signature does not match its body and the secret")
+            }
+            Self::Body(error) => {
+                write!(
+                    f,
+                    "the webhook is signed, but its body is not a video: {error}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Body(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl WebhookVerifier {

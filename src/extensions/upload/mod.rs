@@ -36,11 +36,10 @@ use crate::{Client, Error, Stream, TusResumable};
 
 /// Why an upload stopped. Everything before the failure stays on the service: resume with the
 /// upload URL ([`TusUpload::resume`]) where [`UploadError::upload_url`] gives one.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum UploadError {
     /// The source could not be read.
-    #[error("cannot read {}: {source}", path.display())]
     Read {
         /// The file (`(reader)` for a reader).
         path: PathBuf,
@@ -49,10 +48,8 @@ pub enum UploadError {
     },
     /// The source is not what it was when the upload started (a file changed, or a reader
     /// ended early): its bytes would not be one video.
-    #[error("the source changed during the upload: {0}")]
     SourceChanged(String),
     /// The chunk size breaks Cloudflare's rules.
-    #[error("chunk size {size}: {rule}")]
     ChunkSize {
         /// The size asked for.
         size: u64,
@@ -61,10 +58,8 @@ pub enum UploadError {
     },
     /// A request failed: creating the upload through the API, or reaching the upload URL
     /// after every retry.
-    #[error(transparent)]
-    Request(#[from] Error),
+    Request(Error),
     /// The upload service refused a request, for good or after every retry.
-    #[error("the upload service answered HTTP {status}: {message}")]
     Refused {
         /// Its status.
         status: StatusCode,
@@ -73,10 +68,8 @@ pub enum UploadError {
     },
     /// The upload service answered what tus does not allow (an offset outside what was sent,
     /// no `Location`).
-    #[error("the upload service broke the tus protocol: {0}")]
     Protocol(String),
     /// Too large for one form (a direct creator upload): send it with tus instead.
-    #[error("{length} bytes is more than one form carries ({limit}): upload it with tus")]
     TooLarge {
         /// The source's length.
         length: u64,
@@ -84,7 +77,6 @@ pub enum UploadError {
         limit: u64,
     },
     /// An upload URL to resume whose video is not one of the account's.
-    #[error("the upload {url} is not of a video of account {account}")]
     OtherAccount {
         /// The upload URL.
         url: String,
@@ -93,16 +85,57 @@ pub enum UploadError {
     },
     /// Stopped after the upload was created: the same failure, with the upload URL to resume
     /// from.
-    #[error("{source} (resume with upload URL {upload_url})")]
     Interrupted {
         /// What stopped it.
-        #[source]
         source: Box<UploadError>,
         /// The upload URL to resume from.
         upload_url: String,
         /// The video being uploaded.
         video_id: String,
     },
+}
+
+impl std::fmt::Display for UploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Read { path, source } => write!(f, "cannot read {}: {source}", path.display()),
+            Self::SourceChanged(what) => write!(f, "the source changed during the upload: {what}"),
+            Self::ChunkSize { size, rule } => write!(f, "chunk size {size}: {rule}"),
+            Self::Request(error) => write!(f, "{error}"),
+            Self::Refused { status, message } => {
+                write!(f, "the upload service answered HTTP {status}: {message}")
+            }
+            Self::Protocol(what) => write!(f, "the upload service broke the tus protocol: {what}"),
+            Self::TooLarge { length, limit } => write!(
+                f,
+                "{length} bytes is more than one form carries ({limit}): upload it with tus"
+            ),
+            Self::OtherAccount { url, account } => {
+                write!(f, "the upload {url} is not of a video of account {account}")
+            }
+            Self::Interrupted {
+                source, upload_url, ..
+            } => write!(f, "{source} (resume with upload URL {upload_url})"),
+        }
+    }
+}
+
+impl std::error::Error for UploadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Read { source, .. } => Some(source),
+            // Transparent: the request's own error stands for it.
+            Self::Request(error) => std::error::Error::source(error),
+            Self::Interrupted { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for UploadError {
+    fn from(error: Error) -> Self {
+        Self::Request(error)
+    }
 }
 
 impl UploadError {
