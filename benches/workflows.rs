@@ -36,10 +36,9 @@ const CHUNK: u64 = cloudflare_stream::DEFAULT_CHUNK_SIZE;
 
 /// A signing key, as `keys.create` answers it (Cloudflare's example, also the spec's).
 fn signing_key_pem() -> String {
-    let document = codegen::load::read_value(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/stream.keys.yaml"),
-    )
-    .expect("spec/stream.keys.yaml");
+    let document =
+        codegen::read_value(&Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/stream.keys.yaml"))
+            .expect("spec/stream.keys.yaml");
     document
         .pointer("/components/schemas/Pem/example")
         .and_then(|value| value.as_str())

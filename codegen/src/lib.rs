@@ -51,7 +51,7 @@ mod options;
 use std::path::Path;
 
 pub use error::{Error, Location, Result};
-pub use load::{Spec, spec_files};
+pub use load::{Spec, read_value, spec_files};
 /// The API a generation decided on, as data: what the lock records and the changelog compares.
 pub use model::Api;
 /// Rust names from spec names (the model's naming rules), for tools and tests.
