@@ -93,6 +93,7 @@ impl Form {
     }
 
     /// Adds the file part `file` itself (a large one is not copied).
+    #[cfg(feature = "workflows")]
     pub(crate) fn with_file(mut self, name: impl Into<String>, file: FilePart) -> Self {
         self.parts.push((name.into(), Part::File(file)));
         self

@@ -118,7 +118,9 @@
 //! The client uses [`reqwest`] (re-exported, so its types here always match) over rustls with
 //! the platform's certificate verifier. TLS cryptography is ring by default; the `aws-lc-rs`
 //! feature chooses aws-lc-rs instead, for post-quantum key exchange and a FIPS option, at the
-//! cost of a longer first build. To bring your own `reqwest` client (a proxy, a shared pool),
+//! cost of a longer first build. The `workflows` feature (on by default) brings the uploads,
+//! waits, signed tokens and webhooks; an application that only calls the API can leave it out
+//! (`default-features = false, features = ["ring"]`). To bring your own `reqwest` client (a proxy, a shared pool),
 //! start from [`http_client_builder`] and pass it to [`ClientBuilder::http_client`].
 //!
 //! # For generated code
@@ -138,6 +140,7 @@ extern crate self as cloudflare_stream;
 // The runtime generated code stands on.
 mod auth;
 mod client;
+#[cfg(feature = "workflows")]
 mod crypto;
 mod drift;
 mod env;
@@ -154,22 +157,28 @@ pub mod runtime;
 mod tls;
 
 // Hand-written additions to the generated API.
+#[cfg(feature = "workflows")]
 mod extensions;
 
 pub use auth::Credentials;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, ApiMessage, Error, MessageSource};
+#[cfg(feature = "workflows")]
 pub use extensions::ready::{
     DEFAULT_VIDEO_DEADLINE, DEFAULT_VIDEO_POLL_INTERVAL, VideoWaitError, WaitForVideo,
 };
+#[cfg(feature = "workflows")]
 pub use extensions::token::{Token, TokenError, TokenSigner};
+#[cfg(feature = "workflows")]
 pub use extensions::upload::{
     CHUNK_SIZE_MULTIPLE, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, MAX_DIRECT_UPLOAD, MIN_CHUNK_SIZE,
     TusUpload, UploadError, UploadProgress, UploadSource, Uploaded, upload_to_url,
 };
+#[cfg(feature = "workflows")]
 pub use extensions::wait::{
     DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_DEADLINE, WaitError, WaitUntilReady,
 };
+#[cfg(feature = "workflows")]
 pub use extensions::webhook::{WebhookError, WebhookVerifier};
 pub use form::{FilePart, Form};
 pub use pages::{Pages, PagesStream};
