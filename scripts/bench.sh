@@ -10,7 +10,7 @@
 # 5. what a user pays to build us: a new crate that depends on the packaged SDK
 #    (`cloudflare-stream = "0.1"`, as crates.io would serve it) and makes one call, built clean,
 #    against a floor crate that makes the same call with reqwest + serde + tokio directly, with
-#    the same TLS (and the same consumer without the SDK's workflows): wall time and crates
+#    the same TLS (and the same consumer with the SDK's workflows): wall time and crates
 #    compiled, each built three times ($ROUNDS), alternately.
 #
 # Takes 15 to 20 minutes on two cores, most of it clean builds. `scripts/bench.sh 4 5` runs only
@@ -108,11 +108,11 @@ async fn main() -> Result<(), cloudflare_stream::Error> {
 cloudflare-stream = "0.1"
 tokio = { version = "1", features = ["rt", "macros"] }
 TOML
-# The same consumer without the SDK's workflows (uploads, waits, tokens, webhooks): an
-# application that only calls the API.
-new_crate consumer-lean "$(cat "$scratch/consumer/src/main.rs")" <<TOML
+# The same consumer with the SDK's workflows (uploads, waits, tokens, webhooks: the
+# `workflows` feature), which it does not use.
+new_crate consumer-workflows "$(cat "$scratch/consumer/src/main.rs")" <<TOML
 [dependencies]
-cloudflare-stream = { version = "0.1", default-features = false, features = ["ring"] }
+cloudflare-stream = { version = "0.1", features = ["workflows"] }
 tokio = { version = "1", features = ["rt", "macros"] }
 TOML
 # The floor: the same call written by hand with reqwest (HTTP/2 and `json`, the SDK's features
@@ -186,13 +186,13 @@ for crate in cloudflare-stream cloudflare-stream-codegen; do
   sum=$(sha256sum "$target/package/$crate-0.1.0.crate" | cut -d' ' -f1)
   printf '{"files":{},"package":"%s"}' "$sum" > "$scratch/vendor/$crate/.cargo-checksum.json"
 done
-for crate in consumer consumer-lean floor; do
+for crate in consumer consumer-workflows floor; do
   printf '[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = "%s"\n' \
     "$scratch/vendor" > "$scratch/$crate/.cargo/config.toml"
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "${ROUNDS:-3}"); do
-  for crate in consumer consumer-lean floor; do
+  for crate in consumer consumer-workflows floor; do
     rm -rf "$target/consumer-build"
     (cd "$scratch/$crate" && /usr/bin/time -f "%e %U %S" -o "$scratch/time" \
       env CARGO_TARGET_DIR="$target/consumer-build" cargo build --offline 2> "$scratch/log")

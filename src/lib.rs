@@ -118,9 +118,9 @@
 //! The client uses [`reqwest`] (re-exported, so its types here always match) over rustls with
 //! the platform's certificate verifier. TLS cryptography is ring by default; the `aws-lc-rs`
 //! feature chooses aws-lc-rs instead, for post-quantum key exchange and a FIPS option, at the
-//! cost of a longer first build. The `workflows` feature (on by default) brings the uploads,
-//! waits, signed tokens and webhooks; an application that only calls the API can leave it out
-//! (`default-features = false, features = ["ring"]`). To bring your own `reqwest` client (a proxy, a shared pool),
+//! cost of a longer first build. The `workflows` feature (off by default) brings the uploads,
+//! the waits for a video or a download, locally signed playback tokens and webhook
+//! verification; an application that only calls the API builds about a second less without it. To bring your own `reqwest` client (a proxy, a shared pool),
 //! start from [`http_client_builder`] and pass it to [`ClientBuilder::http_client`].
 //!
 //! # For generated code
