@@ -157,7 +157,6 @@ pub mod runtime;
 mod tls;
 
 // Hand-written additions to the generated API.
-#[cfg(feature = "workflows")]
 mod extensions;
 
 pub use auth::Credentials;
