@@ -61,21 +61,7 @@ impl std::fmt::Display for VideoWaitError {
     }
 }
 
-impl std::error::Error for VideoWaitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // Transparent: the request's own error stands for it.
-            Self::Request(error) => std::error::Error::source(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<Error> for VideoWaitError {
-    fn from(error: Error) -> Self {
-        Self::Request(error)
-    }
-}
+request_error!(VideoWaitError, source);
 
 /// A wait for a video to be ready: set the poll interval, the deadline and a progress
 /// callback, then `.await` it for the ready [`Video`].

@@ -285,21 +285,7 @@ impl std::fmt::Display for WaitError {
     }
 }
 
-impl std::error::Error for WaitError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            // Transparent: the request's own error stands for it.
-            Self::Request(error) => std::error::Error::source(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<Error> for WaitError {
-    fn from(error: Error) -> Self {
-        Self::Request(error)
-    }
-}
+request_error!(WaitError, source);
 
 impl WaitError {
     /// The download as last seen, for [`Failed`](Self::Failed) and

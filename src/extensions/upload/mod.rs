@@ -132,11 +132,7 @@ impl std::error::Error for UploadError {
     }
 }
 
-impl From<Error> for UploadError {
-    fn from(error: Error) -> Self {
-        Self::Request(error)
-    }
-}
+request_error!(UploadError);
 
 impl UploadError {
     /// The upload URL to resume from, if the upload was created before it stopped.
